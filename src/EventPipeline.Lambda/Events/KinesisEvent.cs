@@ -1,0 +1,74 @@
+using System.Text.Json.Serialization;
+
+namespace EventPipeline.Lambda.Events;
+
+/// <summary>The event Lambda's Kinesis event source mapping sends (names as in Amazon.Lambda.KinesisEvents).</summary>
+public sealed class KinesisEvent
+{
+    [JsonPropertyName("Records")]
+    public List<KinesisEventRecord> Records { get; set; } = [];
+
+    public sealed class KinesisEventRecord
+    {
+        [JsonPropertyName("eventID")]
+        public string? EventId { get; set; }
+
+        [JsonPropertyName("eventName")]
+        public string? EventName { get; set; }
+
+        [JsonPropertyName("eventSource")]
+        public string? EventSource { get; set; }
+
+        [JsonPropertyName("eventSourceARN")]
+        public string? EventSourceArn { get; set; }
+
+        [JsonPropertyName("eventVersion")]
+        public string? EventVersion { get; set; }
+
+        [JsonPropertyName("awsRegion")]
+        public string? AwsRegion { get; set; }
+
+        [JsonPropertyName("invokeIdentityArn")]
+        public string? InvokeIdentityArn { get; set; }
+
+        [JsonPropertyName("kinesis")]
+        public Record Kinesis { get; set; } = new();
+    }
+
+    public sealed class Record
+    {
+        [JsonPropertyName("kinesisSchemaVersion")]
+        public string? KinesisSchemaVersion { get; set; }
+
+        [JsonPropertyName("partitionKey")]
+        public string PartitionKey { get; set; } = "";
+
+        [JsonPropertyName("sequenceNumber")]
+        public string SequenceNumber { get; set; } = "";
+
+        /// <summary>The record's bytes (base64 on the wire).</summary>
+        [JsonPropertyName("data")]
+        public byte[] Data { get; set; } = [];
+
+        /// <summary>Epoch seconds with fraction.</summary>
+        [JsonPropertyName("approximateArrivalTimestamp")]
+        public double ApproximateArrivalTimestamp { get; set; }
+
+        [JsonPropertyName("encryptionType")]
+        public string? EncryptionType { get; set; }
+    }
+}
+
+/// <summary>Partial batch response for Kinesis/DynamoDB Streams/SQS mappings with ReportBatchItemFailures.</summary>
+public sealed class StreamsEventResponse
+{
+    [JsonPropertyName("batchItemFailures")]
+    public List<BatchItemFailure> BatchItemFailures { get; set; } = [];
+
+    public sealed class BatchItemFailure
+    {
+        /// <summary>The failed record's sequence number (Kinesis, DynamoDB Streams) or message id (SQS).</summary>
+        [JsonPropertyName("itemIdentifier")]
+        public string ItemIdentifier { get; set; } = "";
+    }
+}

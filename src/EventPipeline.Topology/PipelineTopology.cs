@@ -1,0 +1,153 @@
+namespace EventPipeline.Topology;
+
+/// <summary>
+/// The one definition of names, keys, routes and event-source-mapping settings shared by the CDK app
+/// (infra/) and the local stack, so nothing is typed twice.
+/// </summary>
+public static class PipelineTopology
+{
+    /// <summary>Kinesis stream producers put ingest envelopes and CloudEvents on.</summary>
+    public const string EventsStream = "events";
+
+    /// <summary>Tables. Every table has a string partition key <c>pk</c> and string sort key <c>sk</c>, and a TTL attribute <c>ttl</c> (epoch seconds).</summary>
+    public static class Tables
+    {
+        /// <summary>Entity views, metric windows and totals (stream NEW_AND_OLD_IMAGES → Publish).</summary>
+        public const string Aggregates = "aggregates";
+
+        /// <summary>WebSocket connections and their subscriptions, with a GSI by channel.</summary>
+        public const string Connections = "connections";
+
+        /// <summary>Dedup markers (tenant, source, dedup id), 72 h TTL.</summary>
+        public const string Dedup = "dedup";
+
+        /// <summary>Per-channel change log for gap-free resume, and the per-channel sequence counters.</summary>
+        public const string ChangeLog = "changelog";
+
+        /// <summary>Local stand-in for the SQS dead-letter queue, and idempotency keys of the reminder API.</summary>
+        public const string Operations = "operations";
+
+        /// <summary>Partition key attribute name.</summary>
+        public const string PartitionKey = "pk";
+
+        /// <summary>Sort key attribute name.</summary>
+        public const string SortKey = "sk";
+
+        /// <summary>TTL attribute name (epoch seconds).</summary>
+        public const string TimeToLive = "ttl";
+
+        /// <summary>Global secondary index on the connections table: subscriptions by (tenant#channel) → connection.</summary>
+        public const string ConnectionsByChannelIndex = "byChannel";
+
+        /// <summary>Partition key of <see cref="ConnectionsByChannelIndex"/>.</summary>
+        public const string ChannelKey = "gsi1pk";
+
+        /// <summary>Sort key of <see cref="ConnectionsByChannelIndex"/>.</summary>
+        public const string ChannelSortKey = "gsi1sk";
+
+        /// <summary>All tables with whether they have a stream.</summary>
+        public static IReadOnlyList<TableDefinition> All { get; } =
+        [
+            new(Aggregates, StreamEnabled: true, GlobalIndexes: []),
+            new(Connections, StreamEnabled: false, GlobalIndexes: [new(ConnectionsByChannelIndex, ChannelKey, ChannelSortKey)]),
+            new(Dedup, StreamEnabled: false, GlobalIndexes: []),
+            new(ChangeLog, StreamEnabled: false, GlobalIndexes: []),
+            new(Operations, StreamEnabled: false, GlobalIndexes: []),
+        ];
+    }
+
+    /// <summary>Event source mapping Kinesis → Ingest.</summary>
+    public static EventSourceMappingSettings IngestMapping { get; } = new(
+        BatchSize: 500,
+        MaximumBatchingWindowSeconds: 1,
+        BisectBatchOnFunctionError: true,
+        MaximumRetryAttempts: 5,
+        MaximumRecordAgeSeconds: 3600,
+        ReportBatchItemFailures: true,
+        ParallelizationFactor: 1);
+
+    /// <summary>Event source mapping aggregates stream → Publish.</summary>
+    public static EventSourceMappingSettings PublishMapping { get; } = new(
+        BatchSize: 100,
+        MaximumBatchingWindowSeconds: 0,
+        BisectBatchOnFunctionError: true,
+        MaximumRetryAttempts: 5,
+        MaximumRecordAgeSeconds: 600,
+        ReportBatchItemFailures: true,
+        ParallelizationFactor: 1);
+
+    /// <summary>WebSocket API route keys handled by the Connections function.</summary>
+    public static class WebSocketRoutes
+    {
+        public const string Connect = "$connect";
+        public const string Disconnect = "$disconnect";
+        public const string Default = "$default";
+        public const string Subscribe = "subscribe";
+        public const string Unsubscribe = "unsubscribe";
+        public const string Ping = "ping";
+
+        /// <summary>The expression API Gateway evaluates to pick a route from a message.</summary>
+        public const string RouteSelectionExpression = "$request.body.action";
+
+        /// <summary>Every route key.</summary>
+        public static IReadOnlyList<string> All { get; } = [Connect, Disconnect, Default, Subscribe, Unsubscribe, Ping];
+    }
+
+    /// <summary>HTTP API routes (route key → function role).</summary>
+    public static class HttpRoutes
+    {
+        public const string GetEntity = "GET /aggregates/entities/{kind}/{id}";
+        public const string ListEntities = "GET /aggregates/entities/{kind}";
+        public const string ListMetrics = "GET /aggregates/metrics";
+        public const string GetMetric = "GET /aggregates/metrics/{name}";
+        public const string ChannelChanges = "GET /channels/{channel+}";
+        public const string PostWebhook = "POST /webhooks/{tenant}/{source}";
+        public const string OptionsWebhook = "OPTIONS /webhooks/{tenant}/{source}";
+        public const string GetWebhook = "GET /webhooks/{tenant}/{source}";
+        public const string PostReminder = "POST /reminders";
+
+        /// <summary>Routes served by the Query function (JWT-authorized).</summary>
+        public static IReadOnlyList<string> Query { get; } = [GetEntity, ListEntities, ListMetrics, GetMetric, ChannelChanges];
+
+        /// <summary>Routes served by the Webhook function (authenticated by each source's signature, not JWT).</summary>
+        public static IReadOnlyList<string> Webhook { get; } = [PostWebhook, OptionsWebhook, GetWebhook];
+
+        /// <summary>Routes served by the Reminders function (JWT-authorized).</summary>
+        public static IReadOnlyList<string> Reminders { get; } = [PostReminder];
+    }
+
+    /// <summary>JWT settings shared by the Connections function, the HTTP API authorizer and the local stack.</summary>
+    public static class Auth
+    {
+        /// <summary>Claim naming the caller's tenant.</summary>
+        public const string TenantClaim = "tenant";
+
+        /// <summary>Default audience of tokens.</summary>
+        public const string Audience = "eventpipeline";
+
+        /// <summary>Issuer of the local stack's dev tokens.</summary>
+        public const string LocalIssuer = "https://eventpipeline.local";
+    }
+
+    /// <summary>Dedup markers are kept this long (providers resend for up to 72 h).</summary>
+    public static readonly TimeSpan DedupRetention = TimeSpan.FromHours(72);
+
+    /// <summary>API Gateway closes WebSocket connections after 2 hours; connection items expire then.</summary>
+    public static readonly TimeSpan ConnectionLifetime = TimeSpan.FromHours(2);
+}
+
+/// <summary>A table in the shared definition.</summary>
+public sealed record TableDefinition(string Name, bool StreamEnabled, IReadOnlyList<GlobalIndexDefinition> GlobalIndexes);
+
+/// <summary>A global secondary index (string keys, all attributes projected).</summary>
+public sealed record GlobalIndexDefinition(string Name, string PartitionKey, string SortKey);
+
+/// <summary>Lambda event source mapping settings, used as-is by the CDK app and by the local pollers.</summary>
+public sealed record EventSourceMappingSettings(
+    int BatchSize,
+    int MaximumBatchingWindowSeconds,
+    bool BisectBatchOnFunctionError,
+    int MaximumRetryAttempts,
+    int MaximumRecordAgeSeconds,
+    bool ReportBatchItemFailures,
+    int ParallelizationFactor);
