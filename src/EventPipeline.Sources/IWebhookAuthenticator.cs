@@ -44,3 +44,13 @@ public interface IWebhookAuthenticator
     /// <summary>Verifies <paramref name="request"/> against each of <paramref name="secrets"/> at time <paramref name="now"/>.</summary>
     AuthResult Verify(WebhookRequest request, IReadOnlyList<string> secrets, DateTimeOffset now);
 }
+
+/// <summary>
+/// Produces the headers a provider would send for a body, signed with a secret: the local CLI's <c>send</c> and the
+/// tests use it to make authentic requests. For asymmetric schemes (SendGrid) the secret is the private key.
+/// </summary>
+public interface IWebhookSigner
+{
+    /// <summary>Signature (and timestamp) headers for <paramref name="body"/> posted to <paramref name="url"/> at <paramref name="now"/>.</summary>
+    IReadOnlyDictionary<string, string> Sign(ReadOnlySpan<byte> body, string url, string secret, DateTimeOffset now);
+}
