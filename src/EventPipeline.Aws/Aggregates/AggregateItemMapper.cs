@@ -1,0 +1,272 @@
+using System.Globalization;
+using Amazon.DynamoDBv2.Model;
+using EventPipeline.Domain;
+using EventPipeline.Domain.Aggregation;
+
+namespace EventPipeline.Aws.Aggregates;
+
+/// <summary>
+/// Maps aggregate states to DynamoDB items and back. Storage-only attributes: <c>version</c> (incremented by every
+/// write, used for optimistic concurrency), <c>wm</c> (per-shard watermark of the last applied stream position) and
+/// <c>chg</c> (sources of the latest write).
+/// </summary>
+public static class AggregateItemMapper
+{
+    public const string Version = "version";
+    public const string Watermarks = "wm";
+    public const string ChangedBy = "chg";
+    public const string KindAttribute = "kind";
+
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    /// <summary>Item for a state, with storage attributes.</summary>
+    public static Dictionary<string, AttributeValue> ToItem(AggregateState state, long version, Dictionary<string, AttributeValue> watermarks, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var key = state.Key;
+        var item = new Dictionary<string, AttributeValue>(StringComparer.Ordinal)
+        {
+            ["pk"] = S(key.Pk),
+            ["sk"] = S(key.Sk),
+            [KindAttribute] = S(key.Kind),
+            ["tenant"] = S(key.Tenant),
+            [Version] = N(version),
+            [Watermarks] = new AttributeValue { M = watermarks },
+            ["updatedAt"] = S(Time(now)),
+        };
+        if (state.ChangedBy.Count > 0)
+        {
+            item[ChangedBy] = new AttributeValue { SS = [.. state.ChangedBy] };
+        }
+
+        switch (state)
+        {
+            case EntityViewState e:
+                item["entityKind"] = S(e.Entity.Kind);
+                item["entityId"] = S(e.Entity.Id);
+                item["count"] = N(e.EventCount);
+                if (e.FirstEventAt is { } f)
+                {
+                    item["first"] = S(Time(f));
+                }
+
+                if (e.LastEventAt is { } l)
+                {
+                    item["last"] = S(Time(l));
+                }
+
+                if (e.Sources.Count > 0)
+                {
+                    item["sources"] = new AttributeValue { SS = [.. e.Sources] };
+                }
+
+                if (e.LastType is { } t)
+                {
+                    item["type"] = Stamped(t);
+                }
+
+                var attrs = new Dictionary<string, AttributeValue>(StringComparer.Ordinal);
+                foreach (var (name, v) in e.Attributes)
+                {
+                    attrs[name] = Stamped(v);
+                }
+
+                item["attrs"] = new AttributeValue { M = attrs };
+                break;
+            case WindowState w:
+                item["metric"] = S(w.WindowKey.Metric);
+                item["granularity"] = S(w.WindowKey.Granularity.Name());
+                item["bucket"] = S(key.Sk);
+                AddStats(item, w.Stats);
+                break;
+            case TotalState tot:
+                item["metric"] = S(tot.Metric);
+                AddStats(item, tot.Stats);
+                item["lateMinute"] = N(tot.Late[0]);
+                item["lateHour"] = N(tot.Late[1]);
+                item["lateDay"] = N(tot.Late[2]);
+                if (tot.FirstEventAt is { } tf)
+                {
+                    item["first"] = S(Time(tf));
+                }
+
+                if (tot.LastEventAt is { } tl)
+                {
+                    item["last"] = S(Time(tl));
+                }
+
+                break;
+            case LateEventState le:
+                item["metric"] = S(le.LateKey.Metric);
+                item["source"] = S(le.LateKey.Source);
+                item["eventId"] = S(le.LateKey.EventId);
+                item["occurredAt"] = S(Time(le.OccurredAt));
+                item["value"] = N(le.Value);
+                if (le.MissedWindows.Count > 0)
+                {
+                    item["missed"] = new AttributeValue { SS = [.. le.MissedWindows] };
+                }
+
+                break;
+        }
+
+        return item;
+    }
+
+    /// <summary>State held by an item; null when the item is not an aggregate.</summary>
+    public static AggregateState? FromItem(IReadOnlyDictionary<string, AttributeValue> item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        var kind = Str(item, KindAttribute);
+        var tenant = Str(item, "tenant");
+        if (kind is null || tenant is null)
+        {
+            return null;
+        }
+
+        switch (kind)
+        {
+            case "entity":
+                {
+                    var e = new EntityViewState(new EntityKey(tenant, new EntityRef(Str(item, "entityKind") ?? "", Str(item, "entityId") ?? "")))
+                    {
+                        EventCount = Long(item, "count"),
+                        FirstEventAt = OptTime(item, "first"),
+                        LastEventAt = OptTime(item, "last"),
+                        LastType = item.TryGetValue("type", out var t) ? FromStamped(t) : null,
+                    };
+                    AddAll(e.Sources, item, "sources");
+                    if (item.TryGetValue("attrs", out var attrs) && attrs.M is { } m)
+                    {
+                        foreach (var (name, v) in m)
+                        {
+                            e.Attributes[name] = FromStamped(v);
+                        }
+                    }
+
+                    AddAll(e.ChangedBy, item, ChangedBy);
+                    return e;
+                }
+
+            case "window":
+                {
+                    if (!Granularities.TryParse(Str(item, "granularity"), out var g))
+                    {
+                        return null;
+                    }
+
+                    var bucket = DateTimeOffset.Parse(Str(item, "bucket") ?? "", Inv, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+                    var w = new WindowState(new WindowKey(tenant, Str(item, "metric") ?? "", g, bucket));
+                    ReadStats(item, w.Stats);
+                    AddAll(w.ChangedBy, item, ChangedBy);
+                    return w;
+                }
+
+            case "total":
+                {
+                    var t = new TotalState(new TotalKey(tenant, Str(item, "metric") ?? ""))
+                    {
+                        FirstEventAt = OptTime(item, "first"),
+                        LastEventAt = OptTime(item, "last"),
+                    };
+                    ReadStats(item, t.Stats);
+                    t.Late[0] = Long(item, "lateMinute");
+                    t.Late[1] = Long(item, "lateHour");
+                    t.Late[2] = Long(item, "lateDay");
+                    AddAll(t.ChangedBy, item, ChangedBy);
+                    return t;
+                }
+
+            case "late":
+                {
+                    var le = new LateEventState(new LateEventKey(tenant, Str(item, "metric") ?? "", Str(item, "source") ?? "", Str(item, "eventId") ?? ""))
+                    {
+                        OccurredAt = OptTime(item, "occurredAt") ?? default,
+                        Value = Dec(item, "value") ?? 0,
+                    };
+                    AddAll(le.MissedWindows, item, "missed");
+                    AddAll(le.ChangedBy, item, ChangedBy);
+                    return le;
+                }
+
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>The item's version (0 when absent).</summary>
+    public static long VersionOf(IReadOnlyDictionary<string, AttributeValue>? item) => item is null ? 0 : Long(item, Version);
+
+    internal static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("O", Inv);
+
+    private static DateTimeOffset? OptTime(IReadOnlyDictionary<string, AttributeValue> item, string name) =>
+        Str(item, name) is { } s ? DateTimeOffset.Parse(s, Inv, DateTimeStyles.RoundtripKind) : null;
+
+    private static AttributeValue Stamped(StampedValue v) => new()
+    {
+        M = new Dictionary<string, AttributeValue>(StringComparer.Ordinal)
+        {
+            ["v"] = S(v.Value),
+            ["t"] = S(Time(v.Stamp.At)),
+            ["s"] = S(v.Stamp.Source),
+            ["e"] = S(v.Stamp.EventId),
+        },
+    };
+
+    private static StampedValue FromStamped(AttributeValue a)
+    {
+        var m = a.M ?? [];
+        return new StampedValue(
+            Str(m, "v") ?? "",
+            new Stamp(OptTime(m, "t") ?? default, Str(m, "s") ?? "", Str(m, "e") ?? ""));
+    }
+
+    private static void AddStats(Dictionary<string, AttributeValue> item, MetricStats s)
+    {
+        item["count"] = N(s.Count);
+        item["sum"] = N(s.Sum);
+        if (s.Min is { } min)
+        {
+            item["min"] = N(min);
+        }
+
+        if (s.Max is { } max)
+        {
+            item["max"] = N(max);
+        }
+    }
+
+    private static void ReadStats(IReadOnlyDictionary<string, AttributeValue> item, MetricStats s)
+    {
+        s.Count = Long(item, "count");
+        s.Sum = Dec(item, "sum") ?? 0;
+        s.Min = Dec(item, "min");
+        s.Max = Dec(item, "max");
+    }
+
+    private static void AddAll(SortedSet<string> set, IReadOnlyDictionary<string, AttributeValue> item, string name)
+    {
+        if (item.TryGetValue(name, out var v) && v.SS is { } ss)
+        {
+            foreach (var s in ss)
+            {
+                set.Add(s);
+            }
+        }
+    }
+
+    private static AttributeValue S(string s) => new() { S = s };
+
+    private static AttributeValue N(long n) => new() { N = n.ToString(Inv) };
+
+    private static AttributeValue N(decimal n) => new() { N = n.ToString(Inv) };
+
+    private static string? Str(IReadOnlyDictionary<string, AttributeValue> item, string name) =>
+        item.TryGetValue(name, out var v) ? v.S : null;
+
+    private static long Long(IReadOnlyDictionary<string, AttributeValue> item, string name) =>
+        item.TryGetValue(name, out var v) && v.N is { } n ? long.Parse(n, NumberStyles.Integer, Inv) : 0;
+
+    private static decimal? Dec(IReadOnlyDictionary<string, AttributeValue> item, string name) =>
+        item.TryGetValue(name, out var v) && v.N is { } n ? decimal.Parse(n, NumberStyles.Float, Inv) : null;
+}

@@ -1,0 +1,109 @@
+using System.Security.Claims;
+using System.Text;
+using EventPipeline.Domain;
+using EventPipeline.Topology;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace EventPipeline.Connections;
+
+/// <summary>Outcome of validating a token: the tenant, or why it was refused (no token contents in the reason).</summary>
+public readonly record struct TokenResult(string? Tenant, string? Error)
+{
+    /// <summary>True when valid.</summary>
+    public bool IsValid => Tenant is not null;
+}
+
+/// <summary>Where tokens come from: an HS256 key (local stack) or an issuer's signing keys (JWKS, in AWS).</summary>
+public sealed record TokenSettings(string Issuer, string Audience, IReadOnlyList<SecurityKey> SigningKeys)
+{
+    /// <summary>HS256 with a shared key (the local stack's dev key).</summary>
+    public static TokenSettings Hs256(string issuer, string audience, byte[] key) =>
+        new(issuer, audience, [new SymmetricSecurityKey(key)]);
+
+    /// <summary>Signing keys from a JWKS document (e.g. Cognito's or another OIDC issuer's <c>/.well-known/jwks.json</c>).</summary>
+    public static TokenSettings FromJwks(string issuer, string audience, string jwksJson) =>
+        new(issuer, audience, [.. new JsonWebKeySet(jwksJson).GetSigningKeys()]);
+}
+
+/// <summary>
+/// Verifies a JWT's signature, issuer, audience and expiry, and returns the tenant claim it binds the caller to.
+/// Used at WebSocket $connect and by the local stack's HTTP API authorizer emulation.
+/// </summary>
+public sealed class TenantTokenValidator(TokenSettings settings)
+{
+    private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
+    private readonly TokenValidationParameters _parameters = new()
+    {
+        ValidIssuer = settings.Issuer,
+        ValidAudience = settings.Audience,
+        IssuerSigningKeys = settings.SigningKeys,
+        ValidateIssuer = true,
+        ValidateAudience = true,
+        ValidateLifetime = true,
+        RequireExpirationTime = true,
+        RequireSignedTokens = true,
+        ClockSkew = TimeSpan.FromSeconds(30),
+        ValidAlgorithms = ["HS256", "RS256", "ES256"],
+    };
+
+    /// <summary>Validates <paramref name="token"/>.</summary>
+    public async Task<TokenResult> ValidateAsync(string? token)
+    {
+        if (string.IsNullOrWhiteSpace(token))
+        {
+            return new TokenResult(null, "token: required");
+        }
+
+        if (token.Length > 8192)
+        {
+            return new TokenResult(null, "token: must be at most 8192 characters");
+        }
+
+        var result = await _handler.ValidateTokenAsync(token, _parameters);
+        if (!result.IsValid)
+        {
+            return new TokenResult(null, "token: " + Describe(result.Exception));
+        }
+
+        var tenant = result.ClaimsIdentity.FindFirst(PipelineTopology.Auth.TenantClaim)?.Value;
+        if (!Names.IsValidTenant(tenant))
+        {
+            return new TokenResult(null, $"token: claim '{PipelineTopology.Auth.TenantClaim}' {Names.TenantRule}");
+        }
+
+        return new TokenResult(tenant, null);
+    }
+
+    /// <summary>Issues a token (the local stack's demo token and tests).</summary>
+    public static string Issue(byte[] key, string issuer, string audience, string tenant, TimeSpan lifetime, DateTime? now = null)
+    {
+        var issuedAt = now ?? DateTime.UtcNow;
+        var descriptor = new SecurityTokenDescriptor
+        {
+            Issuer = issuer,
+            Audience = audience,
+            IssuedAt = issuedAt,
+            NotBefore = issuedAt.AddSeconds(-1),
+            Expires = issuedAt + lifetime,
+            Subject = new ClaimsIdentity([new Claim(PipelineTopology.Auth.TenantClaim, tenant), new Claim("sub", $"user@{tenant}")]),
+            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(key), SecurityAlgorithms.HmacSha256),
+        };
+        return new JsonWebTokenHandler().CreateToken(descriptor);
+    }
+
+    private static string Describe(Exception? ex) => ex switch
+    {
+        SecurityTokenExpiredException => "expired",
+        SecurityTokenInvalidAudienceException => "audience is not accepted",
+        SecurityTokenInvalidIssuerException => "issuer is not accepted",
+        SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException => "signature is invalid",
+        SecurityTokenNotYetValidException => "not valid yet",
+        SecurityTokenNoExpirationException => "must have an expiry",
+        SecurityTokenMalformedException or ArgumentException => "malformed",
+        _ => "invalid",
+    };
+
+    /// <summary>UTF-8 bytes of a configured key string.</summary>
+    public static byte[] KeyBytes(string key) => Encoding.UTF8.GetBytes(key);
+}

@@ -1,0 +1,105 @@
+namespace EventPipeline.Domain.Aggregation;
+
+/// <summary>Settings of the fold.</summary>
+/// <param name="GracePeriod">How long after a window ends late events are still applied to it (default 1 hour).</param>
+public sealed record AggregationOptions(TimeSpan GracePeriod)
+{
+    /// <summary>One hour of grace.</summary>
+    public static AggregationOptions Default { get; } = new(TimeSpan.FromHours(1));
+}
+
+/// <summary>The processing time of a batch and the options: everything besides the event that decides where it lands.</summary>
+public readonly record struct AggregationContext(DateTimeOffset Now, AggregationOptions Options)
+{
+    /// <summary>True when the <paramref name="g"/> window holding <paramref name="occurredAt"/> closed (end + grace) before now.</summary>
+    public bool IsLate(DateTimeOffset occurredAt, Granularity g) =>
+        g.BucketStart(occurredAt) + g.Size() + Options.GracePeriod <= Now;
+}
+
+/// <summary>One event's effect on one aggregate item.</summary>
+/// <param name="Key">The item.</param>
+/// <param name="Value">The value the event contributes to the item's metric (unused for entity views).</param>
+public readonly record struct Contribution(AggregateKey Key, decimal Value);
+
+/// <summary>
+/// Decides which aggregate items an event touches and folds events into states. Every aggregate is a commutative
+/// fold (last-writer-wins by stamp, count/sum/min/max in decimal), so the result of applying a set of distinct events
+/// does not depend on their order or how they are batched — which is what makes the in-memory fold a usable oracle.
+/// </summary>
+public static class Aggregator
+{
+    /// <summary>The metric every event counts into.</summary>
+    public const string EventsMetric = "events";
+
+    /// <summary>The items <paramref name="e"/> touches: its entity view; for the <c>events</c> metric and each measure,
+    /// the total and each granularity's window (or, when that window has closed, a late-event record).</summary>
+    public static IEnumerable<Contribution> ContributionsOf(CanonicalEvent e, AggregationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        yield return new Contribution(new EntityKey(e.Tenant, e.Entity), 0);
+        foreach (var c in MetricContributions(e, EventsMetric, 1, context))
+        {
+            yield return c;
+        }
+
+        foreach (var (name, value) in e.Measures)
+        {
+            foreach (var c in MetricContributions(e, name, value, context))
+            {
+                yield return c;
+            }
+        }
+    }
+
+    private static IEnumerable<Contribution> MetricContributions(CanonicalEvent e, string metric, decimal value, AggregationContext context)
+    {
+        yield return new Contribution(new TotalKey(e.Tenant, metric), value);
+        var late = false;
+        foreach (var g in Granularities.All)
+        {
+            if (context.IsLate(e.OccurredAt, g))
+            {
+                late = true;
+            }
+            else
+            {
+                yield return new Contribution(new WindowKey(e.Tenant, metric, g, g.BucketStart(e.OccurredAt)), value);
+            }
+        }
+
+        if (late)
+        {
+            yield return new Contribution(new LateEventKey(e.Tenant, metric, e.Source, e.EventId), value);
+        }
+    }
+
+    /// <summary>
+    /// The oracle: folds each distinct event (by dedup key, first occurrence wins) into fresh states.
+    /// </summary>
+    public static Dictionary<AggregateKey, AggregateState> Fold(IEnumerable<CanonicalEvent> events, AggregationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var seen = new HashSet<DedupKey>();
+        var states = new Dictionary<AggregateKey, AggregateState>();
+        foreach (var e in events)
+        {
+            if (!seen.Add(e.DedupKey))
+            {
+                continue;
+            }
+
+            foreach (var c in ContributionsOf(e, context))
+            {
+                if (!states.TryGetValue(c.Key, out var state))
+                {
+                    state = AggregateState.Create(c.Key);
+                    states[c.Key] = state;
+                }
+
+                state.Apply(e, c.Value, context);
+            }
+        }
+
+        return states;
+    }
+}

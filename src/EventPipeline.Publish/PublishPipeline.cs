@@ -1,0 +1,182 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json;
+using EventPipeline.Aws.Aggregates;
+using EventPipeline.Aws.Clients;
+using EventPipeline.Aws.Connections;
+using EventPipeline.Domain;
+using EventPipeline.Domain.Aggregation;
+using EventPipeline.Lambda.Events;
+
+namespace EventPipeline.Publish;
+
+/// <summary>What one stream batch pushed.</summary>
+public sealed record PublishBatchResult(int Changes, int Channels, int Pushes, int GoneConnections, int FailedPosts);
+
+/// <summary>
+/// Aggregate changes → channel pushes. Per batch: keep the latest image of each item, map it to its channels
+/// (<c>tenant</c>, <c>entity/…</c> or <c>metric/…</c>, and <c>source/…</c> for the sources of the write), give each push
+/// the next sequence of its channel (idempotent per batch, so a redelivered batch re-sends the same sequences), log
+/// it for resume, and post it to the channel's subscribers — found through the index, with bounded parallelism, in
+/// sequence order per connection. 410 Gone removes the connection; one bad connection never fails the batch.
+/// </summary>
+public sealed class PublishPipeline(IConnectionStore connections, IChangeLog changeLog, IApiGatewayManagementClient management, int maxParallelPosts = 32)
+{
+    /// <summary>Processes one DynamoDB Streams batch.</summary>
+    public async Task<PublishBatchResult> ProcessAsync(DynamoDBEvent batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var latest = new Dictionary<(string, string), (AggregateState State, long Version)>();
+        foreach (var r in batch.Records)
+        {
+            if (r.Dynamodb.NewImage is not { } image)
+            {
+                continue;
+            }
+
+            var item = StreamImages.ToItem(image);
+            var state = AggregateItemMapper.FromItem(item);
+            if (state is null or LateEventState)
+            {
+                continue;
+            }
+
+            var version = AggregateItemMapper.VersionOf(item);
+            var key = (state.Key.Pk, state.Key.Sk);
+            if (!latest.TryGetValue(key, out var seen) || seen.Version < version)
+            {
+                latest[key] = (state, version);
+            }
+        }
+
+        if (latest.Count == 0)
+        {
+            return new PublishBatchResult(0, 0, 0, 0, 0);
+        }
+
+        var byChannel = new Dictionary<(string Tenant, string Channel), List<(AggregateState State, long Version)>>();
+        foreach (var change in latest.Values.OrderBy(c => c.State.Key.Pk, StringComparer.Ordinal).ThenBy(c => c.State.Key.Sk, StringComparer.Ordinal))
+        {
+            foreach (var channel in ChannelsOf(change.State))
+            {
+                var k = (change.State.Key.Tenant, channel);
+                if (!byChannel.TryGetValue(k, out var list))
+                {
+                    list = [];
+                    byChannel[k] = list;
+                }
+
+                list.Add(change);
+            }
+        }
+
+        var records = batch.Records;
+        var batchId = $"{records[0].Dynamodb.SequenceNumber}-{records[^1].Dynamodb.SequenceNumber}-{records.Count}";
+        var outbox = new ConcurrentDictionary<string, ConcurrentQueue<(string Channel, long Sequence, byte[] Payload)>>(StringComparer.Ordinal);
+        var pushes = 0;
+
+        await Parallel.ForEachAsync(
+            byChannel,
+            new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
+            async (group, ct) =>
+            {
+                var ((tenant, channel), changes) = (group.Key, group.Value);
+                var first = await changeLog.AllocateAsync(tenant, channel, batchId, changes.Count, ct);
+                var entries = new List<ChangeEntry>(changes.Count);
+                for (var i = 0; i < changes.Count; i++)
+                {
+                    entries.Add(new ChangeEntry(first + i, Encoding.UTF8.GetString(PushJson(channel, first + i, changes[i].State, changes[i].Version))));
+                }
+
+                await changeLog.AppendAsync(tenant, channel, entries, ct);
+                var subscribers = await connections.SubscribersAsync(tenant, channel, ct);
+                foreach (var id in subscribers)
+                {
+                    var queue = outbox.GetOrAdd(id, _ => new ConcurrentQueue<(string, long, byte[])>());
+                    foreach (var e in entries)
+                    {
+                        queue.Enqueue((channel, e.Sequence, Encoding.UTF8.GetBytes(e.Payload)));
+                        Interlocked.Increment(ref pushes);
+                    }
+                }
+            });
+
+        var gone = 0;
+        var failedPosts = 0;
+        await Parallel.ForEachAsync(
+            outbox,
+            new ParallelOptions { MaxDegreeOfParallelism = maxParallelPosts, CancellationToken = cancellationToken },
+            async (entry, ct) =>
+            {
+                // In order per connection: per channel the client sees increasing sequences.
+                foreach (var (_, _, payload) in entry.Value.OrderBy(p => p.Channel, StringComparer.Ordinal).ThenBy(p => p.Sequence))
+                {
+                    try
+                    {
+                        await management.PostToConnectionAsync(entry.Key, payload, ct);
+                    }
+                    catch (GoneException)
+                    {
+                        Interlocked.Increment(ref gone);
+                        await connections.RemoveAsync(entry.Key, ct);
+                        return;
+                    }
+                    catch (AwsServiceException)
+                    {
+                        // The client already retried throttling and 5xx with backoff; this connection misses the push
+                        // and resumes from the change log when it reconnects.
+                        Interlocked.Increment(ref failedPosts);
+                    }
+                    catch (HttpRequestException)
+                    {
+                        Interlocked.Increment(ref failedPosts);
+                    }
+                }
+            });
+
+        return new PublishBatchResult(latest.Count, byChannel.Count, pushes, gone, failedPosts);
+    }
+
+    /// <summary>Channels a change is pushed on.</summary>
+    public static IEnumerable<string> ChannelsOf(AggregateState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        yield return Channels.Tenant;
+        switch (state)
+        {
+            case EntityViewState e:
+                yield return Channels.ForEntity(e.Entity);
+                break;
+            case WindowState w:
+                yield return Channels.ForMetric(w.WindowKey.Metric);
+                break;
+            case TotalState t:
+                yield return Channels.ForMetric(t.Metric);
+                break;
+        }
+
+        foreach (var s in state.ChangedBy)
+        {
+            yield return Channels.ForSource(s);
+        }
+    }
+
+    /// <summary>The push message: <c>{"type":"change","channel","sequence","data"}</c>.</summary>
+    public static byte[] PushJson(string channel, long sequence, AggregateState state, long version)
+    {
+        var buffer = new ArrayBufferWriter<byte>(512);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("type", "change");
+            w.WriteString("channel", channel);
+            w.WriteNumber("sequence", sequence);
+            w.WritePropertyName("data");
+            AggregateJson.Write(w, state, version);
+            w.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+}

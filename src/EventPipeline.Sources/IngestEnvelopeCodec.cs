@@ -1,0 +1,167 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using EventPipeline.Domain;
+
+namespace EventPipeline.Sources;
+
+/// <summary>
+/// Reads and writes the ingest envelope JSON, and recognizes structured CloudEvents put on the stream directly.
+/// Hand-written over Utf8JsonReader/Writer: allocation-light and AOT-safe.
+/// </summary>
+public static class IngestEnvelopeCodec
+{
+    /// <summary>Envelope JSON for <paramref name="envelope"/>.</summary>
+    public static byte[] Encode(IngestEnvelope envelope)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        var buffer = new ArrayBufferWriter<byte>(envelope.Body.Length + 256);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("tenant", envelope.Tenant);
+            w.WriteString("source", envelope.Source);
+            w.WriteString("receivedAt", envelope.ReceivedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
+            if (envelope.Url is not null)
+            {
+                w.WriteString("url", envelope.Url);
+            }
+
+            w.WriteStartObject("headers");
+            foreach (var (k, v) in envelope.Headers)
+            {
+                w.WriteString(k, v);
+            }
+
+            w.WriteEndObject();
+            w.WriteString("body", envelope.Body);
+            w.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>
+    /// Decodes one Kinesis user record: an ingest envelope, or a structured CloudEvent (a JSON object with
+    /// <c>specversion</c>) whose tenant is its <c>tenant</c> extension attribute. Throws <see cref="RejectionException"/>
+    /// naming the field and rule when the record is neither.
+    /// </summary>
+    public static IngestEnvelope Decode(ReadOnlySpan<byte> data, DateTimeOffset arrivedAt)
+    {
+        string? tenant = null, source = null, body = null, url = null, specVersion = null, ceTenant = null;
+        DateTimeOffset? receivedAt = null;
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        try
+        {
+            var r = new Utf8JsonReader(data, new JsonReaderOptions { MaxDepth = 64 });
+            if (!r.Read() || r.TokenType != JsonTokenType.StartObject)
+            {
+                throw RejectionException.For("record", "must be a JSON object (an ingest envelope or a structured CloudEvent)");
+            }
+
+            while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = r.GetString();
+                r.Read();
+                switch (name)
+                {
+                    case "tenant":
+                        tenant = StringValue(ref r, "tenant");
+                        ceTenant = tenant;
+                        break;
+                    case "source":
+                        source = r.TokenType == JsonTokenType.String ? r.GetString() : null;
+                        SkipIfContainer(ref r);
+                        break;
+                    case "receivedAt":
+                        var s = StringValue(ref r, "receivedAt");
+                        if (!DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t))
+                        {
+                            throw RejectionException.For("receivedAt", "must be an ISO-8601 timestamp");
+                        }
+
+                        receivedAt = t;
+                        break;
+                    case "url":
+                        url = StringValue(ref r, "url");
+                        break;
+                    case "body":
+                        body = r.TokenType == JsonTokenType.String ? r.GetString() : null;
+                        SkipIfContainer(ref r);
+                        break;
+                    case "headers":
+                        if (r.TokenType != JsonTokenType.StartObject)
+                        {
+                            throw RejectionException.For("headers", "must be an object of strings");
+                        }
+
+                        while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
+                        {
+                            var h = r.GetString()!;
+                            r.Read();
+                            headers[h.ToLowerInvariant()] = StringValue(ref r, $"headers.{h}");
+                        }
+
+                        break;
+                    case "specversion":
+                        specVersion = r.TokenType == JsonTokenType.String ? r.GetString() : "?";
+                        SkipIfContainer(ref r);
+                        break;
+                    default:
+                        r.Skip();
+                        break;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            throw RejectionException.For("record", "must be valid JSON");
+        }
+        catch (InvalidOperationException)
+        {
+            throw RejectionException.For("record", "must be valid JSON");
+        }
+
+        if (specVersion is not null)
+        {
+            // A structured CloudEvent: the whole record is the body, byte-exact.
+            return new IngestEnvelope(ceTenant ?? "", "cloudevents", arrivedAt, new Dictionary<string, string> { ["content-type"] = "application/cloudevents+json" }, Encoding.UTF8.GetString(data));
+        }
+
+        if (string.IsNullOrEmpty(tenant))
+        {
+            throw RejectionException.For("tenant", "required");
+        }
+
+        if (string.IsNullOrEmpty(source))
+        {
+            throw RejectionException.For("source", "required (the source adapter's name)");
+        }
+
+        if (body is null)
+        {
+            throw RejectionException.For("body", "required (the raw payload as a JSON string)");
+        }
+
+        return new IngestEnvelope(tenant, source, receivedAt ?? arrivedAt, headers, body) { Url = url };
+    }
+
+    private static string StringValue(ref Utf8JsonReader r, string field)
+    {
+        if (r.TokenType != JsonTokenType.String)
+        {
+            throw RejectionException.For(field, "must be a string");
+        }
+
+        return r.GetString()!;
+    }
+
+    private static void SkipIfContainer(ref Utf8JsonReader r)
+    {
+        if (r.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+        {
+            r.Skip();
+        }
+    }
+}
