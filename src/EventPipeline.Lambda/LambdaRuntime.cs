@@ -223,7 +223,16 @@ public static class LambdaRuntime
                 Environment.SetEnvironmentVariable(TraceIdEnvironmentVariable, context.TraceId);
 
                 using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                deadline.CancelAfter(Clamp(context.RemainingTime));
+                var remaining = context.RemainingTime;
+                if (remaining <= TimeSpan.Zero)
+                {
+                    // Already past the deadline: the handler sees a cancelled token at once.
+                    await deadline.CancelAsync();
+                }
+                else
+                {
+                    deadline.CancelAfter(Clamp(remaining));
+                }
 
                 string category = "Runtime";
                 try
