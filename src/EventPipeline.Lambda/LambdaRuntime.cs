@@ -18,7 +18,7 @@ public sealed class LambdaRuntimeOptions
 {
     /// <summary>
     /// Base address of the Runtime API (scheme, host and port, e.g. <c>http://127.0.0.1:9001</c>); the version path
-    /// <c>2018-06-01/</c> is appended. Default: <c>http://</c> + the <c>AWS_LAMBDA_RUNTIME_API</c> environment variable.
+    /// <c>2018-06-01/</c> is appended unless the address already ends with it. Default: <c>http://</c> + the <c>AWS_LAMBDA_RUNTIME_API</c> environment variable.
     /// </summary>
     public Uri? RuntimeApi { get; init; }
 
@@ -132,8 +132,9 @@ public static class LambdaRuntime
             configured = new Uri("http://" + hostPort.Trim());
         }
 
-        var text = configured.GetLeftPart(UriPartial.Path);
-        return new Uri(text.TrimEnd('/') + "/2018-06-01/");
+        // Accept both http://host:port and http://host:port/2018-06-01 as the base address.
+        var text = configured.GetLeftPart(UriPartial.Path).TrimEnd('/');
+        return text.EndsWith("/2018-06-01", StringComparison.Ordinal) ? new Uri(text + "/") : new Uri(text + "/2018-06-01/");
     }
 
     /// <summary>One loop's state: reused buffers so a warm invocation allocates little beyond the payloads themselves.</summary>

@@ -214,6 +214,18 @@ public sealed class LambdaRuntimeTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_RuntimeApiAddressWithVersionPath_UsesItAsIs()
+    {
+        _api.Enqueue(new FakeInvocation("req-v", """{"Records":[]}""", InOneHour(), Arn, null));
+
+        var exit = await RunKinesisAsync((_, _, _) => Task.FromResult(new StreamsEventResponse()),
+            new LambdaRuntimeOptions { RuntimeApi = new Uri(_api.BaseAddress, "2018-06-01"), HttpClient = _http, MaxInvocations = 1 });
+
+        Assert.Equal(0, exit);
+        Assert.Equal("req-v", Assert.Single(_api.Posts).RequestId);
+    }
+
+    [Fact]
     public async Task RunAsync_DeadlineAlreadyPassed_HandlerTokenIsCancelled()
     {
         _api.Enqueue(new FakeInvocation("req-late", """{"Records":[]}""", DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeMilliseconds(), Arn, null));
