@@ -31,6 +31,21 @@ public sealed class DynamoDBEvent
 
         [JsonPropertyName("dynamodb")]
         public StreamRecord Dynamodb { get; set; } = new();
+
+        /// <summary>Set only on REMOVE records written by DynamoDB itself (TTL expiry): type "Service", principalId "dynamodb.amazonaws.com".</summary>
+        [JsonPropertyName("userIdentity")]
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public Identity? UserIdentity { get; set; }
+    }
+
+    /// <summary>Who made a stream change (only present for TTL deletions).</summary>
+    public sealed class Identity
+    {
+        [JsonPropertyName("type")]
+        public string? Type { get; set; }
+
+        [JsonPropertyName("principalId")]
+        public string? PrincipalId { get; set; }
     }
 
     public sealed class StreamRecord
