@@ -182,6 +182,7 @@ public sealed class SignatureSchemeATests
         var random = new Random(source.Sum(c => c) * 7919);
         var adapter = GroupATestKit.Registration(source).Adapter;
         var samples = Samples.For(source).ToList();
+        var (acceptedCount, rejectedCount) = (0, 0);
         for (var i = 0; i < 300; i++)
         {
             var sample = samples[random.Next(samples.Count)];
@@ -193,14 +194,19 @@ public sealed class SignatureSchemeATests
             if (result is AdapterResult.Accepted accepted)
             {
                 GroupATestKit.AssertWellFormed(accepted, "acme", source);
+                acceptedCount++;
             }
             else
             {
+                rejectedCount++;
                 var rejection = Assert.IsType<AdapterResult.Rejected>(result).Reason;
                 Assert.False(string.IsNullOrEmpty(rejection.Field));
                 Assert.False(string.IsNullOrEmpty(rejection.Rule));
             }
         }
+
+        // Both outcomes occur, so the mutations exercise the mapping and not only the JSON parser.
+        Assert.True(acceptedCount > 0 && rejectedCount > 0, $"accepted {acceptedCount}, rejected {rejectedCount}");
     }
 
     [Theory]
