@@ -1,0 +1,69 @@
+using System.Text.Json;
+using EventPipeline.Domain;
+using EventPipeline.Sources.Common;
+
+namespace EventPipeline.Sources.SendGrid;
+
+/// <summary>
+/// SendGrid's event webhook: a JSON array of events, fanned out to one canonical event each. Dedup id: <c>sg_event_id</c>;
+/// type: <c>event</c> (e.g. <c>delivered</c>); event time: <c>timestamp</c> (Unix seconds); entity:
+/// <c>message</c>/<c>sg_message_id</c>. A measure named after the event counts 1 (<c>delivered</c> = 1, <c>open</c> = 1).
+/// One malformed element rejects the whole post (naming <c>[i].field</c>), so no event is dropped silently.
+/// </summary>
+public sealed class SendGridAdapter : ISourceAdapter
+{
+    /// <inheritdoc />
+    public string Name => "sendgrid";
+
+    /// <inheritdoc />
+    public ValueTask<AdapterResult> AdaptAsync(IngestEnvelope envelope, CancellationToken cancellationToken) =>
+        AdapterRun.Map(envelope, Map);
+
+    private AdapterResult Map(IngestEnvelope envelope)
+    {
+        using var document = AdapterJson.Parse(envelope.Body);
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Array)
+        {
+            throw RejectionException.For("body", "must be a JSON array");
+        }
+
+        if (root.GetArrayLength() == 0)
+        {
+            throw RejectionException.For("body", "must contain at least one event");
+        }
+
+        var events = new List<CanonicalEvent>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var index = 0;
+        foreach (var element in root.EnumerateArray())
+        {
+            var path = $"[{index++}]";
+            if (element.ValueKind != JsonValueKind.Object)
+            {
+                throw RejectionException.For(path, "must be an object");
+            }
+
+            var id = AdapterJson.String(element, path, "sg_event_id");
+            var type = AdapterJson.String(element, path, "event").ToLowerInvariant();
+            var occurredAt = AdapterJson.UnixSeconds(element, path, "timestamp");
+            var messageId = AdapterJson.String(element, path, "sg_message_id");
+            if (!seen.Add(id))
+            {
+                // The same event twice in one post is one event; the pipeline would deduplicate it anyway.
+                continue;
+            }
+
+            var builder = new AdapterEventBuilder()
+                .Measure(type, 1m)
+                .Attribute("status", type)
+                .Attribute("email", AdapterJson.Scalar(element, "email"))
+                .Attribute("reason", AdapterJson.Scalar(element, "reason"))
+                .Attribute("bounce_type", type == "bounce" ? AdapterJson.Scalar(element, "type") : null)
+                .Attribute("url", AdapterJson.Scalar(element, "url"));
+            events.Add(builder.Build(envelope, Name, id, type, occurredAt, "message", messageId));
+        }
+
+        return new AdapterResult.Accepted(events);
+    }
+}

@@ -1,0 +1,44 @@
+using EventPipeline.Domain;
+using EventPipeline.Sources.Common;
+
+namespace EventPipeline.Sources.Twilio;
+
+/// <summary>
+/// Twilio messaging status callbacks (<c>application/x-www-form-urlencoded</c>). Dedup id: the
+/// <c>I-Twilio-Idempotency-Token</c> header, else <c>MessageSid:MessageStatus</c> (one callback per status change);
+/// type: <c>MessageStatus</c> (e.g. <c>delivered</c>); entity: <c>message</c>/<c>MessageSid</c>; event time: the receipt
+/// time, since the callback carries none. A measure named after the status counts 1 (<c>delivered</c> = 1).
+/// </summary>
+public sealed class TwilioAdapter : ISourceAdapter
+{
+    /// <inheritdoc />
+    public string Name => "twilio";
+
+    /// <inheritdoc />
+    public ValueTask<AdapterResult> AdaptAsync(IngestEnvelope envelope, CancellationToken cancellationToken) =>
+        AdapterRun.Map(envelope, Map);
+
+    private AdapterResult Map(IngestEnvelope envelope)
+    {
+        var form = AdapterForm.Parse(envelope.Body);
+        var sid = Required(form, "MessageSid");
+        var status = Required(form, "MessageStatus").ToLowerInvariant();
+        var eventId = AdapterRun.OptionalHeader(envelope, "I-Twilio-Idempotency-Token") ?? $"{sid}:{status}";
+
+        var builder = new AdapterEventBuilder()
+            .Measure(status, 1m)
+            .Attribute("status", status)
+            .Attribute("to", AdapterForm.First(form, "To"))
+            .Attribute("from", AdapterForm.First(form, "From"))
+            .Attribute("error_code", AdapterForm.First(form, "ErrorCode"))
+            .Attribute("account_sid", AdapterForm.First(form, "AccountSid"))
+            .Attribute("messaging_service_sid", AdapterForm.First(form, "MessagingServiceSid"));
+        return AdapterResult.Of(builder.Build(envelope, Name, eventId, status, envelope.ReceivedAt, "message", sid));
+    }
+
+    private static string Required(List<KeyValuePair<string, string>> form, string name)
+    {
+        var value = AdapterForm.First(form, name);
+        return string.IsNullOrWhiteSpace(value) ? throw RejectionException.For(name, "required") : value.Trim();
+    }
+}

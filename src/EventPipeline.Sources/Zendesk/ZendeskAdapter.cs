@@ -1,0 +1,58 @@
+using EventPipeline.Domain;
+using EventPipeline.Sources.Common;
+
+namespace EventPipeline.Sources.Zendesk;
+
+/// <summary>
+/// Zendesk event webhooks. Dedup id: <c>id</c>; type: <c>type</c> without its <c>zen:event-type:</c> prefix
+/// (<c>ticket.status_changed</c>); event time: <c>time</c>; entity: the kind from <c>subject</c>
+/// (<c>zen:ticket:35436</c> → <c>ticket</c>) and <c>detail.id</c>, else the subject's id. Status, priority and role of the
+/// detail object are attributes.
+/// </summary>
+public sealed class ZendeskAdapter : ISourceAdapter
+{
+    private const string TypePrefix = "zen:event-type:";
+
+    /// <inheritdoc />
+    public string Name => "zendesk";
+
+    /// <inheritdoc />
+    public ValueTask<AdapterResult> AdaptAsync(IngestEnvelope envelope, CancellationToken cancellationToken) =>
+        AdapterRun.Map(envelope, Map);
+
+    private AdapterResult Map(IngestEnvelope envelope)
+    {
+        using var document = AdapterJson.Parse(envelope.Body);
+        var root = AdapterJson.RootObject(document);
+        var id = AdapterJson.String(root, "", "id");
+        var rawType = AdapterJson.String(root, "", "type");
+        var type = (rawType.StartsWith(TypePrefix, StringComparison.OrdinalIgnoreCase) ? rawType[TypePrefix.Length..] : rawType).ToLowerInvariant();
+        if (type.Length == 0)
+        {
+            throw RejectionException.For("type", "must name an event type after 'zen:event-type:'");
+        }
+
+        var occurredAt = AdapterJson.Timestamp(root, "", "time");
+        var subject = AdapterJson.String(root, "", "subject");
+        var parts = subject.Split(':');
+        if (parts.Length < 3 || parts[0] != "zen" || parts[1].Length == 0 || parts[2].Length == 0)
+        {
+            throw RejectionException.For("subject", "must be 'zen:{kind}:{id}'");
+        }
+
+        var detail = AdapterJson.OptionalObject(root, "", "detail");
+        var entityId = detail is { } d && d.TryGetProperty("id", out _) ? AdapterJson.Id(d, "detail", "id") : parts[2];
+
+        var builder = new AdapterEventBuilder()
+            .Attribute("account_id", AdapterJson.Scalar(root, "account_id"));
+        if (detail is { } detailObject)
+        {
+            builder.Attribute("status", AdapterJson.Scalar(detailObject, "status"))
+                .Attribute("priority", AdapterJson.Scalar(detailObject, "priority"))
+                .Attribute("role", AdapterJson.Scalar(detailObject, "role"))
+                .Attribute("assignee_id", AdapterJson.Scalar(detailObject, "assignee_id"));
+        }
+
+        return AdapterResult.Of(builder.Build(envelope, Name, id, type, occurredAt, parts[1], entityId));
+    }
+}

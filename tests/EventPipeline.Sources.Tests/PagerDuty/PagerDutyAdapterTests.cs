@@ -1,0 +1,52 @@
+using System.Security.Cryptography;
+using EventPipeline.Sources.PagerDuty;
+
+namespace EventPipeline.Sources.Tests.PagerDuty;
+
+public sealed class PagerDutyAdapterTests
+{
+    private static readonly DateTimeOffset Now = new(2024, 5, 2, 10, 0, 0, TimeSpan.Zero);
+    private readonly PagerDutyAdapter adapter = new();
+    private readonly PagerDutySignature signature = new();
+
+    public static TheoryData<string> Cases => new(Samples.For("pagerduty").Select(s => s.Name));
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public Task AdaptAsync_Sample_MatchesExpect(string name) =>
+        GroupATestKit.AssertMatchesExpect(Samples.For("pagerduty").Single(s => s.Name == name));
+
+    [Theory]
+    [InlineData("""{"messages":[]}""", "event", "required")]
+    [InlineData("""{"event":{"id":"e","event_type":"incident.triggered","resource_type":"incident","occurred_at":"2024-05-02T10:00:00Z"}}""", "event.data", "required")]
+    [InlineData("""{"event":{"id":"e","event_type":"incident.triggered","resource_type":"incident","occurred_at":"2024-05-02T10:00:00Z","data":{}}}""", "event.data.id", "required")]
+    [InlineData("""{"event":{"id":"e","event_type":"incident.triggered","resource_type":"incident","occurred_at":"2024-05-02T10:00:00","data":{"id":"P1"}}}""", "event.occurred_at", "must be an RFC 3339 timestamp")]
+    [InlineData("""{"event":{"id":"e","event_type":["x"],"resource_type":"incident","occurred_at":"2024-05-02T10:00:00Z","data":{"id":"P1"}}}""", "event.event_type", "must be a string")]
+    public async Task AdaptAsync_BadPayload_RejectedNamingFieldAndRule(string body, string field, string rule)
+    {
+        var result = await adapter.AdaptAsync(new IngestEnvelope("acme", "pagerduty", Now, new Dictionary<string, string>(), body), CancellationToken.None);
+
+        var rejection = Assert.IsType<AdapterResult.Rejected>(result).Reason;
+        Assert.Equal((field, rule), (rejection.Field, rejection.Rule));
+    }
+
+    [Fact]
+    public void Verify_HeaderListsOneV1PerActiveSecret_AnyMatchValid()
+    {
+        // While a secret is rotated PagerDuty sends one v1 per secret; we hold only the new one.
+        var body = "{\"event\":{}}"u8.ToArray();
+        var oldSig = Convert.ToHexStringLower(HMACSHA256.HashData("old"u8, body));
+        var newSig = Convert.ToHexStringLower(HMACSHA256.HashData("new"u8, body));
+        var request = new WebhookRequest("POST", "https://x", new Dictionary<string, string> { ["x-pagerduty-signature"] = $"v1={oldSig},v1={newSig}" }, body);
+
+        Assert.True(signature.Verify(request, ["new"], Now).Ok);
+    }
+
+    [Fact]
+    public void Verify_NoV1Entry_ReasonSaysMalformed()
+    {
+        var request = new WebhookRequest("POST", "https://x", new Dictionary<string, string> { ["x-pagerduty-signature"] = "v2=abcd" }, "{}"u8.ToArray());
+
+        Assert.Equal("malformed X-PagerDuty-Signature header: no v1 signature", signature.Verify(request, ["k"], Now).Reason);
+    }
+}
