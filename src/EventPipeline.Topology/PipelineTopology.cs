@@ -129,6 +129,33 @@ public static class PipelineTopology
         public const string LocalIssuer = "https://eventpipeline.local";
     }
 
+    /// <summary>Environment variables the functions read (set by the CDK app in AWS and by the local stack in-process).</summary>
+    public static class Environment
+    {
+        public const string AggregatesTable = "AGGREGATES_TABLE";
+        public const string ConnectionsTable = "CONNECTIONS_TABLE";
+        public const string DedupTable = "DEDUP_TABLE";
+        public const string ChangeLogTable = "CHANGELOG_TABLE";
+        public const string OperationsTable = "OPERATIONS_TABLE";
+        public const string EventsStream = "EVENTS_STREAM";
+        public const string DeadLetterQueueUrl = "DEAD_LETTER_QUEUE_URL";
+        public const string WebSocketManagementEndpoint = "WEBSOCKET_MANAGEMENT_ENDPOINT";
+        public const string JwtIssuer = "JWT_ISSUER";
+        public const string JwtAudience = "JWT_AUDIENCE";
+
+        /// <summary>JWKS document (JSON) of the issuer's signing keys, for AWS.</summary>
+        public const string JwtJwks = "JWT_JWKS";
+
+        /// <summary>HS256 shared key, for the local stack only.</summary>
+        public const string JwtHs256Key = "JWT_HS256_KEY";
+        public const string StateMachineArn = "STATE_MACHINE_ARN";
+        public const string GracePeriodSeconds = "GRACE_PERIOD_SECONDS";
+        public const string ChangeLogRetentionSeconds = "CHANGELOG_RETENTION_SECONDS";
+        public const string WebhookSecretsParameterPrefix = "WEBHOOK_SECRETS_PREFIX";
+        public const string GraphBaseUrl = "GRAPH_BASE_URL";
+        public const string LogLevel = "LOG_LEVEL";
+    }
+
     /// <summary>Dedup markers are kept this long (providers resend for up to 72 h).</summary>
     public static readonly TimeSpan DedupRetention = TimeSpan.FromHours(72);
 
