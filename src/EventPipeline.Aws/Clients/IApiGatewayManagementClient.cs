@@ -30,9 +30,13 @@ public class AwsServiceException(int statusCode, string errorCode, string messag
 
     public string ErrorCode { get; } = errorCode;
 
-    /// <summary>Throttling and 5xx: worth retrying with backoff.</summary>
+    /// <summary>
+    /// Throttling and 5xx: worth retrying with backoff. Kinesis and DynamoDB throttle with
+    /// <c>ProvisionedThroughputExceededException</c> (HTTP 400), so that code counts too.
+    /// </summary>
     public bool IsRetryable => StatusCode >= 500 || StatusCode == 429 || ErrorCode.Contains("Throttl", StringComparison.Ordinal)
-        || ErrorCode.Contains("LimitExceeded", StringComparison.Ordinal);
+        || ErrorCode.Contains("LimitExceeded", StringComparison.Ordinal)
+        || ErrorCode.Contains("ProvisionedThroughputExceeded", StringComparison.Ordinal);
 }
 
 /// <summary>410 Gone from PostToConnection: the connection no longer exists.</summary>
