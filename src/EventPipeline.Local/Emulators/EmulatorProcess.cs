@@ -1,0 +1,282 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text;
+
+namespace EventPipeline.Local.Emulators;
+
+/// <summary>What to start: an executable, its arguments, working folder, environment and log file.</summary>
+/// <param name="Name">Short name used in messages and the log file name (e.g. <c>kinesis-mock</c>).</param>
+/// <param name="FileName">Executable to run.</param>
+/// <param name="Arguments">Arguments, passed as-is (no shell quoting).</param>
+/// <param name="WorkingDirectory">Working folder of the process.</param>
+/// <param name="LogPath">File that receives the process's stdout and stderr (overwritten).</param>
+public sealed record EmulatorStartInfo(string Name, string FileName, IReadOnlyList<string> Arguments, string WorkingDirectory, string LogPath)
+{
+    /// <summary>Extra environment variables.</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+}
+
+/// <summary>
+/// A child process the local stack owns. Its output goes to a log file; disposing it, Ctrl-C, normal process exit
+/// and (on Linux/macOS) the death of this process by any signal, including SIGKILL, end it with its whole tree.
+/// </summary>
+/// <remarks>
+/// SIGKILL cannot be caught, so on Unix the child is started through a small bash watchdog that holds the read end of
+/// a pipe whose write end only this process has (its redirected stdin). When this process dies for any reason, the
+/// kernel closes the write end, the watchdog reads end-of-file and terminates the emulator. This avoids
+/// PR_SET_PDEATHSIG, which fires when the forking <em>thread</em> exits — in .NET that is an arbitrary pool thread.
+/// </remarks>
+public sealed class EmulatorProcess : IDisposable
+{
+    // The watchdog (bash 3.2+): run "$@" in the background with stdin from /dev/null; a second job blocks reading our
+    // stdin (fd 3) and, at end-of-file — the parent closed it or died — terminates the emulator (TERM, then KILL).
+    // The builtin read keeps that job a single process, so killing it leaves nothing behind.
+    private const string WatchdogScript = """
+        exec 3<&0
+        "$@" </dev/null &
+        child=$!
+        { while read -r -u 3 _; do :; done; kill -TERM $child 2>/dev/null; sleep 3; kill -KILL $child 2>/dev/null; } &
+        watcher=$!
+        exec 3<&-
+        trap 'kill -TERM $child 2>/dev/null' TERM INT
+        wait $child
+        rc=$?
+        kill $watcher 2>/dev/null
+        exit $rc
+        """;
+
+    private static readonly ConcurrentDictionary<EmulatorProcess, byte> Live = new();
+    private static int _handlersRegistered;
+
+    private readonly Process _process;
+    private readonly StreamWriter _log;
+    private readonly object _logGate = new();
+    private int _disposed;
+
+    private EmulatorProcess(string name, Process process, StreamWriter log, string logPath)
+    {
+        Name = name;
+        _process = process;
+        _log = log;
+        LogPath = logPath;
+    }
+
+    /// <summary>Short name of the emulator.</summary>
+    public string Name { get; }
+
+    /// <summary>The log file receiving stdout and stderr.</summary>
+    public string LogPath { get; }
+
+    /// <summary>PID of the started process (on Unix, the watchdog whose child is the emulator).</summary>
+    public int ProcessId => _process.Id;
+
+    /// <summary>True once the process has exited.</summary>
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Starts the process; output goes to <see cref="EmulatorStartInfo.LogPath"/>.</summary>
+    public static EmulatorProcess Start(EmulatorStartInfo info)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        RegisterExitHandlers();
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(info.LogPath))!);
+
+        var bash = OperatingSystem.IsWindows() ? null : FindBash();
+        var startInfo = new ProcessStartInfo(bash ?? info.FileName)
+        {
+            WorkingDirectory = info.WorkingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            CreateNoWindow = true,
+        };
+        if (bash is not null)
+        {
+            startInfo.ArgumentList.Add("-c");
+            startInfo.ArgumentList.Add(WatchdogScript);
+            startInfo.ArgumentList.Add($"eventpipeline-{info.Name}");
+            startInfo.ArgumentList.Add(info.FileName);
+        }
+
+        foreach (var argument in info.Arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in info.Environment)
+        {
+            startInfo.Environment[key] = value;
+        }
+
+        var log = new StreamWriter(new FileStream(info.LogPath, FileMode.Create, FileAccess.Write, FileShare.ReadWrite), Encoding.UTF8)
+        {
+            AutoFlush = true,
+        };
+        var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
+        var emulator = new EmulatorProcess(info.Name, process, log, info.LogPath);
+        process.OutputDataReceived += (_, e) => emulator.WriteLog(e.Data);
+        process.ErrorDataReceived += (_, e) => emulator.WriteLog(e.Data);
+        try
+        {
+            process.Start();
+        }
+        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException)
+        {
+            log.Dispose();
+            process.Dispose();
+            throw new EmulatorException($"Could not start {info.Name} ('{info.FileName}'): {ex.Message}. Check that it is installed and on PATH.", ex);
+        }
+
+        Live[emulator] = 0;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        // stdin stays open and unused: on Unix it is the watchdog's lifeline.
+        return emulator;
+    }
+
+    /// <summary>
+    /// Polls <paramref name="probe"/> until it returns true. Fails with the log tail if the process exits or
+    /// <paramref name="timeout"/> passes first.
+    /// </summary>
+    public async Task WaitUntilReadyAsync(Func<CancellationToken, Task<bool>> probe, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(probe);
+        var stopwatch = Stopwatch.StartNew();
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (_process.HasExited)
+            {
+                throw new EmulatorException(
+                    $"{Name} exited with code {_process.ExitCode} before it was ready; see {LogPath}. Last log lines:\n{ReadLogTail(30)}");
+            }
+
+            bool ready;
+            try
+            {
+                using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                attempt.CancelAfter(TimeSpan.FromSeconds(5));
+                ready = await probe(attempt.Token);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException && !cancellationToken.IsCancellationRequested)
+            {
+                ready = false;
+            }
+
+            if (ready)
+            {
+                return;
+            }
+
+            if (stopwatch.Elapsed > timeout)
+            {
+                throw new EmulatorException(
+                    $"{Name} was not ready within {timeout.TotalSeconds:0} s (is its port free? is the machine overloaded?); see {LogPath}. Last log lines:\n{ReadLogTail(30)}");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
+        }
+    }
+
+    /// <summary>The last <paramref name="lines"/> lines written to the log.</summary>
+    public string ReadLogTail(int lines = 30)
+    {
+        try
+        {
+            using var stream = new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var reader = new StreamReader(stream);
+            return CommandRunner.Tail(reader.ReadToEnd(), lines);
+        }
+        catch (IOException)
+        {
+            return "(log not readable)";
+        }
+    }
+
+    /// <summary>Kills the process and its whole tree, and closes the log.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        Live.TryRemove(this, out _);
+        KillTree();
+        lock (_logGate)
+        {
+            _log.Dispose();
+        }
+
+        _process.Dispose();
+    }
+
+    private void KillTree()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit(5000);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Exited between the check and the kill.
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            // Already gone or not ours to kill any more; nothing else can be done.
+        }
+    }
+
+    private void WriteLog(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_logGate)
+        {
+            if (_disposed == 0)
+            {
+                _log.WriteLine(line);
+            }
+        }
+    }
+
+    private static string? FindBash()
+    {
+        foreach (var candidate in new[] { "/bin/bash", "/usr/bin/bash", "/usr/local/bin/bash" })
+        {
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return CommandRunner.FindOnPath("bash");
+    }
+
+    // Process-wide by nature: the hooks fire once per process, whichever component started the emulators.
+    private static void RegisterExitHandlers()
+    {
+        if (Interlocked.Exchange(ref _handlersRegistered, 1) == 1)
+        {
+            return;
+        }
+
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => KillAll();
+        Console.CancelKeyPress += (_, _) => KillAll();
+    }
+
+    private static void KillAll()
+    {
+        foreach (var emulator in Live.Keys)
+        {
+            emulator.Dispose();
+        }
+    }
+}
