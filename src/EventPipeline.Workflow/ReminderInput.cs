@@ -1,0 +1,29 @@
+namespace EventPipeline.Workflow;
+
+/// <summary>
+/// Field names of the execution input the reminder API writes and the definition reads, kept in one place.
+/// Shape: <c>{tenant, preference, message, email?, phone?, waitSeconds | at, entityKey?: {pk, sk}, condition?: {attribute, equals}}</c>.
+/// </summary>
+public static class ReminderInput
+{
+    public const string Tenant = "tenant";
+    public const string Preference = "preference";
+    public const string Message = "message";
+    public const string Email = "email";
+    public const string Phone = "phone";
+
+    /// <summary>Integer seconds to wait (1..31,536,000).</summary>
+    public const string WaitSeconds = "waitSeconds";
+
+    /// <summary>UTC timestamp <c>yyyy-MM-ddTHH:mm:ssZ</c> (Step Functions wants an uppercase T and Z).</summary>
+    public const string At = "at";
+
+    /// <summary>The aggregate item's key: <c>{pk: "T#{tenant}#E#{kind}", sk: "{id}"}</c>.</summary>
+    public const string EntityKey = "entityKey";
+
+    /// <summary><c>{attribute, equals}</c>: notify only if the item's top-level attribute's string or number value equals <c>equals</c> (as text).</summary>
+    public const string Condition = "condition";
+
+    /// <summary>The aggregates table's partition key of an entity view: <c>T#{tenant}#E#{kind}</c>.</summary>
+    public static string EntityPartitionKey(string tenant, string kind) => $"T#{tenant}#E#{kind}";
+}

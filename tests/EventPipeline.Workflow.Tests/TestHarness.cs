@@ -1,0 +1,69 @@
+using System.Text.Json.Nodes;
+using EventPipeline.Workflow.Local;
+
+namespace EventPipeline.Workflow.Tests;
+
+/// <summary>The reminder definition on the local executor, with an in-memory outbox and items, time scaled 1:1000.</summary>
+internal sealed class TestHarness : IAsyncDisposable
+{
+    public const string Table = "aggregates-test";
+    public const string From = "reminders@example.com";
+
+    public TestHarness(Func<ITaskHandler, ITaskHandler>? wrapEmail = null, Func<ITaskHandler, ITaskHandler>? wrapSms = null)
+    {
+        var definition = ReminderWorkflow.Render(new Dictionary<string, string>
+        {
+            [ReminderWorkflow.Placeholders.AggregatesTableName] = Table,
+            [ReminderWorkflow.Placeholders.FromEmailAddress] = From,
+        });
+        ITaskHandler email = new SesSendEmailHandler(Outbox);
+        ITaskHandler sms = new SnsPublishHandler(Outbox);
+        Machine = new LocalStateMachine(
+            definition,
+            new Dictionary<string, ITaskHandler>
+            {
+                [ReminderWorkflow.Resources.SesV2SendEmail] = wrapEmail?.Invoke(email) ?? email,
+                [ReminderWorkflow.Resources.SnsPublish] = wrapSms?.Invoke(sms) ?? sms,
+                [ReminderWorkflow.Resources.DynamoDbGetItem] = new DynamoDbGetItemHandler(Items),
+            },
+            new LocalStateMachineOptions { TimeScale = 0.001 });
+    }
+
+    public InMemoryOutbox Outbox { get; } = new();
+
+    public InMemoryItemReader Items { get; } = new();
+
+    public LocalStateMachine Machine { get; }
+
+    public async Task<ExecutionDescription> RunAsync(JsonObject input, string? name = null)
+    {
+        var start = Machine.StartExecution(name, input.ToJsonString());
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        return await Machine.WaitForCompletionAsync(start.ExecutionArn, timeout.Token);
+    }
+
+    public static JsonObject Input(string preference, int waitSeconds = 60) => new()
+    {
+        ["tenant"] = "acme",
+        ["preference"] = preference,
+        ["message"] = "Renew the certificate",
+        ["email"] = "ops@acme.test",
+        ["phone"] = "+15555550100",
+        ["waitSeconds"] = waitSeconds,
+    };
+
+    public ValueTask DisposeAsync() => Machine.DisposeAsync();
+}
+
+/// <summary>Fails the first <paramref name="failures"/> attempts with <paramref name="error"/>, then delegates.</summary>
+internal sealed class FlakyHandler(ITaskHandler inner, int failures, string error) : ITaskHandler
+{
+    private int _calls;
+
+    public int Calls => _calls;
+
+    public Task<JsonNode?> InvokeAsync(TaskInvocation invocation, CancellationToken cancellationToken)
+        => Interlocked.Increment(ref _calls) <= failures
+            ? throw new StatesErrorException(error, "simulated outage")
+            : inner.InvokeAsync(invocation, cancellationToken);
+}
