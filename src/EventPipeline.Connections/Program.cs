@@ -1,6 +1,22 @@
+using EventPipeline.Aws;
+using EventPipeline.Aws.Clients;
+using EventPipeline.Lambda;
+using EventPipeline.Lambda.Events;
+
 namespace EventPipeline.Connections;
 
+/// <summary>Custom-runtime entry point (bootstrap).</summary>
 internal static class Program
 {
-    private static int Main() => 0;
+    private static Task<int> Main() => LambdaRuntime.RunAsync(
+        _ =>
+        {
+            var settings = PipelineSettings.FromEnvironment();
+            var endpoints = AwsEndpoints.FromEnvironment() with { ExecuteApi = settings.WebSocketManagementEndpoint };
+            var aws = AwsClients.Create(endpoints);
+            var function = ConnectionsComposition.Create(settings, aws.DynamoDb, aws.Management!, TimeProvider.System);
+            return Task.FromResult<LambdaHandler<APIGatewayWebSocketRequest, APIGatewayProxyResponse>>(function.HandleAsync);
+        },
+        LambdaEventsJsonContext.Default.APIGatewayWebSocketRequest,
+        LambdaEventsJsonContext.Default.APIGatewayProxyResponse);
 }

@@ -1,10 +1,24 @@
+using EventPipeline.Aws;
+using EventPipeline.Aws.Clients;
+using EventPipeline.Lambda;
+using EventPipeline.Lambda.Events;
+
 namespace EventPipeline.Reminders;
 
+/// <summary>Custom-runtime entry point (bootstrap).</summary>
 internal static class Program
 {
-    // TODO(lead): wire LambdaRuntime.RunAsync with
-    //   RemindersComposition.Create(<signed Step Functions client>, new DynamoDbIdempotencyStore(dynamoDb, PipelineTopology.Tables.Operations),
-    //                               RemindersOptions.FromEnvironment())
-    // and RemindersFunction.HandleAsync, serializing with LambdaEventsJsonContext.
-    private static int Main() => 0;
+    private static Task<int> Main() => LambdaRuntime.RunAsync(
+        _ =>
+        {
+            var settings = PipelineSettings.FromEnvironment();
+            var aws = AwsClients.Create(AwsEndpoints.FromEnvironment());
+            var function = RemindersComposition.Create(
+                aws.StepFunctions,
+                new DynamoDbIdempotencyStore(aws.DynamoDb, settings.OperationsTable),
+                RemindersOptions.FromEnvironment());
+            return Task.FromResult<LambdaHandler<APIGatewayHttpApiV2ProxyRequest, APIGatewayHttpApiV2ProxyResponse>>(function.HandleAsync);
+        },
+        LambdaEventsJsonContext.Default.APIGatewayHttpApiV2ProxyRequest,
+        LambdaEventsJsonContext.Default.APIGatewayHttpApiV2ProxyResponse);
 }

@@ -4,7 +4,7 @@ namespace EventPipeline.Reminders;
 public sealed class RemindersOptions
 {
     /// <summary>Environment variable holding the state machine ARN (set by the CDK app and the local stack).</summary>
-    public const string StateMachineArnVariable = "REMINDERS_STATE_MACHINE_ARN";
+    public const string StateMachineArnVariable = EventPipeline.Topology.PipelineTopology.Environment.StateMachineArn;
 
     /// <summary>ARN of the reminder state machine.</summary>
     public required string StateMachineArn { get; init; }

@@ -1,0 +1,39 @@
+using Amazon.DynamoDBv2;
+using EventPipeline.Aws;
+using EventPipeline.Aws.Clients;
+using EventPipeline.Aws.Connections;
+
+namespace EventPipeline.Connections;
+
+/// <summary>Builds the Connections function once per cold start (AWS) or once per local stack.</summary>
+public static class ConnectionsComposition
+{
+    /// <summary>Token settings from the pipeline settings: a JWKS document in AWS, the HS256 dev key locally.</summary>
+    public static TokenSettings Tokens(PipelineSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (settings.JwtJwks is { } jwks)
+        {
+            return TokenSettings.FromJwks(settings.JwtIssuer, settings.JwtAudience, jwks);
+        }
+
+        if (settings.JwtHs256Key is { } key)
+        {
+            return TokenSettings.Hs256(settings.JwtIssuer, settings.JwtAudience, TenantTokenValidator.KeyBytes(key));
+        }
+
+        throw new InvalidOperationException("JWT_JWKS or JWT_HS256_KEY: one is required to verify tokens at $connect");
+    }
+
+    /// <summary>Wires <see cref="ConnectionsFunction"/>.</summary>
+    public static ConnectionsFunction Create(PipelineSettings settings, IAmazonDynamoDB dynamo, IApiGatewayManagementClient management, TimeProvider clock)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return new ConnectionsFunction(
+            new TenantTokenValidator(Tokens(settings)),
+            new DynamoConnectionStore(dynamo, settings.ConnectionsTable, clock),
+            new DynamoChangeLog(dynamo, settings.ChangeLogTable, clock, settings.ChangeLogRetention),
+            management,
+            clock);
+    }
+}
