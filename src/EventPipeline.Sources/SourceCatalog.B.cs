@@ -1,4 +1,9 @@
 using EventPipeline.Sources.CloudEvents;
+using EventPipeline.Sources.Csv;
+using EventPipeline.Sources.EventBridge;
+using EventPipeline.Sources.Jira;
+using EventPipeline.Sources.Salesforce;
+using EventPipeline.Sources.Segment;
 
 namespace EventPipeline.Sources;
 
@@ -6,7 +11,15 @@ public static partial class SourceCatalog
 {
     static partial void AddGroupB(List<SourceRegistration> list, SourceDependencies dependencies)
     {
-        var cloudEvents = new CloudEventsSignature();
-        list.Add(new SourceRegistration(CloudEventsAdapter.SourceName, new CloudEventsAdapter(), cloudEvents, cloudEvents));
+        Add(list, SegmentAdapter.SourceName, new SegmentAdapter(), new SegmentSignature());
+        Add(list, SalesforceAdapter.SourceName, new SalesforceAdapter(), new SalesforceSignature());
+        Add(list, JiraAdapter.SourceName, new JiraAdapter(), new JiraSignature());
+        Add(list, EventBridgeAdapter.SourceName, new EventBridgeAdapter(), new EventBridgeSignature());
+        Add(list, CloudEventsAdapter.SourceName, new CloudEventsAdapter(), new CloudEventsSignature());
+        Add(list, CsvAdapter.SourceName, new CsvAdapter(), new CsvSignature());
     }
+
+    private static void Add<TSignature>(List<SourceRegistration> list, string name, ISourceAdapter adapter, TSignature signature)
+        where TSignature : IWebhookAuthenticator, IWebhookSigner =>
+        list.Add(new SourceRegistration(name, adapter, signature, signature));
 }

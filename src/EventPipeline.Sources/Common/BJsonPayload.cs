@@ -91,7 +91,8 @@ internal static class JsonPayload
     /// <summary>Parses an RFC 3339 / ISO 8601 timestamp; a missing offset is read as UTC.</summary>
     public static DateTimeOffset ParseTimestamp(string value, string path)
     {
-        if (value.Length >= 10 && char.IsAsciiDigit(value[0]) &&
+        // The shape check keeps culture-style dates such as 01/05/2024 (ambiguous day/month) out.
+        if (value.Length >= 19 && char.IsAsciiDigit(value[0]) && value[4] == '-' && value[7] == '-' && value[10] is 'T' or 't' or ' ' &&
             DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t))
         {
             return t;
