@@ -45,7 +45,7 @@ public sealed class GraphAdapter : ISourceAdapter
         try
         {
             tenant = AdapterBoundary.RequireTenant(envelope);
-            notices = ParseNotices(envelope.Body);
+            notices = ParseNotices(envelope.Body, fetcher);
         }
         catch (RejectionException e)
         {
@@ -77,7 +77,7 @@ public sealed class GraphAdapter : ISourceAdapter
 
     private sealed record Notice(string Path, string EventId, string ChangeType, string Resource, EntityRef Entity);
 
-    private static List<Notice> ParseNotices(string body)
+    private static List<Notice> ParseNotices(string body, GraphResourceFetcher fetcher)
     {
         using var doc = JsonPayload.Parse(body);
         var root = JsonPayload.RequireObject(doc.RootElement, "");
@@ -96,7 +96,7 @@ public sealed class GraphAdapter : ISourceAdapter
             var subscriptionId = JsonPayload.RequireString(n, "subscriptionId", at);
             var changeType = JsonPayload.RequireString(n, "changeType", at);
             var resource = JsonPayload.RequireString(n, "resource", at);
-            if (!IsRelativePath(resource))
+            if (fetcher.Resolve(resource) is null)
             {
                 throw RejectionException.For(JsonPayload.Path(at, "resource"), "must be a relative Graph path");
             }
@@ -119,12 +119,4 @@ public sealed class GraphAdapter : ISourceAdapter
 
         return notices.Count == 0 ? throw RejectionException.For("value", "must contain at least one notification") : notices;
     }
-
-    // The resource comes from the notification body: only paths under the configured Graph base URL are fetched.
-    private static bool IsRelativePath(string resource) =>
-        !resource.Contains("://", StringComparison.Ordinal) &&
-        !resource.StartsWith("//", StringComparison.Ordinal) &&
-        !resource.Contains('\\', StringComparison.Ordinal) &&
-        !resource.Split('/', '?').Any(s => s is ".." or ".") &&
-        !resource.Any(char.IsControl);
 }

@@ -93,8 +93,7 @@ public sealed class GraphResourceFetcher
     /// <param name="cancellationToken">Cancels the whole fetch.</param>
     public async ValueTask<GraphResource?> FetchAsync(string tenant, string resource, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(resource);
-        var url = new Uri(baseUrl, resource.TrimStart('/'));
+        var url = Resolve(resource) ?? throw new ArgumentException("resource must be a relative Graph path", nameof(resource));
         var token = accessToken is null ? null : await accessToken(tenant, cancellationToken);
 
         HttpResponseMessage response;
@@ -147,6 +146,32 @@ public sealed class GraphResourceFetcher
             var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
             return Parse(body);
         }
+    }
+
+    /// <summary>
+    /// The absolute URL of <paramref name="resource"/> under the Graph base URL, or null when the path would leave it
+    /// (absolute URLs, scheme-like prefixes, dot segments): the path comes from a request body and must not steer the fetch.
+    /// </summary>
+    public Uri? Resolve(string resource)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        var path = resource.TrimStart('/');
+        if (path.Length == 0 || path.Contains('\\', StringComparison.Ordinal) || path.Any(char.IsControl) ||
+            path.Split('/', '?', '#').Any(s => s is ".." or "." || s.Contains("%2e", StringComparison.OrdinalIgnoreCase)))
+        {
+            return null;
+        }
+
+        var first = path.Split('/')[0];
+        if (first.Contains(':', StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        return Uri.TryCreate(baseUrl.AbsoluteUri + path, UriKind.Absolute, out var url) &&
+            url.AbsoluteUri.StartsWith(baseUrl.AbsoluteUri, StringComparison.Ordinal)
+            ? url
+            : null;
     }
 
     private static bool IsTransient(HttpStatusCode status) =>

@@ -171,6 +171,23 @@ public sealed class GraphAdapterTests
     }
 
     [Theory]
+    [InlineData("http:evil.example/x")]
+    [InlineData("https://evil.example/x")]
+    [InlineData("Users/../../admin")]
+    [InlineData("Users/%2e%2e/admin")]
+    public async Task AdaptAsync_ResourceLeavingGraphBase_RejectsWithoutFetching(string resource)
+    {
+        await using var server = await FakeGraphServer.StartAsync();
+        var (adapter, http) = Create(server);
+        using var _ = http;
+
+        var result = await adapter.AdaptAsync(Envelope(Body(("created", resource))), CancellationToken.None);
+
+        Assert.Equal("value[0].resource", Assert.IsType<AdapterResult.Rejected>(result).Reason.Field);
+        Assert.Equal(0, server.Requests);
+    }
+
+    [Theory]
     [InlineData("https://hooks.example/api/webhooks/t/graph?validationToken=Validation%3A%20Testing%20client%20application", "Validation: Testing client application")]
     [InlineData("https://hooks.example/x?a=1&validationToken=abc+def", "abc def")]
     public void TryGetValidationToken_TokenInQuery_ReturnsDecodedToken(string url, string expected)
