@@ -174,7 +174,16 @@ public sealed class AdapterContractTests
         for (var i = 0; i < MutationsPerSample; i++)
         {
             var (kind, body) = Mutate(sample.Body, random);
-            var envelope = new IngestEnvelope(Tenant, sample.Source, ReceivedAt, sample.Headers, Encoding.UTF8.GetString(body)) { Url = sample.Url };
+            var headers = sample.Headers;
+            if (headers.Count > 0 && random.Next(5) == 0)
+            {
+                // Occasionally also lose a header (an event-type or id header the adapter reads).
+                var drop = headers.Keys.ElementAt(random.Next(headers.Count));
+                headers = headers.Where(h => h.Key != drop).ToDictionary(h => h.Key, h => h.Value);
+                kind += "+drop-header:" + drop;
+            }
+
+            var envelope = new IngestEnvelope(Tenant, sample.Source, ReceivedAt, headers, Encoding.UTF8.GetString(body)) { Url = sample.Url };
             try
             {
                 var result = await adapter.AdaptAsync(envelope, CancellationToken.None);

@@ -12,10 +12,11 @@ namespace EventPipeline.Sources.CloudEvents;
 /// <item>Dedup id: <c>source + "#" + id</c> (the spec makes source+id unique).</item>
 /// <item>Event time: <c>time</c>, else the envelope's receipt time.</item>
 /// <item>Type: <c>type</c>.</item>
-/// <item>Entity: from <c>subject</c>: <c>kind/id</c> split at the first <c>/</c> (<c>orders/42</c>, <c>users/7/avatar</c> →
-/// <c>users</c> / <c>7/avatar</c>); a subject without <c>/</c> is the id and the kind is the last dot-separated segment of
-/// <c>type</c> (<c>com.example.order.created</c> → <c>created</c> is a verb, so the segment before a known verb is not
-/// guessed: the kind is simply that last segment). Without a subject, the kind is <c>source</c> and the id the
+/// <item>Entity: from <c>subject</c>. A subject with <c>/</c> is split at the first <c>/</c> into kind and id
+/// (<c>order/42</c> → <c>order</c> / <c>42</c>; <c>users/7/avatar</c> → <c>users</c> / <c>7/avatar</c>). A subject without
+/// <c>/</c> is the id, and the kind is the last dot-separated segment of <c>type</c>
+/// (<c>io.example.temperature.reading</c> + <c>sensor-7</c> → <c>reading/sensor-7</c>): producers put the noun last often
+/// enough, and the rule is predictable when they do not. Without a subject the kind is <c>source</c> and the id the
 /// <c>source</c> attribute, so the event still updates a view (the producer's).</item>
 /// <item>Measures: numeric top-level fields of <c>data</c> when it is a JSON object; string/bool fields are attributes.</item>
 /// <item>Tenant: the envelope's tenant, else the <c>tenant</c> extension attribute; rejected (<c>tenant</c>, required) when both are empty.</item>
