@@ -1,0 +1,221 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace EventPipeline.Sources.Graph;
+
+/// <summary>Tuning of the Graph fetch pipeline beyond <see cref="SourceDependencies"/> (tests shorten the delays).</summary>
+public sealed record GraphFetchOptions
+{
+    /// <summary>Base delay of the exponential, jittered retry backoff.</summary>
+    public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Attempts within <see cref="SamplingDuration"/> before the breaker may open.</summary>
+    public int MinimumThroughput { get; init; } = 5;
+
+    /// <summary>Failure ratio within <see cref="SamplingDuration"/> that opens the breaker.</summary>
+    public double FailureRatio { get; init; } = 0.5;
+
+    /// <summary>Window in which failures are counted.</summary>
+    public TimeSpan SamplingDuration { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long the breaker stays open (calls fail fast) before a trial call.</summary>
+    public TimeSpan BreakDuration { get; init; } = TimeSpan.FromSeconds(15);
+}
+
+/// <summary>A fetched Graph resource: its top-level string and number fields and its last-modified time.</summary>
+/// <param name="Fields">Top-level string and number fields (numbers in their JSON text).</param>
+/// <param name="LastModified"><c>lastModifiedDateTime</c> when present and valid.</param>
+public sealed record GraphResource(IReadOnlyDictionary<string, string> Fields, DateTimeOffset? LastModified);
+
+/// <summary>
+/// Fetches <c>{GraphBaseUrl}{resource}</c> through one resilience pipeline built per instance (Polly): a retry with
+/// exponential jittered backoff around a circuit breaker around a per-attempt timeout. Timeouts, network errors, 408,
+/// 429 and 5xx are retried; when they persist, or the breaker is open, the fetch throws
+/// <see cref="TransientSourceException"/> so the stream retries the record (and dead-letters it after its retry limit).
+/// </summary>
+public sealed class GraphResourceFetcher
+{
+    private readonly HttpClient http;
+    private readonly Uri baseUrl;
+    private readonly Func<string, CancellationToken, ValueTask<string?>>? accessToken;
+    private readonly ResiliencePipeline<HttpResponseMessage> pipeline;
+
+    /// <summary>Creates the fetcher and its resilience pipeline.</summary>
+    public GraphResourceFetcher(HttpClient http, SourceDependencies dependencies, GraphFetchOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(dependencies);
+        options ??= new GraphFetchOptions();
+        this.http = http;
+        var b = dependencies.GraphBaseUrl.AbsoluteUri;
+        baseUrl = new Uri(b.EndsWith('/') ? b : b + "/");
+        accessToken = dependencies.GraphAccessToken;
+
+        var transient = new PredicateBuilder<HttpResponseMessage>()
+            .Handle<HttpRequestException>()
+            .Handle<TimeoutRejectedException>()
+            .HandleResult(r => IsTransient(r.StatusCode));
+
+        pipeline = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = dependencies.Clock }
+            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            {
+                ShouldHandle = transient,
+                MaxRetryAttempts = Math.Max(0, dependencies.FetchRetries),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.RetryBaseDelay,
+            })
+            // Inside the retry: an open breaker's BrokenCircuitException is not retried, so calls fail fast.
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
+            {
+                ShouldHandle = transient,
+                FailureRatio = options.FailureRatio,
+                MinimumThroughput = Math.Max(2, options.MinimumThroughput),
+                SamplingDuration = options.SamplingDuration,
+                BreakDuration = options.BreakDuration,
+            })
+            .AddTimeout(dependencies.FetchTimeout)
+            .Build();
+    }
+
+    /// <summary>
+    /// Fetches the resource for <paramref name="tenant"/>; null when Graph answers 404/410 (the resource is gone).
+    /// Throws <see cref="TransientSourceException"/> when Graph stays unavailable.
+    /// </summary>
+    /// <param name="tenant">Tenant whose access token is used.</param>
+    /// <param name="resource">Relative Graph path from the notification, e.g. <c>users/1/messages/2</c>.</param>
+    /// <param name="cancellationToken">Cancels the whole fetch.</param>
+    public async ValueTask<GraphResource?> FetchAsync(string tenant, string resource, CancellationToken cancellationToken)
+    {
+        var url = Resolve(resource) ?? throw new ArgumentException("resource must be a relative Graph path", nameof(resource));
+        var token = accessToken is null ? null : await accessToken(tenant, cancellationToken);
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await pipeline.ExecuteAsync(
+                static async (state, ct) =>
+                {
+                    using var request = new HttpRequestMessage(HttpMethod.Get, state.url);
+                    request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+                    if (state.token is not null)
+                    {
+                        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", state.token);
+                    }
+
+                    var r = await state.http.SendAsync(request, ct);
+                    // Buffer inside the attempt so the per-attempt timeout also covers reading the body.
+                    await r.Content.LoadIntoBufferAsync(ct);
+                    return r;
+                },
+                (http, url, token),
+                cancellationToken);
+        }
+        catch (BrokenCircuitException e)
+        {
+            throw new TransientSourceException("Graph fetch circuit is open; the record will be retried", e);
+        }
+        catch (TimeoutRejectedException e)
+        {
+            throw new TransientSourceException("Graph fetch timed out on every attempt", e);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new TransientSourceException($"Graph fetch failed: {e.HttpRequestError}", e);
+        }
+
+        using (response)
+        {
+            if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Gone)
+            {
+                return null;
+            }
+
+            if (!response.IsSuccessStatusCode)
+            {
+                // 5xx/429 after the last retry, and 401/403 (token or consent problems an operator can fix): retry the record later.
+                throw new TransientSourceException($"Graph answered {((int)response.StatusCode).ToString(CultureInfo.InvariantCulture)} for the resource");
+            }
+
+            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            return Parse(body);
+        }
+    }
+
+    /// <summary>
+    /// The absolute URL of <paramref name="resource"/> under the Graph base URL, or null when the path would leave it
+    /// (absolute URLs, scheme-like prefixes, dot segments): the path comes from a request body and must not steer the fetch.
+    /// </summary>
+    public Uri? Resolve(string resource)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        var path = resource.TrimStart('/');
+        if (path.Length == 0 || path.Contains('\\', StringComparison.Ordinal) || path.Any(char.IsControl) ||
+            path.Split('/', '?', '#').Any(s => s is ".." or "." || s.Contains("%2e", StringComparison.OrdinalIgnoreCase)))
+        {
+            return null;
+        }
+
+        var first = path.Split('/')[0];
+        if (first.Contains(':', StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        return Uri.TryCreate(baseUrl.AbsoluteUri + path, UriKind.Absolute, out var url) &&
+            url.AbsoluteUri.StartsWith(baseUrl.AbsoluteUri, StringComparison.Ordinal)
+            ? url
+            : null;
+    }
+
+    private static bool IsTransient(HttpStatusCode status) =>
+        status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)status >= 500;
+
+    private static GraphResource Parse(byte[] body)
+    {
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(body);
+        }
+        catch (JsonException e)
+        {
+            // Not the notification's fault: a broken proxy or an outage page. Retry the record.
+            throw new TransientSourceException("Graph answered with a body that is not JSON", e);
+        }
+
+        using (doc)
+        {
+            var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+            DateTimeOffset? lastModified = null;
+            if (doc.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var p in doc.RootElement.EnumerateObject())
+                {
+                    if (p.Value.ValueKind == JsonValueKind.String)
+                    {
+                        fields[p.Name] = p.Value.GetString()!;
+                    }
+                    else if (p.Value.ValueKind == JsonValueKind.Number)
+                    {
+                        fields[p.Name] = p.Value.GetRawText();
+                    }
+                }
+
+                if (fields.TryGetValue("lastModifiedDateTime", out var lm) &&
+                    DateTimeOffset.TryParse(lm, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t))
+                {
+                    lastModified = t;
+                }
+            }
+
+            return new GraphResource(fields, lastModified);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+using EventPipeline.Sources.Common;
+
+namespace EventPipeline.Sources.Graph;
+
+/// <summary>
+/// Microsoft Graph does not sign change notifications; the subscription's <c>clientState</c> secret is echoed in
+/// every notification. Each notification's <c>clientState</c> must equal one of the active secrets (constant-time).
+/// The check has to read the body's JSON, but only the <c>clientState</c> members. As the secret is inside the body,
+/// <see cref="Sign"/> adds no headers: a sender puts the secret in <c>clientState</c> when it builds the body.
+/// </summary>
+public sealed class GraphSignature : IWebhookAuthenticator, IWebhookSigner
+{
+    /// <inheritdoc />
+    public AuthResult Verify(WebhookRequest request, IReadOnlyList<string> secrets, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(secrets);
+        if (secrets.Count == 0)
+        {
+            return AuthResult.Invalid("no active secret configured");
+        }
+
+        try
+        {
+            using var doc = JsonDocument.Parse(request.Body);
+            if (doc.RootElement.ValueKind != JsonValueKind.Object ||
+                !doc.RootElement.TryGetProperty("value", out var value) || value.ValueKind != JsonValueKind.Array || value.GetArrayLength() == 0)
+            {
+                return AuthResult.Invalid("body is not a notification collection");
+            }
+
+            var i = 0;
+            foreach (var n in value.EnumerateArray())
+            {
+                if (n.ValueKind != JsonValueKind.Object || !n.TryGetProperty("clientState", out var cs) || cs.ValueKind != JsonValueKind.String)
+                {
+                    return AuthResult.Invalid($"value[{i}].clientState missing");
+                }
+
+                if (!SecretChecks.MatchesAny(cs.GetString()!, secrets))
+                {
+                    return AuthResult.Invalid($"value[{i}].clientState mismatch");
+                }
+
+                i++;
+            }
+
+            return AuthResult.Valid;
+        }
+        catch (JsonException)
+        {
+            return AuthResult.Invalid("body is not valid JSON");
+        }
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyDictionary<string, string> Sign(ReadOnlySpan<byte> body, string url, string secret, DateTimeOffset now) =>
+        new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+}
+
+/// <summary>
+/// Graph's subscription validation: when a subscription is created, Graph POSTs to the notification URL with a
+/// <c>validationToken</c> query parameter and expects, within 10 seconds, 200 with the decoded token as <c>text/plain</c>.
+/// The webhook function answers that itself; this only extracts the token.
+/// </summary>
+public static class GraphHandshake
+{
+    /// <summary>The decoded <c>validationToken</c> query parameter of <paramref name="url"/>, when present.</summary>
+    public static bool TryGetValidationToken(string? url, [NotNullWhen(true)] out string? token)
+    {
+        token = null;
+        if (string.IsNullOrEmpty(url))
+        {
+            return false;
+        }
+
+        var q = url.IndexOf('?', StringComparison.Ordinal);
+        if (q < 0)
+        {
+            return false;
+        }
+
+        var query = url[(q + 1)..];
+        var hash = query.IndexOf('#', StringComparison.Ordinal);
+        if (hash >= 0)
+        {
+            query = query[..hash];
+        }
+
+        foreach (var pair in query.Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var eq = pair.IndexOf('=', StringComparison.Ordinal);
+            var name = eq < 0 ? pair : pair[..eq];
+            if (string.Equals(Uri.UnescapeDataString(name), "validationToken", StringComparison.Ordinal))
+            {
+                token = eq < 0 ? "" : Uri.UnescapeDataString(pair[(eq + 1)..].Replace('+', ' '));
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

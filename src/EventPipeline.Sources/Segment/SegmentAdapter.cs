@@ -1,0 +1,109 @@
+using System.Text.Json;
+using EventPipeline.Domain;
+using EventPipeline.Sources.Common;
+
+namespace EventPipeline.Sources.Segment;
+
+/// <summary>
+/// Segment Spec messages (identify, track, page, screen, group, alias) as a Segment webhook destination posts them:
+/// one message, or a <c>{"batch":[...]}</c> of messages which fans out.
+/// <list type="bullet">
+/// <item>Dedup id: <c>messageId</c>. Event time: <c>timestamp</c>, else <c>originalTimestamp</c>.</item>
+/// <item>Type: <c>type</c>, plus <c>.</c> + <c>event</c> for track calls (<c>track.Order Completed</c>).</item>
+/// <item>Entity: <c>user/{userId}</c>, else <c>anonymous/{anonymousId}</c>.</item>
+/// <item>Measures: numeric <c>properties</c> (track, page, screen). Attributes: string/bool properties and all
+/// <c>traits</c> (identify, group: traits are state, so numbers stay attributes), plus <c>event</c>/<c>name</c>.</item>
+/// </list>
+/// </summary>
+public sealed class SegmentAdapter : ISourceAdapter
+{
+    /// <summary>The source name.</summary>
+    public const string SourceName = "segment";
+
+    /// <inheritdoc />
+    public string Name => SourceName;
+
+    /// <inheritdoc />
+    public ValueTask<AdapterResult> AdaptAsync(IngestEnvelope envelope, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        return ValueTask.FromResult(AdapterBoundary.Run(() => Map(envelope)));
+    }
+
+    private static List<CanonicalEvent> Map(IngestEnvelope envelope)
+    {
+        var tenant = AdapterBoundary.RequireTenant(envelope);
+        using var doc = JsonPayload.Parse(envelope.Body);
+        var root = JsonPayload.RequireObject(doc.RootElement, "");
+        var events = new List<CanonicalEvent>();
+        if (JsonPayload.Optional(root, "batch") is { } batch)
+        {
+            if (batch.ValueKind != JsonValueKind.Array)
+            {
+                throw RejectionException.For("batch", "must be an array");
+            }
+
+            var i = 0;
+            foreach (var message in batch.EnumerateArray())
+            {
+                events.Add(MapMessage(tenant, message, JsonPayload.Index("batch", i++)));
+            }
+        }
+        else
+        {
+            events.Add(MapMessage(tenant, root, ""));
+        }
+
+        return events;
+    }
+
+    private static CanonicalEvent MapMessage(string tenant, JsonElement message, string at)
+    {
+        JsonPayload.RequireObject(message, at);
+        var messageId = JsonPayload.RequireString(message, "messageId", at);
+        var kind = JsonPayload.RequireString(message, "type", at);
+        var time = JsonPayload.Optional(message, "timestamp") is not null
+            ? JsonPayload.RequireTimestamp(message, "timestamp", at)
+            : JsonPayload.Optional(message, "originalTimestamp") is not null
+                ? JsonPayload.RequireTimestamp(message, "originalTimestamp", at)
+                : throw RejectionException.For(JsonPayload.Path(at, "timestamp"), "required");
+
+        var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
+        var type = kind;
+        if (kind == "track")
+        {
+            var name = JsonPayload.RequireString(message, "event", at);
+            type = kind + "." + name;
+            attributes["event"] = name;
+        }
+        else if (JsonPayload.OptionalString(message, "name", at) is { Length: > 0 } pageName)
+        {
+            attributes["name"] = pageName;
+        }
+
+        var userId = OptionalId(message, "userId", at);
+        var anonymousId = OptionalId(message, "anonymousId", at);
+        var entity = userId is not null
+            ? new EntityRef("user", userId)
+            : anonymousId is not null
+                ? new EntityRef("anonymous", anonymousId)
+                : throw RejectionException.For(JsonPayload.Path(at, "userId"), "userId or anonymousId required");
+
+        var measures = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        if (JsonPayload.Optional(message, "properties") is { } properties)
+        {
+            JsonPayload.CollectScalars(JsonPayload.RequireObject(properties, JsonPayload.Path(at, "properties")), measures, attributes);
+        }
+
+        if (JsonPayload.Optional(message, "traits") is { } traits)
+        {
+            JsonPayload.CollectScalars(JsonPayload.RequireObject(traits, JsonPayload.Path(at, "traits")), null, attributes);
+        }
+
+        return new CanonicalEvent(tenant, SourceName, messageId, type, time, entity, measures, attributes);
+    }
+
+    // Segment ids are strings, but some libraries send numeric user ids; empty means absent.
+    private static string? OptionalId(JsonElement message, string name, string at) =>
+        JsonPayload.Optional(message, name) is null ? null : JsonPayload.RequireId(message, name, at);
+}
