@@ -132,7 +132,6 @@ public sealed class AwsJsonClient : IDisposable
         {
             var credentials = await ResolveCredentialsAsync(cancellationToken);
             using var request = BuildSignedRequest(method, uri, body, contentType, target, credentials);
-            AwsServiceException error;
             try
             {
                 using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
@@ -143,7 +142,7 @@ public sealed class AwsJsonClient : IDisposable
                     return new AwsResponse(status, bytes);
                 }
 
-                error = MapError(response, bytes);
+                var error = MapError(response, bytes);
                 if (!error.IsRetryable || attempt >= _retry.MaxAttempts)
                 {
                     throw error;
@@ -220,8 +219,8 @@ public sealed class AwsJsonClient : IDisposable
         var provider = _configuredCredentials ?? _resolvedCredentials;
         if (provider is null)
         {
-            _resolver ??= new DefaultAWSCredentialsIdentityResolver();
-            provider = _resolvedCredentials = await _resolver.ResolveIdentityAsync(null!, cancellationToken);
+            var resolver = LazyInitializer.EnsureInitialized(ref _resolver);
+            provider = _resolvedCredentials = await resolver.ResolveIdentityAsync(null!, cancellationToken);
         }
 
         // Refreshing providers (role, container, web identity) renew here before expiry.
@@ -299,5 +298,13 @@ public sealed class AwsJsonClient : IDisposable
         _ => $"Http{status}",
     };
 
-    private sealed record SigningKeyCache(string Secret, string Date, byte[] Key);
+    // A class, not a record: a record's generated ToString would print the secret.
+    private sealed class SigningKeyCache(string secret, string date, byte[] key)
+    {
+        public string Secret { get; } = secret;
+
+        public string Date { get; } = date;
+
+        public byte[] Key { get; } = key;
+    }
 }

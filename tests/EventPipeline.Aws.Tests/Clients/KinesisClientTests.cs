@@ -190,6 +190,18 @@ public sealed class KinesisClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PutRecordAsync_NothingListening_RetriesThenThrowsTransportError()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        using var client = new KinesisClient(_server.Endpoints() with { Kinesis = new Uri($"http://127.0.0.1:{port}") });
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => client.PutRecordAsync("events", "k", new byte[] { 1 }, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task DescribeStreamSummaryAsync_ResourceNotFound_MapsCodeAfterHash()
     {
         _server.Enqueue(400, """{"__type":"com.amazonaws.kinesis.v20131202#ResourceNotFoundException","message":"Stream events under account 1 not found."}""");
