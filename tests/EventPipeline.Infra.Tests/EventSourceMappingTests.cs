@@ -21,12 +21,12 @@ public sealed class EventSourceMappingTests(InfraFixture fixture)
         var mapping = MappingOf(function);
 
         Assert.Contains(sourceFragment, mapping["EventSourceArn"]!.ToJsonString(), StringComparison.Ordinal);
-        Assert.Equal(expected.BatchSize, (int?)mapping["BatchSize"]);
-        Assert.Equal(expected.MaximumBatchingWindowSeconds, (int?)mapping["MaximumBatchingWindowInSeconds"]);
+        Assert.Equal<double?>(expected.BatchSize, (double?)mapping["BatchSize"]);
+        Assert.Equal<double?>(expected.MaximumBatchingWindowSeconds, (double?)mapping["MaximumBatchingWindowInSeconds"]);
         Assert.Equal(expected.BisectBatchOnFunctionError, (bool?)mapping["BisectBatchOnFunctionError"]);
-        Assert.Equal(expected.MaximumRetryAttempts, (int?)mapping["MaximumRetryAttempts"]);
-        Assert.Equal(expected.MaximumRecordAgeSeconds, (int?)mapping["MaximumRecordAgeInSeconds"]);
-        Assert.Equal(expected.ParallelizationFactor, (int?)mapping["ParallelizationFactor"]);
+        Assert.Equal<double?>(expected.MaximumRetryAttempts, (double?)mapping["MaximumRetryAttempts"]);
+        Assert.Equal<double?>(expected.MaximumRecordAgeSeconds, (double?)mapping["MaximumRecordAgeInSeconds"]);
+        Assert.Equal<double?>(expected.ParallelizationFactor, (double?)mapping["ParallelizationFactor"]);
         Assert.Equal(expected.ReportBatchItemFailures, mapping["FunctionResponseTypes"]?.AsArray().Any(t => (string?)t == "ReportBatchItemFailures") ?? false);
         Assert.Equal("TRIM_HORIZON", (string?)mapping["StartingPosition"]);
         Assert.Contains("DeadLetterQueue", mapping["DestinationConfig"]!["OnFailure"]!["Destination"]!.ToJsonString(), StringComparison.Ordinal);

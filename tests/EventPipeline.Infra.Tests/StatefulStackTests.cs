@@ -23,7 +23,7 @@ public sealed class StatefulStackTests(InfraFixture fixture)
         var stream = Assert.Single(InfraFixture.Resources(fixture.ProvisionedStatefulJson, "AWS::Kinesis::Stream").ToList()).Properties;
 
         Assert.Equal("PROVISIONED", (string?)stream["StreamModeDetails"]!["StreamMode"]);
-        Assert.Equal(4, (int?)stream["ShardCount"]);
+        Assert.Equal(4, (double?)stream["ShardCount"]);
     }
 
     [Fact]
