@@ -13,7 +13,7 @@ public sealed class InfraFixture
 {
     public InfraFixture()
     {
-        var app = new App(new AppProps { Context = new Dictionary<string, object> { ["bundling"] = "skip" } });
+        var app = new App(new AppProps { Context = Context() });
         var (stateful, stateless) = PipelineApp.Compose(app);
         Stateful = Template.FromStack(stateful);
         Stateless = Template.FromStack(stateless);
@@ -38,7 +38,9 @@ public sealed class InfraFixture
         WebSocketApiId = LogicalId(stateless, stateless.WebSocket.Api.Node.DefaultChild);
         HttpApiId = LogicalId(stateless, stateless.QueryApi.Api.Node.DefaultChild);
 
-        var provisioned = new App(new AppProps { Context = new Dictionary<string, object> { ["bundling"] = "skip", ["shards"] = "4" } });
+        var provisionedContext = Context();
+        provisionedContext["shards"] = "4";
+        var provisioned = new App(new AppProps { Context = provisionedContext });
         ProvisionedStatefulJson = ToJson(Template.FromStack(PipelineApp.Compose(provisioned).Stateful));
     }
 
@@ -78,6 +80,29 @@ public sealed class InfraFixture
                 s["Action"] is JsonArray actions ? actions.Select(a => (string)a!).ToList() : [(string)s["Action"]!],
                 s["Resource"] is JsonArray resources ? resources.Select(r => r!.ToJsonString()).ToList() : [s["Resource"]!.ToJsonString()]))
             .ToList();
+
+    /// <summary>
+    /// The context of the repository's cdk.json (feature flags such as minimizePolicies change the templates), so the
+    /// tests check what <c>cdk synth</c> produces; bundling is skipped.
+    /// </summary>
+    private static Dictionary<string, object> Context()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "cdk.json")))
+        {
+            directory = directory.Parent;
+        }
+
+        if (directory is null)
+        {
+            throw new InvalidOperationException($"No cdk.json above '{AppContext.BaseDirectory}'.");
+        }
+
+        var context = JsonNode.Parse(File.ReadAllText(Path.Combine(directory.FullName, "cdk.json")))!["context"]!.AsObject()
+            .ToDictionary(c => c.Key, c => (object)(c.Value is JsonValue value && value.TryGetValue<bool>(out var flag) ? flag : c.Value!.ToString()));
+        context["bundling"] = "skip";
+        return context;
+    }
 
     private static JsonObject ToJson(Template template) =>
         JsonNode.Parse(Newtonsoft.Json.JsonConvert.SerializeObject(template.ToJSON()))!.AsObject();
