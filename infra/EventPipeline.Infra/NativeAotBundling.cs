@@ -13,6 +13,9 @@ namespace EventPipeline.Infra;
 /// </summary>
 internal sealed class NativeAotBundling(string repoRoot, FunctionSpec function, string runtimeIdentifier) : DeputyBase, ILocalBundling
 {
+    /// <summary>Space-separated extra <c>dotnet publish</c> arguments (cross-compilation toolchain settings).</summary>
+    public const string ExtraPublishArgumentsVariable = "EVENTPIPELINE_PUBLISH_ARGS";
+
     /// <summary>Called by the CDK asset staging with the directory that becomes the zip's root.</summary>
     public bool TryBundle(string outputDir, IBundlingOptions options)
     {
@@ -42,6 +45,13 @@ internal sealed class NativeAotBundling(string repoRoot, FunctionSpec function, 
                      "publish", project, "-c", "Release", "-r", runtimeIdentifier, "-p:PublishAot=true", "--self-contained",
                      "-o", publishDir, "--nologo",
                  })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        // e.g. "-p:SysRoot=/usr/aarch64-linux-gnu -p:LinkerFlavor=lld" for an arm64 cross build (see infra/README.md).
+        foreach (var arg in (System.Environment.GetEnvironmentVariable(ExtraPublishArgumentsVariable) ?? string.Empty)
+                     .Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
             start.ArgumentList.Add(arg);
         }
