@@ -9,10 +9,10 @@ namespace EventPipeline.Infra;
 internal static class FunctionCatalog
 {
     public static FunctionSpec Ingest { get; } = new("ingest", "EventPipeline.Ingest", MemoryMb: 1024, TimeoutSeconds: 60,
-        "Kinesis events → source adapters → aggregates (ESM, ReportBatchItemFailures)");
+        "Kinesis events -> source adapters -> aggregates (ESM, ReportBatchItemFailures)");
 
     public static FunctionSpec Publish { get; } = new("publish", "EventPipeline.Publish", MemoryMb: 512, TimeoutSeconds: 60,
-        "Aggregates stream → change log → WebSocket connections");
+        "Aggregates stream -> change log -> WebSocket connections");
 
     public static FunctionSpec Connections { get; } = new("connections", "EventPipeline.Connections", MemoryMb: 256, TimeoutSeconds: 10,
         "WebSocket $connect/$disconnect/subscribe/unsubscribe/ping");
