@@ -1,0 +1,139 @@
+using System.Globalization;
+using Amazon.CDK;
+using EventPipeline.Topology;
+using Architecture = Amazon.CDK.AWS.Lambda.Architecture;
+
+namespace EventPipeline.Infra;
+
+/// <summary>
+/// Deploy-time choices read from CDK context (<c>cdk.json</c> or <c>-c key=value</c>). Every value has an offline
+/// default so <c>cdk synth</c> works from a fresh clone without credentials or lookups.
+/// </summary>
+internal sealed record InfraSettings
+{
+    /// <summary>Context keys, in one place so cdk.json, the docs and the tests agree.</summary>
+    internal static class Keys
+    {
+        public const string Shards = "shards";
+        public const string Arch = "arch";
+        public const string Bundling = "bundling";
+        public const string Functions = "functions";
+        public const string JwtIssuer = "jwtIssuer";
+        public const string JwtAudience = "jwtAudience";
+        public const string SesIdentityArn = "sesIdentityArn";
+        public const string FromEmailAddress = "fromEmailAddress";
+        public const string WebhookKmsKeyArn = "webhookKmsKeyArn";
+        public const string LogLevel = "logLevel";
+        public const string RepoRoot = "repoRoot";
+    }
+
+    /// <summary>Environment variable that skips the AOT publish like <c>-c bundling=skip</c> (fast CI synth, unit tests).</summary>
+    public const string SkipBundlingVariable = "EVENTPIPELINE_SKIP_BUNDLING";
+
+    /// <summary>Provisioned shard count; null means on-demand capacity mode.</summary>
+    public int? Shards { get; init; }
+
+    /// <summary>Lambda architecture of every function (x86_64 unless <c>arch=arm64</c>).</summary>
+    public required Architecture Architecture { get; init; }
+
+    /// <summary>.NET runtime identifier matching <see cref="Architecture"/>.</summary>
+    public required string RuntimeIdentifier { get; init; }
+
+    /// <summary>False: functions get a placeholder <c>bootstrap</c> instead of a Native AOT publish.</summary>
+    public bool Bundle { get; init; } = true;
+
+    /// <summary>When bundling, only these function keys (lower case) are published for real; null means all.</summary>
+    public IReadOnlySet<string>? BundleOnly { get; init; }
+
+    /// <summary>OIDC issuer URL of the tokens the HTTP API and the WebSocket $connect accept.</summary>
+    public required string JwtIssuer { get; init; }
+
+    /// <summary>True when the issuer was not set and the local dev issuer is used (synth works, deployed auth would not).</summary>
+    public bool JwtIssuerDefaulted { get; init; }
+
+    /// <summary>Audience tokens must carry.</summary>
+    public required string JwtAudience { get; init; }
+
+    /// <summary>SES identity the workflow may send from; null scopes SendEmail to every identity of the account and region.</summary>
+    public string? SesIdentityArn { get; init; }
+
+    /// <summary>Sender address substituted into the reminder workflow.</summary>
+    public required string FromEmailAddress { get; init; }
+
+    /// <summary>Customer-managed KMS key of the webhook SecureString parameters; null when they use the AWS-managed key.</summary>
+    public string? WebhookKmsKeyArn { get; init; }
+
+    /// <summary>LOG_LEVEL of every function.</summary>
+    public required string LogLevel { get; init; }
+
+    /// <summary>Repository root override (the bundler otherwise finds it by walking up to global.json).</summary>
+    public string? RepoRoot { get; init; }
+
+    /// <summary>Reads the settings from the app's context and the process environment.</summary>
+    public static InfraSettings FromContext(Constructs.Node node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        string? Get(string key) => node.TryGetContext(key) is { } value
+            ? Convert.ToString(value, CultureInfo.InvariantCulture) is { Length: > 0 } text ? text : null
+            : null;
+
+        int? shards = null;
+        if (Get(Keys.Shards) is { } shardText)
+        {
+            if (!int.TryParse(shardText, NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count < 1)
+            {
+                throw new ArgumentException($"Context '{Keys.Shards}' must be a positive whole number of shards (or absent for on-demand); got '{shardText}'.");
+            }
+
+            shards = count;
+        }
+
+        var arch = (Get(Keys.Arch) ?? "x86_64").ToLowerInvariant();
+        var (architecture, rid) = arch switch
+        {
+            "x86_64" or "x64" or "amd64" => (Architecture.X86_64, "linux-x64"),
+            "arm64" or "aarch64" => (Architecture.ARM_64, "linux-arm64"),
+            _ => throw new ArgumentException($"Context '{Keys.Arch}' must be 'x86_64' or 'arm64'; got '{arch}'."),
+        };
+
+        var bundling = (Get(Keys.Bundling) ?? "on").ToLowerInvariant();
+        if (bundling is not ("on" or "skip"))
+        {
+            throw new ArgumentException($"Context '{Keys.Bundling}' must be 'on' or 'skip'; got '{bundling}'.");
+        }
+
+        var skip = bundling == "skip" || System.Environment.GetEnvironmentVariable(SkipBundlingVariable) is "1" or "true";
+
+        HashSet<string>? only = null;
+        if (Get(Keys.Functions) is { } list)
+        {
+            only = new HashSet<string>(
+                list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(f => f.ToLowerInvariant()),
+                StringComparer.Ordinal);
+            var unknown = only.Except(FunctionCatalog.All.Select(f => f.Key)).ToList();
+            if (unknown.Count > 0)
+            {
+                throw new ArgumentException(
+                    $"Context '{Keys.Functions}' names unknown functions: {string.Join(", ", unknown)}; known: {string.Join(", ", FunctionCatalog.All.Select(f => f.Key))}.");
+            }
+        }
+
+        var issuer = Get(Keys.JwtIssuer);
+        return new InfraSettings
+        {
+            Shards = shards,
+            Architecture = architecture,
+            RuntimeIdentifier = rid,
+            Bundle = !skip,
+            BundleOnly = only,
+            JwtIssuer = issuer ?? PipelineTopology.Auth.LocalIssuer,
+            JwtIssuerDefaulted = issuer is null,
+            JwtAudience = Get(Keys.JwtAudience) ?? PipelineTopology.Auth.Audience,
+            SesIdentityArn = Get(Keys.SesIdentityArn),
+            FromEmailAddress = Get(Keys.FromEmailAddress) ?? "reminders@example.com",
+            WebhookKmsKeyArn = Get(Keys.WebhookKmsKeyArn),
+            LogLevel = Get(Keys.LogLevel) ?? "Information",
+            RepoRoot = Get(Keys.RepoRoot),
+        };
+    }
+}

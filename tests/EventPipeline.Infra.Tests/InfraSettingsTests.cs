@@ -1,0 +1,59 @@
+using Amazon.CDK;
+using EventPipeline.Topology;
+using Architecture = Amazon.CDK.AWS.Lambda.Architecture;
+
+namespace EventPipeline.Infra.Tests;
+
+public sealed class InfraSettingsTests
+{
+    [Fact]
+    public void FromContext_Empty_DefaultsToOnDemandX64BundlingAndTopologyAudience()
+    {
+        var settings = Settings(new Dictionary<string, object>());
+
+        Assert.Null(settings.Shards);
+        Assert.Equal(Architecture.X86_64.Name, settings.Architecture.Name);
+        Assert.Equal("linux-x64", settings.RuntimeIdentifier);
+        Assert.Equal(PipelineTopology.Auth.Audience, settings.JwtAudience);
+        Assert.True(settings.JwtIssuerDefaulted);
+    }
+
+    [Fact]
+    public void FromContext_Arm64_SelectsArm64AndItsRuntimeIdentifier()
+    {
+        var settings = Settings(new Dictionary<string, object> { ["arch"] = "arm64" });
+
+        Assert.Equal(Architecture.ARM_64.Name, settings.Architecture.Name);
+        Assert.Equal("linux-arm64", settings.RuntimeIdentifier);
+    }
+
+    [Theory]
+    [InlineData("shards", "0")]
+    [InlineData("shards", "many")]
+    [InlineData("arch", "mips")]
+    [InlineData("bundling", "sometimes")]
+    [InlineData("functions", "ingest,nope")]
+    public void FromContext_InvalidValue_ThrowsNamingTheKey(string key, string value)
+    {
+        var error = Assert.Throws<ArgumentException>(() => Settings(new Dictionary<string, object> { [key] = value }));
+
+        Assert.Contains($"'{key}'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FromContext_FunctionsFilter_KeepsOnlyNamedFunctions()
+    {
+        var settings = Settings(new Dictionary<string, object> { ["functions"] = "Ingest, query" });
+
+        Assert.Equal(["ingest", "query"], settings.BundleOnly!.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void ParseRouteKey_MalformedKey_Throws()
+    {
+        Assert.Throws<ArgumentException>(() => QueryApiConstruct.ParseRouteKey("get aggregates"));
+    }
+
+    private static InfraSettings Settings(Dictionary<string, object> context) =>
+        InfraSettings.FromContext(new App(new AppProps { Context = context }).Node);
+}

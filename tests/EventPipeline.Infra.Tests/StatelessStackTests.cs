@@ -1,0 +1,79 @@
+using System.Text.RegularExpressions;
+
+namespace EventPipeline.Infra.Tests;
+
+[Collection(InfraCollection.Name)]
+public sealed class StatelessStackTests(InfraFixture fixture)
+{
+    [Fact]
+    public void Functions_All_AreNativeAotCustomRuntimeWithCertFix()
+    {
+        var functions = InfraFixture.Resources(fixture.StatelessJson, "AWS::Lambda::Function").ToList();
+
+        Assert.Equal(FunctionCatalog.All.Count, functions.Count);
+        Assert.All(functions, f =>
+        {
+            Assert.Equal("provided.al2023", (string?)f.Properties["Runtime"]);
+            Assert.Equal("bootstrap", (string?)f.Properties["Handler"]);
+            Assert.Equal("x86_64", (string?)f.Properties["Architectures"]![0]);
+            Assert.Equal(FunctionEnvironment.EmptyCertificatesPath, (string?)f.Properties["Environment"]!["Variables"]![FunctionEnvironment.SslCertFile]);
+        });
+    }
+
+    [Fact]
+    public void StateMachine_Definition_HasDynamoDbSesAndSnsIntegrations()
+    {
+        var machine = Assert.Single(InfraFixture.Resources(fixture.StatelessJson, "AWS::StepFunctions::StateMachine").ToList()).Properties;
+        var definition = machine["DefinitionString"]!.ToJsonString();
+
+        Assert.Equal("STANDARD", (string?)machine["StateMachineType"] ?? "STANDARD");
+        Assert.Contains("arn:aws:states:::dynamodb:getItem", definition, StringComparison.Ordinal);
+        Assert.Contains("arn:aws:states:::sns:publish", definition, StringComparison.Ordinal);
+        Assert.Matches(new Regex(@"arn:aws:states:::(aws-sdk:)?sesv?2?:sendEmail"), definition);
+        var substitutions = machine["DefinitionSubstitutions"]!.AsObject();
+        Assert.True(substitutions.ContainsKey(ReminderDefinition.AggregatesTableNamePlaceholder));
+        Assert.True(substitutions.ContainsKey(ReminderDefinition.FromEmailAddressPlaceholder));
+    }
+
+    [Fact]
+    public void Alarms_StreamConsumers_HaveIteratorAgeAlarms()
+    {
+        var alarms = InfraFixture.Resources(fixture.StatelessJson, "AWS::CloudWatch::Alarm").ToList();
+
+        var iteratorAge = alarms.Where(a => (string?)a.Properties["MetricName"] == "IteratorAge").ToList();
+        Assert.Equal(2, iteratorAge.Count);
+        foreach (var function in new[] { "ingest", "publish" })
+        {
+            Assert.Contains(iteratorAge, a => a.Properties["Dimensions"]!.ToJsonString().Contains(fixture.FunctionIds[function], StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void Alarms_EveryFunction_HasErrorsAndThrottlesAlarms()
+    {
+        var alarms = InfraFixture.Resources(fixture.StatelessJson, "AWS::CloudWatch::Alarm").ToList();
+
+        Assert.Equal(FunctionCatalog.All.Count, alarms.Count(a => (string?)a.Properties["MetricName"] == "Errors"));
+        Assert.Equal(FunctionCatalog.All.Count, alarms.Count(a => (string?)a.Properties["MetricName"] == "Throttles"));
+    }
+
+    [Fact]
+    public void Alarms_DeadLetterQueue_AlarmsOnAnyVisibleMessage()
+    {
+        var alarm = Assert.Single(
+            InfraFixture.Resources(fixture.StatelessJson, "AWS::CloudWatch::Alarm").Where(a => (string?)a.Properties["MetricName"] == "ApproximateNumberOfMessagesVisible").ToList()).Properties;
+
+        Assert.Equal(0, (double?)alarm["Threshold"]);
+        Assert.Equal("GreaterThanThreshold", (string?)alarm["ComparisonOperator"]);
+    }
+
+    [Theory]
+    [InlineData("WebSocketUrl")]
+    [InlineData("WebSocketManagementEndpoint")]
+    [InlineData("HttpApiUrl")]
+    [InlineData("RemindersStateMachineArn")]
+    public void Outputs_StatelessStack_IncludeEndpoint(string output)
+    {
+        Assert.True(fixture.StatelessJson["Outputs"]!.AsObject().ContainsKey(output), output);
+    }
+}
