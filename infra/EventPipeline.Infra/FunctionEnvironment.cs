@@ -1,3 +1,5 @@
+using EventPipeline.Topology;
+
 namespace EventPipeline.Infra;
 
 /// <summary>
@@ -20,28 +22,33 @@ internal static class FunctionEnvironment
     /// <summary>Value of <see cref="SslCertFile"/>: Lambda extracts the code zip into /var/task.</summary>
     public const string EmptyCertificatesPath = "/var/task/" + EmptyCertificatesFileName;
 
-    public const string LogLevel = "LOG_LEVEL";
+    public const string LogLevel = PipelineTopology.Environment.LogLevel;
 
-    public const string EventsStreamName = "EVENTPIPELINE_EVENTS_STREAM";
+    public const string EventsStreamName = PipelineTopology.Environment.EventsStream;
 
-    /// <summary>Prefix of the per-table variables: <c>EVENTPIPELINE_TABLE_AGGREGATES</c>, … (see <see cref="Table"/>).</summary>
-    public const string TablePrefix = "EVENTPIPELINE_TABLE_";
-
-    public const string DeadLetterQueueUrl = "EVENTPIPELINE_DLQ_URL";
+    public const string DeadLetterQueueUrl = PipelineTopology.Environment.DeadLetterQueueUrl;
 
     /// <summary>https://{api}.execute-api.{region}.amazonaws.com/{stage} — the @connections management endpoint.</summary>
-    public const string WebSocketManagementEndpoint = "EVENTPIPELINE_WEBSOCKET_ENDPOINT";
+    public const string WebSocketManagementEndpoint = PipelineTopology.Environment.WebSocketManagementEndpoint;
 
-    public const string JwtIssuer = "EVENTPIPELINE_JWT_ISSUER";
+    public const string JwtIssuer = PipelineTopology.Environment.JwtIssuer;
 
-    public const string JwtAudience = "EVENTPIPELINE_JWT_AUDIENCE";
+    public const string JwtAudience = PipelineTopology.Environment.JwtAudience;
 
-    public const string WebhookParameterPrefix = "EVENTPIPELINE_WEBHOOK_PARAMETER_PREFIX";
+    public const string WebhookParameterPrefix = PipelineTopology.Environment.WebhookSecretsParameterPrefix;
 
-    public const string StateMachineArn = "EVENTPIPELINE_REMINDERS_STATE_MACHINE_ARN";
+    public const string StateMachineArn = PipelineTopology.Environment.StateMachineArn;
 
-    /// <summary>Variable naming the physical table of a <c>PipelineTopology.Tables</c> name.</summary>
-    public static string Table(string topologyTableName) => TablePrefix + topologyTableName.ToUpperInvariant();
+    /// <summary>Variable naming the physical table of a <c>PipelineTopology.Tables</c> name (the names the functions read).</summary>
+    public static string Table(string topologyTableName) => topologyTableName switch
+    {
+        PipelineTopology.Tables.Aggregates => PipelineTopology.Environment.AggregatesTable,
+        PipelineTopology.Tables.Connections => PipelineTopology.Environment.ConnectionsTable,
+        PipelineTopology.Tables.Dedup => PipelineTopology.Environment.DedupTable,
+        PipelineTopology.Tables.ChangeLog => PipelineTopology.Environment.ChangeLogTable,
+        PipelineTopology.Tables.Operations => PipelineTopology.Environment.OperationsTable,
+        _ => throw new ArgumentOutOfRangeException(nameof(topologyTableName), topologyTableName, "not a table of PipelineTopology.Tables"),
+    };
 }
 
 /// <summary>Other names the stacks define once.</summary>
