@@ -1,0 +1,71 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using EventPipeline.Aws.Clients;
+using EventPipeline.Aws.DeadLetters;
+using EventPipeline.Local.EventSources;
+using EventPipeline.Workflow.Local;
+
+namespace EventPipeline.Local;
+
+/// <summary>The pollers' on-failure destination: one dead-letter entry per given-up record, with its bytes and why.</summary>
+public sealed class DeadLetterFailureDestination(IDeadLetterSink sink, string function) : IFailureDestination
+{
+    /// <inheritdoc />
+    public Task SendAsync(StreamFailureRecord record, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var entries = new List<DeadLetterEntry>(record.Records.Count);
+        for (var i = 0; i < record.Records.Count; i++)
+        {
+            var sequence = record.Records.Count == 1 ? record.StartSequenceNumber
+                : i == 0 ? record.StartSequenceNumber
+                : i == record.Records.Count - 1 ? record.EndSequenceNumber
+                : $"{record.StartSequenceNumber}+{i.ToString(CultureInfo.InvariantCulture)}";
+            var category = record.Condition == FailureConditions.RecordAgeExceeded ? "record-age-exceeded" : "retries-exhausted";
+            var rule = record.ErrorMessage is { Length: > 0 } m ? $"{record.Condition}: {m}" : record.Condition;
+            entries.Add(new DeadLetterEntry
+            {
+                Id = $"{record.ShardId}/{sequence}",
+                Category = category,
+                Field = "record",
+                Rule = rule,
+                Reason = $"record: {rule}",
+                Function = function,
+                StreamArn = record.StreamArn,
+                ShardId = record.ShardId,
+                SequenceNumber = sequence,
+                PartitionKey = "",
+                Data = Convert.FromBase64String(record.Records[i]),
+                Attempts = record.ApproximateInvokeCount,
+                ApproximateArrivalTimestamp = record.ApproximateArrivalOfFirstRecord,
+                DeadLetteredAt = record.Timestamp,
+            });
+        }
+
+        return sink.SendAsync(entries, cancellationToken);
+    }
+}
+
+/// <summary>The workflow's DynamoDB GetItem, against DynamoDB Local over its wire protocol (DynamoDB JSON passes through).</summary>
+public sealed class DynamoDbItemReader(AwsJsonClient dynamo) : IItemReader
+{
+    /// <inheritdoc />
+    public Task<JsonObject?> GetItemAsync(string tableName, JsonObject key, bool consistentRead, CancellationToken cancellationToken) =>
+        dynamo.SendJsonAsync(
+            AwsJsonClient.Json10,
+            "DynamoDB_20120810.GetItem",
+            w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("TableName", tableName);
+                w.WritePropertyName("Key");
+                key.WriteTo(w);
+                w.WriteBoolean("ConsistentRead", consistentRead);
+                w.WriteEndObject();
+            },
+            root => root.TryGetProperty("Item", out var item) && item.ValueKind == JsonValueKind.Object
+                ? JsonNode.Parse(item.GetRawText())!.AsObject()
+                : null,
+            cancellationToken);
+}
