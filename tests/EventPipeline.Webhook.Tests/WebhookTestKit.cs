@@ -30,8 +30,8 @@ public static class WebhookTestKit
     {
         HttpClient = Http,
         GraphBaseUrl = new Uri("http://127.0.0.1:9/v1.0/"),
-        FetchRetries = 0,
-        FetchTimeout = TimeSpan.FromSeconds(2),
+        FetchRetries = 1, // Polly requires at least one retry attempt.
+        FetchTimeout = TimeSpan.FromSeconds(1),
     });
 
     /// <summary>The secret a provider signs with (SendGrid: PKCS#8 private key); index 0 current, 1 another.</summary>
