@@ -18,6 +18,8 @@ namespace EventPipeline.Webhook;
 /// <c>OPTIONS</c>); signature → 401; adapter rejection → 400; stream failure → 503; otherwise 202. Every error body is
 /// <c>{"error","field","rule","message"}</c> and never contains a secret or an expected signature.
 /// One structured log line per request (tenant, source, status, reason, dedup ids; no body, no secret).
+/// The CloudEvents <c>OPTIONS</c> handshake is answered for every registered source (any producer may use the webhook
+/// spec's abuse protection); the Graph <c>validationToken</c> echo only for <see cref="GraphSource"/>. Other methods → 405.
 /// </summary>
 public sealed class WebhookFunction
 {
