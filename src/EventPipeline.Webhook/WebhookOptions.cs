@@ -1,0 +1,26 @@
+using EventPipeline.Topology;
+
+namespace EventPipeline.Webhook;
+
+/// <summary>Settings of the webhook function; <see cref="WebhookComposition"/> reads them from the environment.</summary>
+public sealed record WebhookOptions
+{
+    /// <summary>Largest accepted body, after base64 decoding (1 MiB: the Kinesis record limit minus room for the envelope).</summary>
+    public const int MaxBodyBytes = 1_048_576;
+
+    /// <summary>Kinesis stream the envelopes are put on.</summary>
+    public string StreamName { get; init; } = PipelineTopology.EventsStream;
+
+    /// <summary>
+    /// Scheme, host and optional prefix providers post to (e.g. <c>https://hooks.example.com</c>), when it differs from
+    /// <c>https://{requestContext.domainName}</c> (a custom domain, a CDN, or the local stack's <c>http://127.0.0.1:port</c>).
+    /// URL-signing providers (Twilio) sign exactly this URL.
+    /// </summary>
+    public string? PublicBaseUrl { get; init; }
+
+    /// <summary>Retry-After seconds sent with 503 answers.</summary>
+    public int RetryAfterSeconds { get; init; } = 5;
+
+    /// <summary>Requests per minute granted in the CloudEvents webhook handshake (<c>WebHook-Allowed-Rate</c>); <c>*</c> is any rate.</summary>
+    public string AllowedRate { get; init; } = "*";
+}

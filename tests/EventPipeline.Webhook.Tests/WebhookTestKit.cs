@@ -1,0 +1,184 @@
+using System.Security.Cryptography;
+using System.Text;
+using EventPipeline.Aws.Clients;
+using EventPipeline.Lambda;
+using EventPipeline.Lambda.Events;
+using EventPipeline.Sources;
+
+namespace EventPipeline.Webhook.Tests;
+
+/// <summary>Builds the function under test with fakes, and signed API Gateway requests for it.</summary>
+public static class WebhookTestKit
+{
+    public const string Tenant = "acme";
+    public const string PublicBase = "https://hooks.example.com";
+
+    /// <summary>The symmetric secret (the group-B Graph samples embed it as clientState, so it must be this one).</summary>
+    public const string Shared = "test-secret-0123456789";
+
+    public const string Rotated = "rotated-secret-9876543210";
+
+    public static readonly DateTimeOffset Now = new(2024, 5, 2, 10, 0, 0, TimeSpan.Zero);
+
+    // SendGrid verifies with public keys and signs with private keys: two pairs, current and other.
+    private static readonly (string PrivateKey, string PublicKey)[] SendGridKeys = [NewP256Key(), NewP256Key()];
+
+    private static readonly HttpClient Http = new();
+
+    /// <summary>Every registered source; Graph enrichment points at a closed local port so it fails fast (transient).</summary>
+    public static IReadOnlyDictionary<string, SourceRegistration> Catalog { get; } = SourceCatalog.Create(new SourceDependencies
+    {
+        HttpClient = Http,
+        GraphBaseUrl = new Uri("http://127.0.0.1:9/v1.0/"),
+        FetchRetries = 1, // Polly requires at least one retry attempt.
+        FetchTimeout = TimeSpan.FromSeconds(1),
+    });
+
+    /// <summary>The secret a provider signs with (SendGrid: PKCS#8 private key); index 0 current, 1 another.</summary>
+    public static string SigningSecret(string source, int index = 0) =>
+        IsSendGrid(source) ? SendGridKeys[index].PrivateKey : index == 0 ? Shared : Rotated;
+
+    /// <summary>The secret configured for verification (SendGrid: SPKI public key).</summary>
+    public static string VerifyingSecret(string source, int index = 0) =>
+        IsSendGrid(source) ? SendGridKeys[index].PublicKey : index == 0 ? Shared : Rotated;
+
+    public static Fixture Create(
+        IReadOnlyDictionary<string, SourceRegistration>? sources = null,
+        IWebhookSecrets? secrets = null,
+        WebhookOptions? options = null)
+    {
+        var kinesis = new FakeKinesis();
+        var logText = new StringWriter();
+        var log = new LambdaLog(logText, LambdaLogLevel.Debug);
+        var clock = new FixedClock(Now);
+        var function = WebhookComposition.Create(
+            sources ?? Catalog,
+            secrets ?? new FakeSecrets(Catalog.Keys.Select(k => (k, (IReadOnlyList<string>)[VerifyingSecret(k)]))),
+            kinesis,
+            log,
+            options ?? new WebhookOptions { PublicBaseUrl = null },
+            clock);
+        return new Fixture(function, kinesis, logText);
+    }
+
+    /// <summary>An HTTP API v2 request for <paramref name="signed"/>, as API Gateway delivers it on hooks.example.com.</summary>
+    public static APIGatewayHttpApiV2ProxyRequest ToApiRequest(SignedWebhookRequest signed, string method = "POST", bool base64 = false)
+    {
+        var uri = new Uri(signed.Url);
+        var segments = uri.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var bodyBytes = signed.Body.ToArray();
+        return new APIGatewayHttpApiV2ProxyRequest
+        {
+            RouteKey = "POST /webhooks/{tenant}/{source}",
+            RawPath = uri.AbsolutePath,
+            RawQueryString = uri.Query.TrimStart('?'),
+            Headers = signed.Headers.ToDictionary(h => h.Key, h => h.Value),
+            PathParameters = new Dictionary<string, string>
+            {
+                ["tenant"] = Uri.UnescapeDataString(segments[^2]),
+                ["source"] = Uri.UnescapeDataString(segments[^1]),
+            },
+            RequestContext = new APIGatewayHttpApiV2ProxyRequest.ProxyRequestContext
+            {
+                DomainName = uri.Host,
+                RequestId = "req-1",
+                Http = new APIGatewayHttpApiV2ProxyRequest.HttpDescription { Method = method, Path = uri.AbsolutePath },
+            },
+            Body = base64 ? Convert.ToBase64String(bodyBytes) : Encoding.UTF8.GetString(bodyBytes),
+            IsBase64Encoded = base64,
+        };
+    }
+
+    /// <summary>A sample signed by its source's signer with the current secret.</summary>
+    public static SignedWebhookRequest Signed(WebhookSampleCase sample, int secretIndex = 0, DateTimeOffset? at = null) =>
+        Signed(sample.Source, sample.Body, sample.Headers, secretIndex, at);
+
+    public static SignedWebhookRequest Signed(string source, byte[] body, IReadOnlyDictionary<string, string>? headers, int secretIndex = 0, DateTimeOffset? at = null) =>
+        WebhookRequestBuilder.Build(Catalog[source], Tenant, body, headers, SigningSecret(source, secretIndex), PublicBase, at ?? Now);
+
+    public static ILambdaContext Context() => new LambdaContext("req-1", "arn:aws:lambda:us-east-1:000000000000:function:webhook", Now.AddSeconds(30), null, "webhook");
+
+    private static bool IsSendGrid(string source) => string.Equals(source, "sendgrid", StringComparison.OrdinalIgnoreCase);
+
+    private static (string PrivateKey, string PublicKey) NewP256Key()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        return (Convert.ToBase64String(key.ExportPkcs8PrivateKey()), Convert.ToBase64String(key.ExportSubjectPublicKeyInfo()));
+    }
+}
+
+public sealed record Fixture(WebhookFunction Function, FakeKinesis Kinesis, StringWriter Log)
+{
+    public Task<APIGatewayHttpApiV2ProxyResponse> Handle(APIGatewayHttpApiV2ProxyRequest request) =>
+        Function.HandleAsync(request, WebhookTestKit.Context(), CancellationToken.None);
+}
+
+/// <summary>Records PutRecord calls; throws when <see cref="Failure"/> is set.</summary>
+public sealed class FakeKinesis : IKinesisClient
+{
+    private readonly List<(string Stream, string PartitionKey, byte[] Data)> _puts = [];
+
+    public Exception? Failure { get; set; }
+
+    public IReadOnlyList<(string Stream, string PartitionKey, byte[] Data)> Puts
+    {
+        get
+        {
+            lock (_puts)
+            {
+                return _puts.ToList();
+            }
+        }
+    }
+
+    public Task<PutRecordResult> PutRecordAsync(string streamName, string partitionKey, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        if (Failure is not null)
+        {
+            throw Failure;
+        }
+
+        lock (_puts)
+        {
+            _puts.Add((streamName, partitionKey, data.ToArray()));
+            return Task.FromResult(new PutRecordResult("shardId-000000000000", (_puts.Count * 10).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+    }
+
+    public Task CreateStreamAsync(string streamName, int shardCount, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public Task<StreamSummary> DescribeStreamSummaryAsync(string streamName, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public Task<PutRecordsResult> PutRecordsAsync(string streamName, IReadOnlyList<PutRecordsEntry> records, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public Task<IReadOnlyList<Shard>> ListShardsAsync(string streamName, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public Task<string> GetShardIteratorAsync(string streamName, string shardId, string iteratorType, string? startingSequenceNumber, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public Task<GetRecordsResult> GetRecordsAsync(string shardIterator, int limit, CancellationToken cancellationToken) => throw new NotSupportedException();
+}
+
+/// <summary>Secrets per source for the test tenant only; other tenants have none.</summary>
+public sealed class FakeSecrets(IEnumerable<(string Source, IReadOnlyList<string> Secrets)> entries) : IWebhookSecrets
+{
+    private readonly Dictionary<string, IReadOnlyList<string>> _bySource = entries.ToDictionary(e => e.Source, e => e.Secrets, StringComparer.OrdinalIgnoreCase);
+
+    public Exception? Failure { get; set; }
+
+    public ValueTask<IReadOnlyList<string>> GetAsync(string tenant, string source, CancellationToken cancellationToken)
+    {
+        if (Failure is not null)
+        {
+            throw Failure;
+        }
+
+        return ValueTask.FromResult(tenant == WebhookTestKit.Tenant && _bySource.TryGetValue(source, out var s) ? s : (IReadOnlyList<string>)[]);
+    }
+}
+
+public sealed class FixedClock(DateTimeOffset now) : TimeProvider
+{
+    public DateTimeOffset Now { get; set; } = now;
+
+    public override DateTimeOffset GetUtcNow() => Now;
+}
