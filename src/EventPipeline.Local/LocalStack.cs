@@ -84,6 +84,9 @@ public sealed class LocalStack : IAsyncDisposable
 
     public IReadOnlyDictionary<string, SourceRegistration> Sources { get; private set; } = null!;
 
+    /// <summary>The webhook secrets the local Webhook function verifies with, and the CLI signs with.</summary>
+    public LocalSecrets WebhookSecrets { get; private set; } = null!;
+
     /// <summary>Counters of the running stack (the dashboard's and <c>/metrics</c>'s source).</summary>
     public LocalMetrics Metrics { get; } = new();
 
@@ -179,6 +182,7 @@ public sealed class LocalStack : IAsyncDisposable
 
         var dataDir = Path.Combine(RepoRoot, ".eventpipeline");
         Directory.CreateDirectory(dataDir);
+        WebhookSecrets = LocalSecrets.LoadOrCreate(dataDir, Sources.Keys);
         var outbox = JsonLinesOutbox.InDirectory(dataDir);
         Outbox = outbox;
         var definition = ReminderWorkflow.Render(new Dictionary<string, string>
@@ -207,7 +211,7 @@ public sealed class LocalStack : IAsyncDisposable
             Connections = Connections.HandleAsync,
             Query = Query.HandleAsync,
             Reminders = Reminders.HandleAsync,
-            Webhook = LocalWebhook.Create(this, sourceDeps),
+            Webhook = LocalWebhook.Create(this, WebhookSecrets),
             Authorize = async token =>
             {
                 var r = await validator.ValidateAsync(token);

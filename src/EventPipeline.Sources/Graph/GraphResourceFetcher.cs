@@ -62,15 +62,21 @@ public sealed class GraphResourceFetcher
             .Handle<TimeoutRejectedException>()
             .HandleResult(r => IsTransient(r.StatusCode));
 
-        pipeline = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = dependencies.Clock }
-            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+        var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = dependencies.Clock };
+        if (dependencies.FetchRetries > 0)
+        {
+            // Polly needs at least one retry attempt; zero retries means no retry strategy at all.
+            builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
                 ShouldHandle = transient,
-                MaxRetryAttempts = Math.Max(0, dependencies.FetchRetries),
+                MaxRetryAttempts = dependencies.FetchRetries,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = options.RetryBaseDelay,
-            })
+            });
+        }
+
+        pipeline = builder
             // Inside the retry: an open breaker's BrokenCircuitException is not retried, so calls fail fast.
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
             {
