@@ -30,6 +30,13 @@ public sealed class EmulatorSetTests : IDisposable
             await set.DisposeAsync();
         }
 
+        // SIGKILL is delivered at once but a JVM takes a moment to tear down; poll (bounded) rather than race it.
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (pids.Any(ProcessTable.IsAlive) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
         Assert.All(pids, pid => Assert.False(ProcessTable.IsAlive(pid), $"pid {pid} ({ProcessTable.NameOf(pid)}) still running after dispose"));
     }
 
