@@ -46,7 +46,7 @@ public sealed class DynamoDbLocalEmulator : IDisposable
     {
         ArgumentNullException.ThrowIfNull(installation);
         port = LocalPorts.Resolve(port);
-        KinesisMockEmulator.EnsurePortFree(port);
+        await LocalPorts.EnsureFreeAsync(port, cancellationToken);
         var lib = installation.DynamoDbLocalDirectory;
         var info = new EmulatorStartInfo(
             "dynamodb-local",

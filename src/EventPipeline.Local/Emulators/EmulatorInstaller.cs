@@ -66,9 +66,12 @@ public sealed partial class EmulatorInstaller
     /// <c>EventPipeline.sln</c>, walking up from <paramref name="startDirectory"/> (default: the current directory,
     /// then the application's base directory).
     /// </summary>
-    public static string FindRepoRoot(string? startDirectory = null)
+    public static string FindRepoRoot(string? startDirectory = null) =>
+        FindRepoRoot(startDirectory, Environment.GetEnvironmentVariable(HomeVariable));
+
+    /// <summary><see cref="FindRepoRoot(string?)"/> with the override passed in (tests must not change the process environment).</summary>
+    internal static string FindRepoRoot(string? startDirectory, string? home)
     {
-        var home = Environment.GetEnvironmentVariable(HomeVariable);
         if (!string.IsNullOrWhiteSpace(home))
         {
             if (!Directory.Exists(home))

@@ -68,7 +68,7 @@ public sealed class EmulatorProcess : IDisposable
     public string LogPath { get; }
 
     /// <summary>PID of the started process (on Unix, the watchdog whose child is the emulator).</summary>
-    public int ProcessId => _process.Id;
+    public int ProcessId { get; private set; }
 
     /// <summary>True once the process has exited.</summary>
     public bool HasExited => _process.HasExited;
@@ -127,6 +127,7 @@ public sealed class EmulatorProcess : IDisposable
             throw new EmulatorException($"Could not start {info.Name} ('{info.FileName}'): {ex.Message}. Check that it is installed and on PATH.", ex);
         }
 
+        emulator.ProcessId = process.Id;
         Live[emulator] = 0;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

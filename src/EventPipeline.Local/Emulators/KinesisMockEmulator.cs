@@ -48,7 +48,7 @@ public sealed class KinesisMockEmulator : IDisposable
     {
         ArgumentNullException.ThrowIfNull(installation);
         port = LocalPorts.Resolve(port);
-        EnsurePortFree(port);
+        await LocalPorts.EnsureFreeAsync(port, cancellationToken);
         var info = new EmulatorStartInfo(
             "kinesis-mock",
             installation.NodePath,
@@ -91,13 +91,4 @@ public sealed class KinesisMockEmulator : IDisposable
 
     /// <summary>Stops kinesis-mock and everything it started.</summary>
     public void Dispose() => _process.Dispose();
-
-    internal static void EnsurePortFree(int port)
-    {
-        if (LocalPorts.IsInUse(port))
-        {
-            throw new EmulatorException(
-                $"Port {port} on 127.0.0.1 is already in use: stop whatever listens there (another local stack?) or choose another port (0 picks a free one).");
-        }
-    }
 }

@@ -33,4 +33,20 @@ public static class LocalPorts
             return false;
         }
     }
+
+    /// <summary>Waits briefly for <paramref name="port"/> to be free; fails with an actionable message if it stays taken.</summary>
+    public static async Task EnsureFreeAsync(int port, CancellationToken cancellationToken)
+    {
+        // A just-stopped emulator may hold the port for a moment while it dies; give it a few seconds.
+        for (var attempt = 0; attempt < 25 && IsInUse(port); attempt++)
+        {
+            await Task.Delay(200, cancellationToken);
+        }
+
+        if (IsInUse(port))
+        {
+            throw new EmulatorException(
+                $"Port {port} on 127.0.0.1 is already in use: stop whatever listens there (another local stack?) or choose another port (0 picks a free one).");
+        }
+    }
 }

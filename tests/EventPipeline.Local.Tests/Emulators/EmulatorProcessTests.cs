@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using System.Globalization;
+using EventPipeline.Local.Emulators;
+
+namespace EventPipeline.Local.Tests.Emulators;
+
+public sealed class EmulatorProcessTests : IDisposable
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+    private readonly string _temp = Directory.CreateTempSubdirectory("eventpipeline-process-").FullName;
+
+    public void Dispose() => Directory.Delete(_temp, recursive: true);
+
+    [Fact]
+    public async Task Start_ProcessWritesOutput_OutputLandsInLog()
+    {
+        var log = Path.Combine(_temp, "echo.log");
+        using var process = EmulatorProcess.Start(Shell("echo hello-out; echo hello-err >&2; sleep 30", log));
+
+        await WaitUntilAsync(() => process.ReadLogTail().Contains("hello-err", StringComparison.Ordinal), "both lines in the log");
+
+        Assert.Contains("hello-out", process.ReadLogTail(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WaitUntilReadyAsync_ProcessExitsEarly_FailsWithLogTail()
+    {
+        using var process = EmulatorProcess.Start(Shell("echo port already bound; exit 3", Path.Combine(_temp, "exit.log")));
+
+        var error = await Assert.ThrowsAsync<EmulatorException>(
+            () => process.WaitUntilReadyAsync(_ => Task.FromResult(false), Patience, CancellationToken.None));
+
+        Assert.Contains("port already bound", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WaitUntilReadyAsync_NeverReady_TimesOutWithLogTail()
+    {
+        using var process = EmulatorProcess.Start(Shell("echo starting up; sleep 30", Path.Combine(_temp, "slow.log")));
+        await WaitUntilAsync(() => process.ReadLogTail().Contains("starting", StringComparison.Ordinal), "output logged");
+
+        var error = await Assert.ThrowsAsync<EmulatorException>(
+            () => process.WaitUntilReadyAsync(_ => Task.FromResult(false), TimeSpan.FromMilliseconds(300), CancellationToken.None));
+
+        Assert.Contains("starting up", error.Message, StringComparison.Ordinal);
+        Assert.Contains("not ready", error.Message, StringComparison.Ordinal);
+    }
+
+    [LinuxFact]
+    public async Task Dispose_RunningProcess_KillsWholeTree()
+    {
+        var process = EmulatorProcess.Start(new EmulatorStartInfo("tree", "sleep", ["300"], _temp, Path.Combine(_temp, "tree.log")));
+        var descendants = await WaitForDescendantAsync(process.ProcessId, "sleep");
+
+        process.Dispose();
+
+        await WaitUntilAsync(() => !ProcessTable.IsAlive(descendants) && !ProcessTable.IsAlive(process.ProcessId), "sleep and watchdog gone");
+    }
+
+    [LinuxFact]
+    public async Task ParentKilled_WithSigkill_EmulatorDiesToo()
+    {
+        await AssertNoOrphanAfterSigkillAsync("sleep", "sleep");
+    }
+
+    [EmulatorFact]
+    public async Task ParentKilled_WithSigkill_KinesisMockDiesToo()
+    {
+        await AssertNoOrphanAfterSigkillAsync("kinesis", "node");
+    }
+
+    private async Task AssertNoOrphanAfterSigkillAsync(string mode, string childName)
+    {
+        var testAssembly = typeof(OrphanHost).Assembly.Location;
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } hostPath && File.Exists(hostPath) ? hostPath : "dotnet";
+        var startInfo = new ProcessStartInfo(dotnet) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        startInfo.ArgumentList.Add("exec");
+        startInfo.ArgumentList.Add(testAssembly);
+        startInfo.Environment[OrphanHost.ModeVariable] = mode;
+        startInfo.Environment[OrphanHost.LogVariable] = Path.Combine(_temp, "orphan.log");
+        using var host = Process.Start(startInfo)!;
+        try
+        {
+            var readLine = host.StandardOutput.ReadLineAsync();
+            var finished = await Task.WhenAny(readLine, Task.Delay(TimeSpan.FromSeconds(120)));
+            Assert.True(finished == readLine, "the host process did not report READY: " + (host.HasExited ? await host.StandardError.ReadToEndAsync() : "still starting"));
+            var line = await readLine;
+            Assert.StartsWith("READY ", line, StringComparison.Ordinal);
+            var watchdog = int.Parse(line!["READY ".Length..], CultureInfo.InvariantCulture);
+            var emulator = await WaitForDescendantAsync(watchdog, childName);
+
+            host.Kill(); // SIGKILL on Unix: no handler in the host runs.
+            await host.WaitForExitAsync();
+
+            await WaitUntilAsync(() => !ProcessTable.IsAlive(emulator), $"{childName} (pid {emulator}) gone after its parent was SIGKILLed");
+            await WaitUntilAsync(() => !ProcessTable.IsAlive(watchdog), $"watchdog (pid {watchdog}) gone");
+        }
+        finally
+        {
+            if (!host.HasExited)
+            {
+                host.Kill(entireProcessTree: true);
+            }
+        }
+    }
+
+    private static async Task<int> WaitForDescendantAsync(int pid, string name)
+    {
+        var found = 0;
+        await WaitUntilAsync(
+            () =>
+            {
+                found = ProcessTable.ChildrenOf(pid).FirstOrDefault(c => ProcessTable.NameOf(c) == name);
+                return found != 0;
+            },
+            $"{name} started under pid {pid}");
+        return found;
+    }
+
+    private EmulatorStartInfo Shell(string script, string log) => new("shell", "/bin/sh", ["-c", script], _temp, log);
+
+    private static async Task WaitUntilAsync(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"Timed out waiting for: {what}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using System.Globalization;
+
+namespace EventPipeline.Local.Tests.Emulators;
+
+/// <summary>Reads Linux's /proc to find child processes and whether a PID is still alive.</summary>
+internal static class ProcessTable
+{
+    /// <summary>PIDs whose parent is <paramref name="parentPid"/>.</summary>
+    public static IReadOnlyList<int> ChildrenOf(int parentPid)
+    {
+        var children = new List<int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+                && Stat(pid) is { } stat
+                && stat.ParentPid == parentPid)
+            {
+                children.Add(pid);
+            }
+        }
+
+        return children;
+    }
+
+    /// <summary>True while the PID exists and is not a zombie (a zombie has exited; only its exit status is left).</summary>
+    public static bool IsAlive(int pid) => Stat(pid) is { State: not 'Z' and not 'X' };
+
+    /// <summary>The executable name (comm) of a PID, or null.</summary>
+    public static string? NameOf(int pid) => Stat(pid)?.Name;
+
+    private static (string Name, char State, int ParentPid)? Stat(int pid)
+    {
+        try
+        {
+            var text = File.ReadAllText($"/proc/{pid}/stat");
+            // Format: pid (comm) state ppid …; comm may contain spaces and parentheses, so split after the last ')'.
+            var open = text.IndexOf('(', StringComparison.Ordinal);
+            var close = text.LastIndexOf(')');
+            var rest = text[(close + 2)..].Split(' ');
+            return (text[(open + 1)..close], rest[0][0], int.Parse(rest[1], CultureInfo.InvariantCulture));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException or ArgumentOutOfRangeException)
+        {
+            return null;
+        }
+    }
+}
