@@ -3,7 +3,10 @@ using System.CommandLine;
 namespace EventPipeline.Local;
 
 /// <summary>The verbs that drive a running stack (they find it through .eventpipeline/endpoints.json).</summary>
-internal static partial class CliVerbs
+internal static class CliVerbs
 {
-    public static IEnumerable<Command> Create() => [];
+    public static IEnumerable<Command> Create() =>
+    [
+        // One line per verb (each verb lives in Cli/<Verb>Command.cs).
+    ];
 }

@@ -122,6 +122,8 @@ public sealed class LocalGateway : IAsyncDisposable
 
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
+                    // Complete the close handshake, as API Gateway does.
+                    await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
                     break;
                 }
 

@@ -1,0 +1,29 @@
+namespace EventPipeline.Benchmarks;
+
+/// <summary>
+/// Benchmark commands: <c>dotnet run -c Release --project tests/EventPipeline.Benchmarks -- &lt;name&gt; [options]</c>.
+/// Each prints its figures next to a baseline measured in the same run.
+/// </summary>
+internal static class Program
+{
+    private static async Task<int> Main(string[] args)
+    {
+        var benchmarks = new Dictionary<string, (string Description, Func<string[], Task<int>> Run)>(StringComparer.OrdinalIgnoreCase)
+        {
+            // Each benchmark registers itself here with one line.
+        };
+
+        if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var benchmark))
+        {
+            Console.Error.WriteLine("usage: EventPipeline.Benchmarks <name> [options]");
+            foreach (var (name, b) in benchmarks.OrderBy(b => b.Key, StringComparer.Ordinal))
+            {
+                Console.Error.WriteLine($"  {name,-12} {b.Description}");
+            }
+
+            return args.Length == 0 ? 0 : 2;
+        }
+
+        return await benchmark.Run(args[1..]);
+    }
+}

@@ -1,0 +1,261 @@
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using EventPipeline.Aws.Clients;
+
+namespace EventPipeline.Local.Tests.Integration;
+
+/// <summary>
+/// Starts the local stack once for every integration test: real kinesis-mock and DynamoDB Local on free ports,
+/// the functions in-process. Set <c>EVENTPIPELINE_TEST_KINESIS_ENDPOINT</c> and <c>EVENTPIPELINE_TEST_DYNAMODB_ENDPOINT</c>
+/// to run against emulators that are already running instead (e.g. a LocalStack container started with Docker).
+/// Tests isolate themselves by tenant (<see cref="NewTenant"/>), so they can share one stack.
+/// </summary>
+public sealed class LocalStackFixture : IAsyncLifetime
+{
+    public const string KinesisVariable = "EVENTPIPELINE_TEST_KINESIS_ENDPOINT";
+    public const string DynamoDbVariable = "EVENTPIPELINE_TEST_DYNAMODB_ENDPOINT";
+
+    private readonly StringBuilder _log = new();
+
+    public LocalStack Stack { get; private set; } = null!;
+
+    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
+
+    public IKinesisClient Kinesis => Stack.Aws.Kinesis;
+
+    public async Task InitializeAsync()
+    {
+        Stack = await LocalStack.StartAsync(Options(), CancellationToken.None);
+        Http.BaseAddress = new Uri(Stack.Endpoints.RestUrl + "/");
+    }
+
+    /// <summary>Stack options for this run: free ports, or external emulators from the environment.</summary>
+    public LocalStackOptions Options(Uri? kinesis = null, Uri? dynamo = null)
+    {
+        kinesis ??= Environment.GetEnvironmentVariable(KinesisVariable) is { Length: > 0 } k ? new Uri(k) : null;
+        dynamo ??= Environment.GetEnvironmentVariable(DynamoDbVariable) is { Length: > 0 } d ? new Uri(d) : null;
+        return new LocalStackOptions
+        {
+            GatewayPort = 0,
+            KinesisPort = 0,
+            DynamoDbPort = 0,
+            ExternalKinesisEndpoint = kinesis,
+            ExternalDynamoDbEndpoint = dynamo,
+            WriteEndpointsFile = false,
+            WorkflowTimeScale = 0.001,
+            Log = m => { lock (_log) { _log.AppendLine(m); } },
+        };
+    }
+
+    public async Task DisposeAsync()
+    {
+        Http.Dispose();
+        if (Stack is not null)
+        {
+            await Stack.DisposeAsync();
+        }
+    }
+
+    /// <summary>A tenant no other test uses.</summary>
+    public static string NewTenant(string prefix = "t") => $"{prefix}{Guid.NewGuid():N}"[..Math.Min(32, prefix.Length + 24)];
+
+    /// <summary>GET with a bearer token.</summary>
+    public async Task<(int Status, JsonElement Body)> GetAsync(string path, string token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path.TrimStart('/'));
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        using var response = await Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        using var doc = JsonDocument.Parse(text.Length == 0 ? "null" : text);
+        return ((int)response.StatusCode, doc.RootElement.Clone());
+    }
+
+    /// <summary>Polls <paramref name="probe"/> until it returns a value, or fails after <paramref name="timeout"/> naming <paramref name="what"/>.</summary>
+    public static async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe, string what, TimeSpan? timeout = null)
+        where T : class
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            if (await probe() is { } value)
+            {
+                return value;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"timed out waiting for {what}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>A structured CloudEvent for <paramref name="tenant"/>, as a producer would put it on the stream.</summary>
+    public static byte[] CloudEvent(string tenant, string id, string subject, string type = "order.created", string? time = null, string data = """{"amount":10,"status":"new"}""") =>
+        Encoding.UTF8.GetBytes($$"""{"specversion":"1.0","id":"{{id}}","source":"/tests","type":"{{type}}","time":"{{time ?? DateTimeOffset.UtcNow.ToString("O")}}","subject":"{{subject}}","tenant":"{{tenant}}","data":{{data}}}""");
+
+    /// <summary>Opens a WebSocket with <paramref name="token"/> and collects every message.</summary>
+    public async Task<TestSocket> ConnectAsync(string? token)
+    {
+        var socket = new ClientWebSocket();
+        socket.Options.CollectHttpResponseDetails = true;
+        var url = new Uri(Stack.Endpoints.WebSocketUrl + (token is null ? "" : "?token=" + Uri.EscapeDataString(token)));
+        await socket.ConnectAsync(url, CancellationToken.None);
+        return new TestSocket(socket);
+    }
+
+    /// <summary>The HTTP status a WebSocket upgrade with <paramref name="token"/> is refused with (0 when accepted).</summary>
+    public async Task<int> ConnectStatusAsync(string? token)
+    {
+        using var socket = new ClientWebSocket();
+        socket.Options.CollectHttpResponseDetails = true;
+        var url = new Uri(Stack.Endpoints.WebSocketUrl + (token is null ? "" : "?token=" + Uri.EscapeDataString(token)));
+        try
+        {
+            await socket.ConnectAsync(url, CancellationToken.None);
+            await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
+            return 0;
+        }
+        catch (WebSocketException)
+        {
+            return (int)socket.HttpStatusCode;
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class LocalStackCollection : ICollectionFixture<LocalStackFixture>
+{
+    public const string Name = "local stack";
+}
+
+/// <summary>A WebSocket client that records every message it receives.</summary>
+public sealed class TestSocket : IAsyncDisposable
+{
+    private readonly ClientWebSocket _socket;
+    private readonly List<JsonElement> _messages = [];
+    private readonly Task _receive;
+    private readonly SemaphoreSlim _arrived = new(0);
+
+    public TestSocket(ClientWebSocket socket)
+    {
+        _socket = socket;
+        _receive = Task.Run(ReceiveLoopAsync);
+    }
+
+    public IReadOnlyList<JsonElement> Messages
+    {
+        get
+        {
+            lock (_messages)
+            {
+                return [.. _messages];
+            }
+        }
+    }
+
+    public WebSocketState State => _socket.State;
+
+    public Task SendAsync(string json) =>
+        _socket.SendAsync(Encoding.UTF8.GetBytes(json), WebSocketMessageType.Text, true, CancellationToken.None);
+
+    /// <summary>Subscribes and waits for the acknowledgement.</summary>
+    public async Task<JsonElement> SubscribeAsync(string channel, long? since = null)
+    {
+        await SendAsync(since is null
+            ? JsonSerializer.Serialize(new Dictionary<string, object> { ["action"] = "subscribe", ["channel"] = channel })
+            : JsonSerializer.Serialize(new Dictionary<string, object> { ["action"] = "subscribe", ["channel"] = channel, ["since"] = since.Value }));
+        return await WaitForAsync(m => Is(m, "subscribed") && m.GetProperty("channel").GetString() == channel, $"subscribed to {channel}");
+    }
+
+    /// <summary>Waits for a message matching <paramref name="predicate"/>.</summary>
+    public async Task<JsonElement> WaitForAsync(Func<JsonElement, bool> predicate, string what, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var match = Messages.FirstOrDefault(predicate);
+            if (match.ValueKind != JsonValueKind.Undefined)
+            {
+                return match;
+            }
+
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero)
+            {
+                throw new TimeoutException($"no WebSocket message: {what}; got {Messages.Count}: {string.Join(" | ", Messages.Select(m => m.GetRawText()).TakeLast(5))}");
+            }
+
+            await _arrived.WaitAsync(left < TimeSpan.FromMilliseconds(200) ? left : TimeSpan.FromMilliseconds(200));
+        }
+    }
+
+    public static bool Is(JsonElement m, string type) => m.TryGetProperty("type", out var t) && t.GetString() == type;
+
+    /// <summary>Pushes of <paramref name="channel"/>.</summary>
+    public IReadOnlyList<JsonElement> Changes(string channel) =>
+        Messages.Where(m => Is(m, "change") && m.GetProperty("channel").GetString() == channel).ToList();
+
+    private async Task ReceiveLoopAsync()
+    {
+        var buffer = new byte[256 * 1024];
+        try
+        {
+            while (_socket.State == WebSocketState.Open)
+            {
+                using var ms = new MemoryStream();
+                WebSocketReceiveResult r;
+                do
+                {
+                    r = await _socket.ReceiveAsync(buffer, CancellationToken.None);
+                    ms.Write(buffer, 0, r.Count);
+                }
+                while (!r.EndOfMessage && r.MessageType != WebSocketMessageType.Close);
+
+                if (r.MessageType == WebSocketMessageType.Close)
+                {
+                    break;
+                }
+
+                using var doc = JsonDocument.Parse(ms.ToArray());
+                lock (_messages)
+                {
+                    _messages.Add(doc.RootElement.Clone());
+                }
+
+                _arrived.Release();
+            }
+        }
+        catch (WebSocketException)
+        {
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    /// <summary>Drops the connection without a close handshake (a client that vanished).</summary>
+    public void Abort() => _socket.Abort();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_socket.State == WebSocketState.Open)
+        {
+            try
+            {
+                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
+            }
+            catch (WebSocketException)
+            {
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
+        _socket.Dispose();
+        await _receive.WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+}
