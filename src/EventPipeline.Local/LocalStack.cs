@@ -225,7 +225,7 @@ public sealed class LocalStack : IAsyncDisposable
             Ingest.HandleAsync,
             new StreamPollerOptions
             {
-                Mapping = PipelineTopology.IngestMapping,
+                Mapping = Options.IngestMapping,
                 FunctionName = "ingest",
                 Region = Options.Region,
                 OnFailure = new DeadLetterFailureDestination(DeadLetters, "ingest"),
@@ -237,7 +237,7 @@ public sealed class LocalStack : IAsyncDisposable
             Publish.HandleAsync,
             new StreamPollerOptions
             {
-                Mapping = PipelineTopology.PublishMapping,
+                Mapping = Options.PublishMapping,
                 FunctionName = "publish",
                 Region = Options.Region,
                 OnFailure = new DeadLetterFailureDestination(DeadLetters, "publish"),

@@ -45,6 +45,12 @@ public sealed record LocalStackOptions
     /// <summary>Write <c>.eventpipeline/endpoints.json</c> when ready (the fixture of parallel test runs turns it off).</summary>
     public bool WriteEndpointsFile { get; init; } = true;
 
+    /// <summary>Kinesis → Ingest mapping settings (the shared definition; tests shorten the batching window).</summary>
+    public Topology.EventSourceMappingSettings IngestMapping { get; init; } = Topology.PipelineTopology.IngestMapping;
+
+    /// <summary>Aggregates stream → Publish mapping settings.</summary>
+    public Topology.EventSourceMappingSettings PublishMapping { get; init; } = Topology.PipelineTopology.PublishMapping;
+
     /// <summary>Progress and diagnostics.</summary>
     public Action<string>? Log { get; init; }
 }

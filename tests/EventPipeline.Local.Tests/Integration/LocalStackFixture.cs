@@ -44,6 +44,8 @@ public sealed class LocalStackFixture : IAsyncLifetime
             ExternalDynamoDbEndpoint = dynamo,
             WriteEndpointsFile = false,
             WorkflowTimeScale = 0.001,
+            // Same semantics as the shared mapping, without waiting to fill batches: tests run one after another.
+            IngestMapping = EventPipeline.Topology.PipelineTopology.IngestMapping with { MaximumBatchingWindowSeconds = 0 },
             Log = m => { lock (_log) { _log.AppendLine(m); } },
         };
     }
