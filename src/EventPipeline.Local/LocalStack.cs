@@ -290,7 +290,7 @@ public sealed class LocalStack : IAsyncDisposable
         });
         app.MapDelete("/fake/graph/failures/{**resource}", (string resource) => _graphFailures.TryRemove(resource, out _) ? Results.NoContent() : Results.NotFound());
         app.MapGet("/fake/graph/v1.0/{**resource}", (string resource) => _graphFailures.TryGetValue(resource, out var failure)
-            ? Results.Text($$"""{"error":{"code":"fakeFailure","message":"failing on request of /fake/graph/failures"}}""", "application/json", statusCode: failure)
+            ? Results.Text("""{"error":{"code":"fakeFailure","message":"failing on request of /fake/graph/failures"}}""", "application/json", statusCode: failure)
             : Results.Text(
             $$"""{"id":"{{JsonEncodedText.Encode(resource.Split('/')[^1])}}","subject":"local resource","lastModifiedDateTime":"{{DateTimeOffset.UtcNow.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)}}","status":"updated"}""",
             "application/json"));

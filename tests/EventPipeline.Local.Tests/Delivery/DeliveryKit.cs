@@ -41,7 +41,7 @@ internal static class DeliveryKit
 
     /// <summary>A Microsoft Graph change notification for one message, wrapped in an envelope.</summary>
     public static byte[] GraphNotification(string tenant, string resource, string messageId, string etag = "e1") =>
-        Envelope(tenant, "graph", $$"""{"value":[{"subscriptionId":"sub-{{tenant}}","changeType":"updated","resource":"{{resource}}","clientState":"local","tenantId":"t","resourceData":{"@odata.type":"#Microsoft.Graph.Message","@odata.id":"{{resource}}","@odata.etag":"{{etag}}","id":"{{messageId}}"}}]}""");
+        Envelope(tenant, "graph", $$$"""{"value":[{"subscriptionId":"sub-{{{tenant}}}","changeType":"updated","resource":"{{{resource}}}","clientState":"local","tenantId":"t","resourceData":{"@odata.type":"#Microsoft.Graph.Message","@odata.id":"{{{resource}}}","@odata.etag":"{{{etag}}}","id":"{{{messageId}}}"}}]}""");
 
     /// <summary>Makes the fake Graph answer <paramref name="status"/> for <paramref name="resource"/>, or heals it (status null).</summary>
     public static async Task SetGraphFailureAsync(this LocalStackFixture fx, string resource, int? status)
@@ -75,7 +75,7 @@ internal static class DeliveryKit
     }
 
     /// <summary>Items (the connection and its subscriptions) the connections table holds for one connection id.</summary>
-    public static async Task<int> ConnectionItemCountAsync(this LocalStackFixture fx, string connectionId)
+    public static async Task<long> ConnectionItemCountAsync(this LocalStackFixture fx, string connectionId)
     {
         var page = await fx.Stack.Aws.DynamoDb.QueryAsync(new QueryRequest
         {
