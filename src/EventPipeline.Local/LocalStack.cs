@@ -48,6 +48,7 @@ public sealed record LocalEndpoints(
 public sealed class LocalStack : IAsyncDisposable
 {
     private readonly List<IAsyncDisposable> _disposables = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _graphFailures = new(StringComparer.Ordinal);
     private EmulatorSet? _emulators;
 
     private LocalStack(LocalStackOptions options) => Options = options;
@@ -280,7 +281,17 @@ public sealed class LocalStack : IAsyncDisposable
         app.MapGet("/outbox", async (CancellationToken ct) => Results.Json((await Outbox.ReadAllAsync(ct)).Select(e => JsonDocument.Parse(e.ToJson()).RootElement).ToList(), LocalJsonContext.Default.ListJsonElement));
         app.MapGet("/dead-letters", async (CancellationToken ct) => Results.Json((await DeadLetters.ListAsync(1000, ct)).ToList(), DeadLetterJsonContext.Default.ListDeadLetterEntry));
         // A stand-in for Microsoft Graph, so the thin 'graph' source enriches locally without leaving the machine.
-        app.MapGet("/fake/graph/v1.0/{**resource}", (string resource) => Results.Text(
+        // PUT/DELETE /fake/graph/failures/{resource}?status=503 makes one resource fail (outage, revoked consent) and
+        // heals it: the path to dead letters and their redrive, exercised per resource so other callers are untouched.
+        app.MapPut("/fake/graph/failures/{**resource}", (string resource, int? status) =>
+        {
+            _graphFailures[resource] = status is >= 400 and <= 599 ? status.Value : 503;
+            return Results.NoContent();
+        });
+        app.MapDelete("/fake/graph/failures/{**resource}", (string resource) => _graphFailures.TryRemove(resource, out _) ? Results.NoContent() : Results.NotFound());
+        app.MapGet("/fake/graph/v1.0/{**resource}", (string resource) => _graphFailures.TryGetValue(resource, out var failure)
+            ? Results.Text("""{"error":{"code":"fakeFailure","message":"failing on request of /fake/graph/failures"}}""", "application/json", statusCode: failure)
+            : Results.Text(
             $$"""{"id":"{{JsonEncodedText.Encode(resource.Split('/')[^1])}}","subject":"local resource","lastModifiedDateTime":"{{DateTimeOffset.UtcNow.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)}}","status":"updated"}""",
             "application/json"));
         LocalDashboard.Map(app, RepoRoot);
