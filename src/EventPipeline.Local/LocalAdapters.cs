@@ -18,9 +18,8 @@ public sealed class DeadLetterFailureDestination(IDeadLetterSink sink, string fu
         var entries = new List<DeadLetterEntry>(record.Records.Count);
         for (var i = 0; i < record.Records.Count; i++)
         {
-            var sequence = record.Records.Count == 1 ? record.StartSequenceNumber
+            var sequence = i < record.SequenceNumbers.Count ? record.SequenceNumbers[i]
                 : i == 0 ? record.StartSequenceNumber
-                : i == record.Records.Count - 1 ? record.EndSequenceNumber
                 : $"{record.StartSequenceNumber}+{i.ToString(CultureInfo.InvariantCulture)}";
             var category = record.Condition == FailureConditions.RecordAgeExceeded ? "record-age-exceeded" : "retries-exhausted";
             var rule = record.ErrorMessage is { Length: > 0 } m ? $"{record.Condition}: {m}" : record.Condition;
@@ -35,7 +34,7 @@ public sealed class DeadLetterFailureDestination(IDeadLetterSink sink, string fu
                 StreamArn = record.StreamArn,
                 ShardId = record.ShardId,
                 SequenceNumber = sequence,
-                PartitionKey = "",
+                PartitionKey = i < record.PartitionKeys.Count ? record.PartitionKeys[i] : "",
                 Data = Convert.FromBase64String(record.Records[i]),
                 Attempts = record.ApproximateInvokeCount,
                 ApproximateArrivalTimestamp = record.ApproximateArrivalOfFirstRecord,

@@ -97,6 +97,8 @@ public sealed class DynamoDbStreamPoller : IAsyncDisposable
         public DateTimeOffset ArrivalOf(DynamoDBEvent.DynamodbStreamRecord record) =>
             DateTimeOffset.FromUnixTimeMilliseconds((long)(record.Dynamodb.ApproximateCreationDateTime * 1000));
 
+        public string PartitionKeyOf(DynamoDBEvent.DynamodbStreamRecord record) => "";
+
         public byte[] PayloadOf(DynamoDBEvent.DynamodbStreamRecord record) =>
             JsonSerializer.SerializeToUtf8Bytes(record, LambdaEventsJsonContext.Default.DynamodbStreamRecord);
 

@@ -119,6 +119,8 @@ public sealed class KinesisEventSourcePoller : IAsyncDisposable
 
         public byte[] PayloadOf(KinesisRecord record) => record.Data;
 
+        public string PartitionKeyOf(KinesisRecord record) => record.PartitionKey;
+
         public async Task<StreamsEventResponse?> InvokeAsync(
             string streamArn, string shardId, IReadOnlyList<KinesisRecord> batch, ILambdaContext context, CancellationToken cancellationToken)
         {

@@ -62,6 +62,12 @@ public sealed record StreamFailureRecord
     /// </summary>
     public required IReadOnlyList<string> Records { get; init; }
 
+    /// <summary>Each record's sequence number, in the order of <see cref="Records"/> (not part of AWS's record).</summary>
+    public IReadOnlyList<string> SequenceNumbers { get; init; } = [];
+
+    /// <summary>Each record's partition key (Kinesis; empty for DynamoDB), so a redrive keeps the record's shard.</summary>
+    public IReadOnlyList<string> PartitionKeys { get; init; } = [];
+
     /// <summary>
     /// The record in Lambda's on-failure JSON layout (<c>requestContext</c>, <c>responseContext</c>, <c>version</c>,
     /// <c>timestamp</c>, <c>KinesisBatchInfo</c>/<c>DDBStreamBatchInfo</c>) with an extra <c>records</c> array.

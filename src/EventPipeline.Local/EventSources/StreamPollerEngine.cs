@@ -30,6 +30,9 @@ internal interface IStreamSource<TRecord>
     /// <summary>The record's bytes for the failure destination.</summary>
     byte[] PayloadOf(TRecord record);
 
+    /// <summary>The record's partition key (Kinesis), or empty.</summary>
+    string PartitionKeyOf(TRecord record);
+
     Task<StreamsEventResponse?> InvokeAsync(string streamArn, string shardId, IReadOnlyList<TRecord> batch, ILambdaContext context, CancellationToken cancellationToken);
 }
 
@@ -364,6 +367,8 @@ internal sealed class StreamPollerEngine<TRecord>
             ApproximateArrivalOfLastRecord = _source.ArrivalOf(records[^1]),
             BatchSize = records.Count,
             Records = records.Select(r => Convert.ToBase64String(_source.PayloadOf(r))).ToList(),
+            SequenceNumbers = records.Select(_source.SequenceNumberOf).ToList(),
+            PartitionKeys = records.Select(_source.PartitionKeyOf).ToList(),
         };
         if (_options.OnFailure is null)
         {

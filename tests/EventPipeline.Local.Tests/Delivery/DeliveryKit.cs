@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Text;
 using System.Text.Json;
 using Amazon.DynamoDBv2.Model;
@@ -87,12 +86,8 @@ internal static class DeliveryKit
         return page.Count ?? 0;
     }
 
-    /// <summary>
-    /// The stack's token signing key. Private in <see cref="LocalStack"/> (the fixture does not set one), read here so
-    /// the token tests can sign tokens that are valid in every respect but the one under test.
-    /// </summary>
-    public static byte[] JwtKey(this LocalStackFixture fx) =>
-        (byte[])typeof(LocalStack).GetProperty("JwtKey", BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(fx.Stack)!;
+    /// <summary>The stack's token signing key (the fixture sets it), to sign tokens valid in every respect but the one under test.</summary>
+    public static byte[] JwtKey(this LocalStackFixture fx) => System.Text.Encoding.UTF8.GetBytes(fx.SigningKey);
 
     /// <summary>Sequences of a client's pushes on one channel, in arrival order.</summary>
     public static List<long> Sequences(this TestSocket socket, string channel) =>

@@ -24,6 +24,9 @@ public sealed class LocalStackFixture : IAsyncLifetime
 
     public IKinesisClient Kinesis => Stack.Aws.Kinesis;
 
+    /// <summary>The stack's HS256 token key, so token tests can sign tokens valid in every respect but the one under test.</summary>
+    public string SigningKey { get; } = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
     public async Task InitializeAsync()
     {
         Stack = await LocalStack.StartAsync(Options(), CancellationToken.None);
@@ -43,6 +46,7 @@ public sealed class LocalStackFixture : IAsyncLifetime
             ExternalKinesisEndpoint = kinesis,
             ExternalDynamoDbEndpoint = dynamo,
             WriteEndpointsFile = false,
+            JwtKey = SigningKey,
             WorkflowTimeScale = 0.001,
             // Same semantics as the shared mapping, without waiting to fill batches: tests run one after another.
             IngestMapping = EventPipeline.Topology.PipelineTopology.IngestMapping with { MaximumBatchingWindowSeconds = 0 },
