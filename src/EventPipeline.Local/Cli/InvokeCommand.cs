@@ -1,0 +1,145 @@
+using System.CommandLine;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using EventPipeline.Aws;
+using EventPipeline.Aws.Clients;
+using EventPipeline.Aws.DeadLetters;
+using EventPipeline.Connections;
+using EventPipeline.Ingest;
+using EventPipeline.Lambda;
+using EventPipeline.Lambda.Events;
+using EventPipeline.Publish;
+using EventPipeline.Query;
+using EventPipeline.Sources;
+using EventPipeline.Webhook;
+
+namespace EventPipeline.Local.Cli;
+
+/// <summary>
+/// <c>invoke &lt;function&gt; &lt;event.json&gt;</c>, like <c>sam local invoke -e</c>: builds the function in this process
+/// against the running stack's emulators, hands it the event JSON, and prints the response JSON.
+/// </summary>
+internal static class InvokeCommand
+{
+    /// <summary>The functions this verb can run.</summary>
+    public static readonly string[] Functions = ["ingest", "publish", "connections", "query", "webhook", "reminders"];
+
+    public static Command Create(Func<CliStack>? stack = null)
+    {
+        stack ??= () => CliStack.Load();
+        var function = new Argument<string>("function") { Description = "One of: " + string.Join(", ", Functions) };
+        function.AcceptOnlyFromAmong(Functions);
+        var file = new Argument<FileInfo>("event") { Description = "Event JSON as AWS sends it, e.g. events/aws/kinesis-event.json" };
+        var command = new Command("invoke", "Run one function in-process against the running stack with an event JSON file; print its response") { function, file };
+        command.SetAction((parse, ct) => CliOutput.RunAsync(parse, async output =>
+        {
+            var s = stack();
+            var path = parse.GetValue(file)!;
+            if (!path.Exists)
+            {
+                throw new CliException($"event: file '{path.FullName}' not found");
+            }
+
+            var json = await File.ReadAllTextAsync(path.FullName, ct);
+            // Like sam local invoke: the function's logs on stderr, its response on stdout.
+            var response = await InvokeAsync(s, parse.GetValue(function)!, json, parse.InvocationConfiguration.Error, ct);
+            await output.WriteLineAsync(response);
+            return 0;
+        }));
+        return command;
+    }
+
+    /// <summary>Runs <paramref name="function"/> on <paramref name="eventJson"/>; returns the response as JSON.</summary>
+    internal static async Task<string> InvokeAsync(CliStack stack, string function, string eventJson, TextWriter logs, CancellationToken ct)
+    {
+        var log = LambdaLog.FromEnvironment(logs);
+        EmfMetrics Metrics() => EmfMetrics.ForFunction("EventPipeline", function, logs);
+        var settings = new PipelineSettings();
+        var e = stack.Endpoints;
+        using var aws = AwsClients.Create(new AwsEndpoints
+        {
+            Region = e.Region,
+            Credentials = AwsEndpoints.LocalCredentials(),
+            Kinesis = new Uri(e.KinesisEndpoint),
+            DynamoDb = new Uri(e.DynamoDbEndpoint),
+            DynamoDbStreams = new Uri(e.DynamoDbEndpoint),
+            ExecuteApi = new Uri(e.RestUrl + "/"),
+        });
+        var clock = TimeProvider.System;
+        var context = LambdaContext.ForLocal(function, TimeSpan.FromSeconds(30));
+        var sources = new SourceDependencies { HttpClient = aws.Http, GraphBaseUrl = new Uri(e.RestUrl + "/fake/graph/v1.0/"), Clock = clock };
+        var events = LambdaEventsJsonContext.Default;
+        switch (function)
+        {
+            case "ingest":
+            {
+                var f = IngestComposition.Create(settings, aws.DynamoDb, new DynamoDeadLetterStore(aws.DynamoDb, settings.OperationsTable), sources, clock, "ingest", log, Metrics());
+                return Serialize(await f.HandleAsync(Parse(eventJson, events.KinesisEvent), context, ct), events.StreamsEventResponse);
+            }
+
+            case "publish":
+            {
+                var f = PublishComposition.Create(settings, aws.DynamoDb, aws.Management!, clock, log, Metrics());
+                return Serialize(await f.HandleAsync(Parse(eventJson, events.DynamoDBEvent), context, ct), events.StreamsEventResponse);
+            }
+
+            case "connections":
+            {
+                // The stack's token key never leaves its process: $connect here accepts no token (401), routes work.
+                var validator = new TenantTokenValidator(TokenSettings.Hs256(settings.JwtIssuer, settings.JwtAudience, RandomNumberGenerator.GetBytes(32)));
+                var f = new ConnectionsFunction(
+                    validator,
+                    new Aws.Connections.DynamoConnectionStore(aws.DynamoDb, settings.ConnectionsTable, clock),
+                    new Aws.Connections.DynamoChangeLog(aws.DynamoDb, settings.ChangeLogTable, clock, settings.ChangeLogRetention),
+                    aws.Management!,
+                    clock,
+                    log,
+                    Metrics());
+                return Serialize(await f.HandleAsync(Parse(eventJson, events.APIGatewayWebSocketRequest), context, ct), events.APIGatewayProxyResponse);
+            }
+
+            case "query":
+            {
+                var f = QueryComposition.Create(settings, aws.DynamoDb, clock);
+                return Serialize(await f.HandleAsync(Parse(eventJson, events.APIGatewayHttpApiV2ProxyRequest), context, ct), events.APIGatewayHttpApiV2ProxyResponse);
+            }
+
+            case "webhook":
+            {
+                var secretsPath = Path.Combine(stack.RepoRoot, ".eventpipeline", "webhook-secrets.json");
+                if (!File.Exists(secretsPath))
+                {
+                    throw new CliException($"{secretsPath}: not found; start the stack first");
+                }
+
+                var f = WebhookComposition.Create(
+                    SourceCatalog.Create(sources),
+                    FileWebhookSecrets.Load(secretsPath),
+                    aws.Kinesis,
+                    log,
+                    new WebhookOptions { StreamName = settings.EventsStream, PublicBaseUrl = e.RestUrl });
+                return Serialize(await f.HandleAsync(Parse(eventJson, events.APIGatewayHttpApiV2ProxyRequest), context, ct), events.APIGatewayHttpApiV2ProxyResponse);
+            }
+
+            default:
+                // The reminders function starts executions of the stack's in-process state machine, which lives in the
+                // 'up' process: a second copy here would run the workflow outside the stack and lose it on exit.
+                throw new CliException($"function: '{function}' runs inside the stack; POST the request to {e.RestUrl}/reminders instead");
+        }
+    }
+
+    private static T Parse<T>(string json, JsonTypeInfo<T> type)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(json, type) ?? throw new CliException("event: the file holds null, not an event object");
+        }
+        catch (JsonException ex)
+        {
+            throw new CliException($"event: not a valid {type.Type.Name} ({ex.Message})");
+        }
+    }
+
+    private static string Serialize<T>(T value, JsonTypeInfo<T> type) => JsonSerializer.Serialize(value, type);
+}
