@@ -31,7 +31,8 @@ internal static class InvokeCommand
         var function = new Argument<string>("function") { Description = "One of: " + string.Join(", ", Functions) };
         function.AcceptOnlyFromAmong(Functions);
         var file = new Argument<FileInfo>("event") { Description = "Event JSON as AWS sends it, e.g. events/aws/kinesis-event.json" };
-        var command = new Command("invoke", "Run one function in-process against the running stack with an event JSON file; print its response") { function, file };
+        var timeScale = new Option<double>("--workflow-time-scale") { Description = "reminders: speed-up of the workflow's wait (0.01 = a 100 s wait takes 1 s)", DefaultValueFactory = _ => 1.0 };
+        var command = new Command("invoke", "Run one function in-process against the running stack with an event JSON file; print its response") { function, file, timeScale };
         command.SetAction((parse, ct) => CliOutput.RunAsync(parse, async output =>
         {
             var s = stack();
@@ -43,7 +44,7 @@ internal static class InvokeCommand
 
             var json = await File.ReadAllTextAsync(path.FullName, ct);
             // Like sam local invoke: the function's logs on stderr, its response on stdout.
-            var response = await InvokeAsync(s, parse.GetValue(function)!, json, parse.InvocationConfiguration.Error, ct);
+            var response = await InvokeAsync(s, parse.GetValue(function)!, json, parse.InvocationConfiguration.Error, ct, parse.GetValue(timeScale));
             await output.WriteLineAsync(response);
             return 0;
         }));
@@ -51,7 +52,7 @@ internal static class InvokeCommand
     }
 
     /// <summary>Runs <paramref name="function"/> on <paramref name="eventJson"/>; returns the response as JSON.</summary>
-    internal static async Task<string> InvokeAsync(CliStack stack, string function, string eventJson, TextWriter logs, CancellationToken ct)
+    internal static async Task<string> InvokeAsync(CliStack stack, string function, string eventJson, TextWriter logs, CancellationToken ct, double workflowTimeScale = 1.0)
     {
         var log = LambdaLog.FromEnvironment(logs);
         EmfMetrics Metrics() => EmfMetrics.ForFunction("EventPipeline", function, logs);
@@ -122,11 +123,52 @@ internal static class InvokeCommand
                 return Serialize(await f.HandleAsync(Parse(eventJson, events.APIGatewayHttpApiV2ProxyRequest), context, ct), events.APIGatewayHttpApiV2ProxyResponse);
             }
 
+            case "reminders":
+                return await InvokeRemindersAsync(stack, aws, settings, eventJson, context, logs, workflowTimeScale, ct);
             default:
-                // The reminders function starts executions of the stack's in-process state machine, which lives in the
-                // 'up' process: a second copy here would run the workflow outside the stack and lose it on exit.
-                throw new CliException($"function: '{function}' runs inside the stack; POST the request to {e.RestUrl}/reminders instead");
+                throw new CliException($"function: must be one of {string.Join(", ", Functions)}");
         }
+    }
+
+    /// <summary>
+    /// The Reminders function with the workflow run in this process (the stack's own state machine lives in the 'up'
+    /// process): notifications go to the stack's outbox file. Waits for the execution so they are not lost on exit.
+    /// </summary>
+    private static async Task<string> InvokeRemindersAsync(
+        CliStack stack, AwsClients aws, PipelineSettings settings, string eventJson, ILambdaContext context, TextWriter logs, double timeScale, CancellationToken ct)
+    {
+        var outbox = Workflow.Local.JsonLinesOutbox.InDirectory(Path.Combine(stack.RepoRoot, ".eventpipeline"));
+        var definition = Workflow.ReminderWorkflow.Render(new Dictionary<string, string>
+        {
+            [Workflow.ReminderWorkflow.Placeholders.AggregatesTableName] = settings.AggregatesTable,
+            [Workflow.ReminderWorkflow.Placeholders.FromEmailAddress] = "reminders@eventpipeline.local",
+        });
+        var dynamo = new Uri(stack.Endpoints.DynamoDbEndpoint);
+        await using var machine = new Workflow.Local.LocalStateMachine(
+            definition,
+            new Dictionary<string, Workflow.Local.ITaskHandler>
+            {
+                [Workflow.ReminderWorkflow.Resources.SesV2SendEmail] = new Workflow.Local.SesSendEmailHandler(outbox),
+                [Workflow.ReminderWorkflow.Resources.SnsPublish] = new Workflow.Local.SnsPublishHandler(outbox),
+                [Workflow.ReminderWorkflow.Resources.DynamoDbGetItem] = new Workflow.Local.DynamoDbGetItemHandler(
+                    new DynamoDbItemReader(new AwsJsonClient(dynamo, "dynamodb", aws.Endpoints, aws.Http))),
+            },
+            new Workflow.Local.LocalStateMachineOptions { TimeScale = timeScale });
+        var function = Reminders.RemindersComposition.Create(
+            new Reminders.LocalStepFunctionsClient(machine),
+            new Reminders.DynamoDbIdempotencyStore(aws.DynamoDb, settings.OperationsTable),
+            new Reminders.RemindersOptions { StateMachineArn = machine.StateMachineArn });
+        var response = await function.HandleAsync(Parse(eventJson, LambdaEventsJsonContext.Default.APIGatewayHttpApiV2ProxyRequest), context, ct);
+        if (response.StatusCode == 202 && response.Body is { } body)
+        {
+            using var doc = JsonDocument.Parse(body);
+            var arn = doc.RootElement.GetProperty("executionArn").GetString()!;
+            await logs.WriteLineAsync($"# waiting for {arn} (time scale {timeScale}); Ctrl-C stops it");
+            var done = await machine.WaitForCompletionAsync(arn, ct);
+            await logs.WriteLineAsync($"# execution {done.Status}{(done.Error is null ? "" : $": {done.Error}")}");
+        }
+
+        return Serialize(response, LambdaEventsJsonContext.Default.APIGatewayHttpApiV2ProxyResponse);
     }
 
     private static T Parse<T>(string json, JsonTypeInfo<T> type)

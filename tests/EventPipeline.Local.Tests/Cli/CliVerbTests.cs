@@ -124,6 +124,36 @@ public sealed class CliVerbTests(LocalStackFixture fx)
     }
 
     [Fact]
+    public async Task Invoke_RemindersEvent_RunsTheWorkflowIntoTheStacksOutbox()
+    {
+        var message = "cli invoke " + Guid.NewGuid().ToString("N");
+        var body = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($$"""{"waitSeconds":20,"preference":"sms","message":"{{message}}","phone":"+15550123"}"""));
+        var eventFile = Path.Combine(Path.GetTempPath(), $"reminder-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(eventFile, $$$"""
+            {"version":"2.0","routeKey":"POST /reminders","rawPath":"/reminders","rawQueryString":"","headers":{"content-type":"application/json"},
+             "isBase64Encoded":true,"body":"{{{body}}}",
+             "requestContext":{"accountId":"000000000000","apiId":"local","routeKey":"POST /reminders","stage":"$default","requestId":"r1","timeEpoch":0,
+               "http":{"method":"POST","path":"/reminders","protocol":"HTTP/1.1","sourceIp":"127.0.0.1","userAgent":"test"},
+               "authorizer":{"jwt":{"claims":{"tenant":"{{{LocalStackFixture.NewTenant("c")}}}"},"scopes":[]} } } }
+            """);
+        try
+        {
+            var (exit, output, error) = await RunAsync(InvokeCommand.Create(Stack), "reminders", eventFile, "--workflow-time-scale", "0.001");
+
+            Assert.True(exit == 0, error);
+            using var doc = JsonDocument.Parse(output);
+            Assert.Equal(202, doc.RootElement.GetProperty("statusCode").GetInt32());
+            Assert.Contains("SUCCEEDED", error, StringComparison.Ordinal);
+            var sent = Assert.Single(await fx.Stack.Outbox.ReadAllAsync(CancellationToken.None), e => e.Message == message);
+            Assert.Equal("+15550123", sent.To);
+        }
+        finally
+        {
+            File.Delete(eventFile);
+        }
+    }
+
+    [Fact]
     public async Task Invoke_MissingEventFile_ExitsNonZeroWithOneLine()
     {
         var (exit, _, error) = await RunAsync(InvokeCommand.Create(Stack), "query", "/nonexistent/event.json");
