@@ -181,7 +181,7 @@ public sealed class LocalStack : IAsyncDisposable
             new Aws.Connections.DynamoChangeLog(Aws.DynamoDb, Settings.ChangeLogTable, clock, Settings.ChangeLogRetention),
             Aws.Management!,
             clock);
-        Query = QueryComposition.Create(Settings, Aws.DynamoDb, clock);
+        Query = QueryComposition.Create(Settings, Aws.DynamoDb, clock, new Lambda.LambdaLog(TextWriter.Null), EmfMetrics("query"));
 
         var dataDir = Path.Combine(RepoRoot, ".eventpipeline");
         Directory.CreateDirectory(dataDir);

@@ -102,7 +102,7 @@ internal static class InvokeCommand
 
             case "query":
             {
-                var f = QueryComposition.Create(settings, aws.DynamoDb, clock);
+                var f = QueryComposition.Create(settings, aws.DynamoDb, clock, log, Metrics());
                 return Serialize(await f.HandleAsync(Parse(eventJson, events.APIGatewayHttpApiV2ProxyRequest), context, ct), events.APIGatewayHttpApiV2ProxyResponse);
             }
 
