@@ -2,6 +2,7 @@ using Amazon.DynamoDBv2;
 using EventPipeline.Aws;
 using EventPipeline.Aws.Clients;
 using EventPipeline.Aws.Connections;
+using EventPipeline.Lambda;
 
 namespace EventPipeline.Connections;
 
@@ -26,7 +27,13 @@ public static class ConnectionsComposition
     }
 
     /// <summary>Wires <see cref="ConnectionsFunction"/>.</summary>
-    public static ConnectionsFunction Create(PipelineSettings settings, IAmazonDynamoDB dynamo, IApiGatewayManagementClient management, TimeProvider clock)
+    /// <param name="settings">Tables and token settings.</param>
+    /// <param name="dynamo">DynamoDB client.</param>
+    /// <param name="management">The WebSocket API's @connections client.</param>
+    /// <param name="clock">Clock.</param>
+    /// <param name="log">Structured log; Lambda's default (JSON on stdout, LOG_LEVEL) when null.</param>
+    /// <param name="metrics">EMF metrics; stdout, namespace EventPipeline, FunctionName connections when null.</param>
+    public static ConnectionsFunction Create(PipelineSettings settings, IAmazonDynamoDB dynamo, IApiGatewayManagementClient management, TimeProvider clock, LambdaLog? log = null, EmfMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         return new ConnectionsFunction(
@@ -34,6 +41,8 @@ public static class ConnectionsComposition
             new DynamoConnectionStore(dynamo, settings.ConnectionsTable, clock),
             new DynamoChangeLog(dynamo, settings.ChangeLogTable, clock, settings.ChangeLogRetention),
             management,
-            clock);
+            clock,
+            log ?? LambdaLog.FromEnvironment(clock: clock),
+            metrics ?? EmfMetrics.ForFunction("EventPipeline", "connections", clock: clock));
     }
 }

@@ -20,8 +20,12 @@ public sealed class ConnectionsFunction(
     IConnectionStore connections,
     IChangeLog changeLog,
     IApiGatewayManagementClient management,
-    TimeProvider clock)
+    TimeProvider clock,
+    LambdaLog? log = null,
+    EmfMetrics? metrics = null)
 {
+    private readonly LambdaLog _log = log ?? new LambdaLog(TextWriter.Null);
+
     /// <summary>Most missed changes replayed on resume before the client is told to reload instead.</summary>
     public const int MaxReplay = 1000;
 
@@ -38,15 +42,22 @@ public sealed class ConnectionsFunction(
                     var result = await tokens.ValidateAsync(token);
                     if (!result.IsValid)
                     {
+                        // The reason, never the token itself.
+                        _log.WithRequestId(context.AwsRequestId).Warning("connect refused", ("connectionId", rc.ConnectionId), ("reason", result.Error));
+                        Flush("ConnectsRefused");
                         return Status(401, result.Error!);
                     }
 
                     await connections.AddAsync(new ConnectionInfo(rc.ConnectionId, result.Tenant!, clock.GetUtcNow()), cancellationToken);
+                    _log.WithRequestId(context.AwsRequestId).Information("connected", ("connectionId", rc.ConnectionId), ("tenant", result.Tenant));
+                    Flush("Connects");
                     return Status(200, "connected");
                 }
 
             case PipelineTopology.WebSocketRoutes.Disconnect:
                 await connections.RemoveAsync(rc.ConnectionId, cancellationToken);
+                _log.WithRequestId(context.AwsRequestId).Information("disconnected", ("connectionId", rc.ConnectionId));
+                Flush("Disconnects");
                 return Status(200, "disconnected");
             default:
                 await HandleMessageAsync(rc.ConnectionId, rc.RouteKey, request.Body, cancellationToken);
@@ -168,8 +179,16 @@ public sealed class ConnectionsFunction(
         }
         catch (GoneException)
         {
+            _log.Information("connection gone", ("connectionId", connectionId));
+            metrics?.Increment("GoneConnections");
             await connections.RemoveAsync(connectionId, ct);
         }
+    }
+
+    private void Flush(string metric)
+    {
+        metrics?.Increment(metric);
+        metrics?.Flush();
     }
 
     private static byte[] Error(string field, string rule) => Json(w =>

@@ -5,6 +5,7 @@ using EventPipeline.Aws.DeadLetters;
 using EventPipeline.Aws.Kinesis;
 using EventPipeline.Domain;
 using EventPipeline.Domain.Aggregation;
+using EventPipeline.Lambda;
 using EventPipeline.Sources;
 using EventPipeline.Topology;
 
@@ -13,6 +14,9 @@ namespace EventPipeline.Ingest;
 /// <summary>Builds the Ingest function once per cold start (AWS) or once per local stack.</summary>
 public static class IngestComposition
 {
+    /// <summary>CloudWatch namespace of the pipeline's EMF metrics.</summary>
+    public const string MetricsNamespace = "EventPipeline";
+
     /// <summary>Wires <see cref="IngestFunction"/>.</summary>
     public static IngestFunction Create(
         PipelineSettings settings,
@@ -20,7 +24,9 @@ public static class IngestComposition
         IDeadLetterSink deadLetters,
         SourceDependencies sources,
         TimeProvider clock,
-        string functionName = "ingest")
+        string functionName = "ingest",
+        LambdaLog? log = null,
+        EmfMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var pipeline = new IngestPipeline(
@@ -32,7 +38,11 @@ public static class IngestComposition
             clock,
             new AggregationOptions(settings.GracePeriod),
             functionName);
-        return new IngestFunction(pipeline);
+        // Defaults are Lambda's: JSON logs (LOG_LEVEL) and EMF on stdout. The local stack passes its own.
+        return new IngestFunction(
+            pipeline,
+            log ?? LambdaLog.FromEnvironment(clock: clock),
+            metrics ?? EmfMetrics.ForFunction(MetricsNamespace, functionName, clock: clock));
     }
 }
 

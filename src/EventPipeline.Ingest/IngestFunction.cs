@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using EventPipeline.Lambda;
 using EventPipeline.Lambda.Events;
 
@@ -5,10 +6,16 @@ namespace EventPipeline.Ingest;
 
 /// <summary>
 /// Kinesis → aggregates. Thin: hands the batch to <see cref="IngestPipeline"/> and reports the failed records by
-/// sequence number (ReportBatchItemFailures), so the event source mapping retries from the lowest one.
+/// sequence number (ReportBatchItemFailures), so the event source mapping retries from the lowest one. Each batch
+/// writes one JSON log line (shard, sequence range, counts) and one EMF line of counters.
 /// </summary>
-public sealed class IngestFunction(IngestPipeline pipeline)
+/// <param name="pipeline">The batch processor.</param>
+/// <param name="log">Structured log (silent when null).</param>
+/// <param name="metrics">EMF metrics, flushed once per invocation (none when null).</param>
+public sealed class IngestFunction(IngestPipeline pipeline, LambdaLog? log = null, EmfMetrics? metrics = null)
 {
+    private readonly LambdaLog _log = log ?? new LambdaLog(TextWriter.Null);
+
     /// <summary>The last batch's result (for the local stack's counters and tests).</summary>
     public event Action<IngestBatchResult>? BatchProcessed;
 
@@ -16,13 +23,75 @@ public sealed class IngestFunction(IngestPipeline pipeline)
     public async Task<StreamsEventResponse> HandleAsync(KinesisEvent input, ILambdaContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var result = await pipeline.ProcessAsync(input, cancellationToken);
-        BatchProcessed?.Invoke(result);
-        return new StreamsEventResponse
+        ArgumentNullException.ThrowIfNull(context);
+        var started = Stopwatch.GetTimestamp();
+        var log = _log.WithRequestId(context.AwsRequestId);
+        var shard = input.Records.Count > 0 ? IngestPipeline.ShardOf(input.Records[0]) : null;
+        var first = input.Records.Count > 0 ? input.Records[0].Kinesis.SequenceNumber : null;
+        var last = input.Records.Count > 0 ? input.Records[^1].Kinesis.SequenceNumber : null;
+        try
         {
-            BatchItemFailures = result.FailedSequenceNumbers
-                .Select(s => new StreamsEventResponse.BatchItemFailure { ItemIdentifier = s })
-                .ToList(),
-        };
+            var result = await pipeline.ProcessAsync(input, cancellationToken);
+            Record(log, result, shard, first, last, Stopwatch.GetElapsedTime(started));
+            BatchProcessed?.Invoke(result);
+            return new StreamsEventResponse
+            {
+                BatchItemFailures = result.FailedSequenceNumbers
+                    .Select(s => new StreamsEventResponse.BatchItemFailure { ItemIdentifier = s })
+                    .ToList(),
+            };
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The whole batch is retried by the event source mapping; say which one.
+            log.Error("ingest batch failed", ex, ("shardId", shard), ("firstSequenceNumber", first), ("lastSequenceNumber", last), ("records", input.Records.Count));
+            metrics?.Increment("BatchFailures");
+            throw;
+        }
+        finally
+        {
+            metrics?.Increment("BatchDuration", Stopwatch.GetElapsedTime(started).TotalMilliseconds, "Milliseconds");
+            metrics?.Flush();
+        }
+    }
+
+    private void Record(LambdaLog log, IngestBatchResult r, string? shard, string? first, string? last, TimeSpan elapsed)
+    {
+        if (metrics is { } m)
+        {
+            m.Increment("EventsIn", r.Records);
+            m.Increment("EventsApplied", r.Applied);
+            m.Increment("DedupHits", r.Duplicates);
+            m.Increment("Rejected", r.DeadLettered);
+            foreach (var (category, count) in r.DeadLettersByCategory)
+            {
+                m.Increment("Rejected." + category, count);
+            }
+
+            m.Increment("ItemWrites", r.ItemWrites);
+            m.Increment("DedupWrites", r.DedupWrites);
+            m.Increment("RecordsRetried", r.FailedSequenceNumbers.Count);
+        }
+
+        log.Information(
+            "ingest batch",
+            ("shardId", shard),
+            ("firstSequenceNumber", first),
+            ("lastSequenceNumber", last),
+            ("records", r.Records),
+            ("applied", r.Applied),
+            ("duplicates", r.Duplicates),
+            ("deadLettered", r.DeadLettered),
+            ("itemWrites", r.ItemWrites),
+            ("durationMs", Math.Round(elapsed.TotalMilliseconds, 1)));
+        foreach (var (category, count) in r.DeadLettersByCategory)
+        {
+            log.Warning("records dead-lettered", ("shardId", shard), ("reason", category), ("count", count));
+        }
+
+        foreach (var sequence in r.FailedSequenceNumbers)
+        {
+            log.Warning("record failed; the batch is retried from here", ("shardId", shard), ("sequenceNumber", sequence));
+        }
     }
 }

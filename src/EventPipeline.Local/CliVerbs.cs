@@ -8,6 +8,11 @@ internal static class CliVerbs
     public static IEnumerable<Command> Create() =>
     [
         // One line per verb (each verb lives in Cli/<Verb>Command.cs).
+        Cli.SendCommand.Create(),
+        Cli.ReplayCommand.Create(),
+        Cli.TailCommand.Create(),
+        Cli.InvokeCommand.Create(),
+        Cli.OutboxCommand.Create(),
         Cli.DlqCommand.Create(),
     ];
 }

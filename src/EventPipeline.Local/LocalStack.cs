@@ -119,6 +119,8 @@ public sealed class LocalStack : IAsyncDisposable
 
     private void Log(string message) => Options.Log?.Invoke(message);
 
+    private static Lambda.EmfMetrics EmfMetrics(string function) => Lambda.EmfMetrics.ForFunction("EventPipeline", function, TextWriter.Null);
+
     private async Task StartCoreAsync(CancellationToken ct)
     {
         RepoRoot = Options.RepoRoot ?? EmulatorInstaller.FindRepoRoot();
@@ -169,9 +171,10 @@ public sealed class LocalStack : IAsyncDisposable
         var sourceDeps = new SourceDependencies { HttpClient = Aws.Http, GraphBaseUrl = new Uri(Gateway.BaseUrl, "fake/graph/v1.0/"), Clock = clock };
         Sources = SourceCatalog.Create(sourceDeps);
 
-        Ingest = IngestComposition.Create(Settings, Aws.DynamoDb, DeadLetters, sourceDeps, clock);
+        // Functions log and emit EMF to nowhere locally: the same counters are on /metrics and the dashboard.
+        Ingest = IngestComposition.Create(Settings, Aws.DynamoDb, DeadLetters, sourceDeps, clock, "ingest", new Lambda.LambdaLog(TextWriter.Null), EmfMetrics("ingest"));
         Ingest.BatchProcessed += Metrics.OnIngest;
-        Publish = PublishComposition.Create(Settings, Aws.DynamoDb, Aws.Management!, clock);
+        Publish = PublishComposition.Create(Settings, Aws.DynamoDb, Aws.Management!, clock, new Lambda.LambdaLog(TextWriter.Null), EmfMetrics("publish"));
         Publish.BatchProcessed += Metrics.OnPublish;
         Connections = new ConnectionsFunction(
             validator,
@@ -179,7 +182,7 @@ public sealed class LocalStack : IAsyncDisposable
             new Aws.Connections.DynamoChangeLog(Aws.DynamoDb, Settings.ChangeLogTable, clock, Settings.ChangeLogRetention),
             Aws.Management!,
             clock);
-        Query = QueryComposition.Create(Settings, Aws.DynamoDb, clock);
+        Query = QueryComposition.Create(Settings, Aws.DynamoDb, clock, new Lambda.LambdaLog(TextWriter.Null), EmfMetrics("query"));
 
         var dataDir = Path.Combine(RepoRoot, ".eventpipeline");
         Directory.CreateDirectory(dataDir);

@@ -18,8 +18,16 @@ namespace EventPipeline.Query;
 /// REST reads of the caller's aggregates (HTTP API v2 payloads). The tenant always comes from the verified token's
 /// claims, never from the URL, so another tenant's data cannot be addressed.
 /// </summary>
-public sealed class QueryFunction(IAmazonDynamoDB dynamo, string aggregatesTable, IChangeLog changeLog, TimeProvider clock)
+/// <param name="dynamo">DynamoDB client.</param>
+/// <param name="aggregatesTable">The aggregates table.</param>
+/// <param name="changeLog">Change log (for <c>/channels/{channel}/changes</c>).</param>
+/// <param name="clock">Clock.</param>
+/// <param name="log">Structured log, one line per request (silent when null).</param>
+/// <param name="metrics">EMF metrics, flushed once per request (none when null).</param>
+public sealed class QueryFunction(IAmazonDynamoDB dynamo, string aggregatesTable, IChangeLog changeLog, TimeProvider clock, LambdaLog? log = null, EmfMetrics? metrics = null)
 {
+    private readonly LambdaLog _log = log ?? new LambdaLog(TextWriter.Null);
+
     /// <summary>Most windows one metric query may return.</summary>
     public const int MaxWindows = 1440;
 
@@ -30,6 +38,39 @@ public sealed class QueryFunction(IAmazonDynamoDB dynamo, string aggregatesTable
     public async Task<APIGatewayHttpApiV2ProxyResponse> HandleAsync(APIGatewayHttpApiV2ProxyRequest request, ILambdaContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var status = 500;
+        try
+        {
+            var response = await HandleCoreAsync(request, cancellationToken);
+            status = response.StatusCode;
+            return response;
+        }
+        finally
+        {
+            var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            // The path and the tenant claim, never the Authorization header.
+            _log.WithRequestId(context.AwsRequestId).Write(
+                status >= 500 ? LambdaLogLevel.Error : LambdaLogLevel.Information,
+                "query request",
+                null,
+                ("path", request.RawPath),
+                ("tenant", request.RequestContext?.Authorizer?.Jwt?.Claims?.GetValueOrDefault(PipelineTopology.Auth.TenantClaim)),
+                ("status", status),
+                ("durationMs", Math.Round(elapsed, 1)));
+            if (metrics is { } m)
+            {
+                m.Increment("Requests");
+                m.Increment(status >= 500 ? "ServerErrors" : status >= 400 ? "ClientErrors" : "Successes");
+                m.Increment("RequestDuration", elapsed, "Milliseconds");
+                m.Flush();
+            }
+        }
+    }
+
+    private async Task<APIGatewayHttpApiV2ProxyResponse> HandleCoreAsync(APIGatewayHttpApiV2ProxyRequest request, CancellationToken cancellationToken)
+    {
         var tenant = request.RequestContext.Authorizer?.Jwt?.Claims?.GetValueOrDefault(PipelineTopology.Auth.TenantClaim);
         if (!Names.IsValidTenant(tenant))
         {

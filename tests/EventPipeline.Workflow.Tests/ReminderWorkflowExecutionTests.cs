@@ -179,8 +179,26 @@ public class ReminderWorkflowExecutionTests
     {
         ["pk"] = new JsonObject { ["S"] = "T#acme#E#ticket" },
         ["sk"] = new JsonObject { ["S"] = "T-1" },
-        ["status"] = new JsonObject { ["S"] = status },
-        ["priority"] = new JsonObject { ["N"] = "2" },
+        // The aggregates item's shape (AggregateItemMapper): entity attributes under attrs.{name}.v, stamped.
+        ["attrs"] = new JsonObject
+        {
+            ["M"] = new JsonObject
+            {
+                ["status"] = Stamped(status),
+                ["priority"] = Stamped("2"),
+            },
+        },
+    };
+
+    private static JsonObject Stamped(string value) => new()
+    {
+        ["M"] = new JsonObject
+        {
+            ["v"] = new JsonObject { ["S"] = value },
+            ["t"] = new JsonObject { ["S"] = "2026-11-22T10:00:00Z" },
+            ["s"] = new JsonObject { ["S"] = "github" },
+            ["e"] = new JsonObject { ["S"] = "evt-1" },
+        },
     };
 
     private static JsonObject WithCondition(JsonObject input, string equals)

@@ -51,7 +51,7 @@ public sealed class InMemoryItemReader : IItemReader
 
 /// <summary>
 /// Local stand-in for <c>arn:aws:states:::dynamodb:getItem</c>: TableName, Key, optional ConsistentRead and a
-/// ProjectionExpression of top-level names (with ExpressionAttributeNames). Returns <c>{"Item": {...}}</c>, or <c>{}</c>
+/// ProjectionExpression of names and document paths (<c>attrs.#a.v</c>, with ExpressionAttributeNames). Returns <c>{"Item": {...}}</c>, or <c>{}</c>
 /// when the item does not exist, as DynamoDB does.
 /// </summary>
 public sealed class DynamoDbGetItemHandler(IItemReader reader) : ITaskHandler
@@ -77,12 +77,34 @@ public sealed class DynamoDbGetItemHandler(IItemReader reader) : ITaskHandler
             var projected = new JsonObject();
             foreach (var raw in projection.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
             {
-                var name = raw.StartsWith('#')
-                    ? names?[raw]?.GetValue<string>() ?? throw Validation($"ExpressionAttributeNames has no {raw}")
-                    : raw;
-                if (item[name] is { } value)
+                // A document path (a.#b.c) walks into maps ({"M":{...}}) and keeps the same nesting, as DynamoDB does.
+                var path = raw.Split('.').Select(part => part.StartsWith('#')
+                    ? names?[part]?.GetValue<string>() ?? throw Validation($"ExpressionAttributeNames has no {part}")
+                    : part).ToArray();
+                JsonNode? value = item[path[0]];
+                for (var i = 1; i < path.Length && value is not null; i++)
                 {
-                    projected[name] = value.DeepClone();
+                    value = value["M"]?[path[i]];
+                }
+
+                if (value is null)
+                {
+                    continue;
+                }
+
+                var node = value.DeepClone();
+                for (var i = path.Length - 1; i > 0; i--)
+                {
+                    node = new JsonObject { ["M"] = new JsonObject { [path[i]] = node } };
+                }
+
+                if (projected[path[0]] is JsonObject existing && node is JsonObject add)
+                {
+                    Merge(existing, add);
+                }
+                else
+                {
+                    projected[path[0]] = node;
                 }
             }
 
@@ -90,6 +112,21 @@ public sealed class DynamoDbGetItemHandler(IItemReader reader) : ITaskHandler
         }
 
         return new JsonObject { ["Item"] = item };
+    }
+
+    private static void Merge(JsonObject into, JsonObject from)
+    {
+        foreach (var (k, v) in from.ToList())
+        {
+            if (into[k] is JsonObject a && v is JsonObject b)
+            {
+                Merge(a, b);
+            }
+            else
+            {
+                into[k] = v?.DeepClone();
+            }
+        }
     }
 
     private static StatesErrorException Validation(string why) => new("DynamoDB.AmazonDynamoDBException", why);

@@ -1,0 +1,99 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace EventPipeline.Local.Cli;
+
+/// <summary>
+/// A running local stack as the CLI verbs see it: its endpoints (<c>.eventpipeline/endpoints.json</c>, written by
+/// <c>up</c>), the webhook signing secrets (<c>.eventpipeline/webhook-signing.json</c>) and the repository root (for
+/// <c>events/</c>). Verbs take a factory so tests can hand them an in-process stack instead of the files.
+/// </summary>
+public sealed class CliStack
+{
+    /// <summary>Where the stack answers.</summary>
+    public required LocalEndpoints Endpoints { get; init; }
+
+    /// <summary>Source name → the secret a provider signs with.</summary>
+    public required IReadOnlyDictionary<string, string> SigningSecrets { get; init; }
+
+    /// <summary>The repository root (holds <c>events/</c>).</summary>
+    public required string RepoRoot { get; init; }
+
+    /// <summary>Reads the files <c>up</c> wrote under <paramref name="repoRoot"/> (default: found from the working directory).</summary>
+    /// <exception cref="CliException">The stack is not running (no endpoints file) or a file is unreadable.</exception>
+    public static CliStack Load(string? repoRoot = null)
+    {
+        repoRoot ??= FindRoot(Directory.GetCurrentDirectory());
+        var dir = Path.Combine(repoRoot, ".eventpipeline");
+        var endpointsPath = Path.Combine(dir, "endpoints.json");
+        if (!File.Exists(endpointsPath))
+        {
+            throw new CliException($"{endpointsPath}: not found; start the stack first (dotnet run --project src/EventPipeline.Local)");
+        }
+
+        LocalEndpoints endpoints;
+        try
+        {
+            endpoints = JsonSerializer.Deserialize(File.ReadAllText(endpointsPath), LocalJsonContext.Default.LocalEndpoints)
+                ?? throw new CliException($"{endpointsPath}: empty");
+        }
+        catch (JsonException ex)
+        {
+            throw new CliException($"{endpointsPath}: not valid JSON ({ex.Message})");
+        }
+
+        var signing = new Dictionary<string, string>(StringComparer.Ordinal);
+        var signingPath = Path.Combine(dir, "webhook-signing.json");
+        if (File.Exists(signingPath) && JsonNode.Parse(File.ReadAllText(signingPath)) is JsonObject o)
+        {
+            foreach (var (k, v) in o)
+            {
+                if (v is JsonValue value && value.TryGetValue<string>(out var s))
+                {
+                    signing[k] = s;
+                }
+            }
+        }
+
+        return new CliStack { Endpoints = endpoints, SigningSecrets = signing, RepoRoot = repoRoot };
+    }
+
+    /// <summary>The stack the tests run in-process.</summary>
+    public static CliStack From(LocalStack stack)
+    {
+        ArgumentNullException.ThrowIfNull(stack);
+        return new CliStack { Endpoints = stack.Endpoints, SigningSecrets = stack.WebhookSecrets.Signing, RepoRoot = stack.RepoRoot };
+    }
+
+    /// <summary>A bearer token for <paramref name="tenant"/> (the demo token, or one from the stack's <c>/dev/token</c>).</summary>
+    public async Task<string> TokenAsync(HttpClient http, string tenant, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        if (tenant == Endpoints.DemoTenant)
+        {
+            return Endpoints.DemoToken;
+        }
+
+        using var response = await http.GetAsync(new Uri($"{Endpoints.RestUrl}/dev/token?tenant={Uri.EscapeDataString(tenant)}"), cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new CliException($"--tenant: '{tenant}' is not a valid tenant (lowercase letters, digits, dashes)");
+        }
+
+        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+        return doc.RootElement.GetProperty("token").GetString()!;
+    }
+
+    private static string FindRoot(string start)
+    {
+        for (var d = new DirectoryInfo(start); d is not null; d = d.Parent)
+        {
+            if (File.Exists(Path.Combine(d.FullName, "EventPipeline.sln")) || Directory.Exists(Path.Combine(d.FullName, ".eventpipeline")))
+            {
+                return d.FullName;
+            }
+        }
+
+        return start;
+    }
+}
