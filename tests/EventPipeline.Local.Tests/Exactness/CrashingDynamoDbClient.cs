@@ -38,6 +38,11 @@ public sealed class CrashingDynamoDbClient(Uri endpoint)
 
     private int _writes;
 
+    private int _triggered;
+
+    /// <summary>Failures injected so far (a crash suite that injects none proves nothing).</summary>
+    public int Triggered => Volatile.Read(ref _triggered);
+
     /// <summary>Arms the client: <paramref name="afterWrites"/> more writes succeed, the next one fails.</summary>
     public void Arm(int afterWrites, CrashMode mode)
     {
@@ -97,7 +102,13 @@ public sealed class CrashingDynamoDbClient(Uri endpoint)
             // r == 0: this call fails and disarms; r > 0: count down.
             if (Interlocked.CompareExchange(ref _remaining, r - 1, r) == r)
             {
-                return r == 0 ? _mode : null;
+                if (r == 0)
+                {
+                    Interlocked.Increment(ref _triggered);
+                    return _mode;
+                }
+
+                return null;
             }
         }
     }
