@@ -85,8 +85,9 @@ internal static class CoalescingBenchmark
 
     private static void Row(string name, double coalesced, double naive, string format = "F0")
     {
-        var ratio = name == "events/s" ? (naive == 0 ? 0 : coalesced / naive) : (coalesced == 0 ? 0 : naive / coalesced);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-26}{coalesced.ToString(format, CultureInfo.InvariantCulture),14}{naive.ToString(format, CultureInfo.InvariantCulture),14}{(name == "events" ? "" : ratio.ToString("F2", CultureInfo.InvariantCulture) + "x"),10}"));
+        var ratio = name == "events/s" ? coalesced / naive : naive / coalesced;
+        var shown = name == "events" || coalesced == 0 || naive == 0 ? "" : ratio.ToString("F2", CultureInfo.InvariantCulture) + "x";
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-26}{coalesced.ToString(format, CultureInfo.InvariantCulture),14}{naive.ToString(format, CultureInfo.InvariantCulture),14}{shown,10}"));
     }
 
     private sealed record Result(int Events, long ItemWrites, long DedupWrites, TimeSpan Wall)

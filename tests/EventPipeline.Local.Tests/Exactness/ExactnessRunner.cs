@@ -104,9 +104,10 @@ public sealed class ExactnessRunner(CrashingDynamoDbClient dynamo, PipelineSetti
         }
 
         // A late redelivery of an old batch of any shard (Kinesis may resend after the checkpoint was lost).
-        if (rng.Next(3) == 0)
+        var withBatches = shardRuns.Where(s => s.Batches.Count > 0).ToList();
+        if (rng.Next(3) == 0 && withBatches.Count > 0)
         {
-            var s = shardRuns[rng.Next(shardRuns.Count)];
+            var s = withBatches[rng.Next(withBatches.Count)];
             await delivery.DeliverAsync(s.Records, s.Batches[rng.Next(s.Batches.Count)]);
         }
 

@@ -19,19 +19,19 @@ public sealed class ExactnessTests(LocalStackFixture fx, ITestOutputHelper outpu
     [Fact]
     public async Task Ingest_CrashesRedeliveriesAndConcurrentShards_MatchOracle()
     {
-        await RunCasesAsync(Scaled(60), 1_000, new CaseProfile(10, 25, 3, 8, Crashes: true, ConcurrentShards: true));
+        await RunCasesAsync(Scaled(120), 1_000, new CaseProfile(10, 25, 3, 8, Crashes: true, ConcurrentShards: true));
     }
 
     [Fact]
     public async Task Ingest_CrashesRedeliveriesAndInterleavedShards_MatchOracle()
     {
-        await RunCasesAsync(Scaled(140), 2_000, new CaseProfile(10, 40, 3, 8, Crashes: true, ConcurrentShards: false));
+        await RunCasesAsync(Scaled(200), 2_000, new CaseProfile(10, 40, 3, 8, Crashes: true, ConcurrentShards: false));
     }
 
     [Fact]
     public async Task Ingest_DuplicatesOutOfOrderAndLateEvents_MatchOracle()
     {
-        await RunCasesAsync(Scaled(800), 10_000, new CaseProfile(5, 10, 2, 10, Crashes: false, ConcurrentShards: false));
+        await RunCasesAsync(Scaled(800), 10_000, new CaseProfile(5, 8, 2, 10, Crashes: false, ConcurrentShards: false));
     }
 
     private static int Scaled(int cases) =>
