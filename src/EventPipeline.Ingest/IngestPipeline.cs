@@ -74,6 +74,11 @@ public sealed class IngestPipeline(
             var k = record.Kinesis;
             var shard = ShardOf(record);
             var arrived = DateTimeOffset.FromUnixTimeMilliseconds((long)(k.ApproximateArrivalTimestamp * 1000));
+
+            // Lateness is judged at arrival (fixed for the record across redeliveries), not at processing time: a retry
+            // an hour later must not find the event late for keys the first attempt already wrote it into. A missing or
+            // future arrival falls back to now.
+            var judgedAt = k.ApproximateArrivalTimestamp > 0 && arrived <= now ? arrived : now;
             var (userRecords, splitError) = splitter.Split(k.Data);
             if (splitError is not null)
             {
@@ -99,7 +104,7 @@ public sealed class IngestPipeline(
 
                 for (var i = 0; i < events!.Count; i++)
                 {
-                    candidates.Add(new SequencedEvent(events[i], shard, new StreamPosition(k.SequenceNumber, sub, i)));
+                    candidates.Add(new SequencedEvent(events[i], shard, new StreamPosition(k.SequenceNumber, sub, i), judgedAt));
                 }
             }
 

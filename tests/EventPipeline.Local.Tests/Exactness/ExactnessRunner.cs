@@ -14,10 +14,20 @@ using EventPipeline.Topology;
 
 namespace EventPipeline.Local.Tests.Exactness;
 
-/// <summary>A clock that never moves: lateness is decided once per case.</summary>
+/// <summary>A clock that never moves.</summary>
 public sealed class FixedClock(DateTimeOffset now) : TimeProvider
 {
     public override DateTimeOffset GetUtcNow() => now;
+}
+
+/// <summary>A clock the test moves forward: redeliveries happen later than the first attempt, as they do in Lambda.</summary>
+public sealed class SteppingClock(DateTimeOffset start) : TimeProvider
+{
+    private long _ticks = start.UtcTicks;
+
+    public override DateTimeOffset GetUtcNow() => new(Interlocked.Read(ref _ticks), TimeSpan.Zero);
+
+    public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
 }
 
 /// <summary>Keeps dead letters in memory (a generated case must produce none).</summary>
@@ -61,7 +71,10 @@ public sealed class ExactnessRunner(CrashingDynamoDbClient dynamo, PipelineSetti
     public async Task<string?> RunAsync(ExactnessCase c, CaseProfile profile)
     {
         var rng = new Random(c.Seed ^ 0x5eed);
-        var clock = new FixedClock(c.Now);
+        // Every record arrived at c.Now (as the pipeline decodes the arrival timestamp); processing happens at or after it
+        // and moves on with each delivery, so lateness must not depend on when a batch is (re)processed.
+        var arrivedAt = DateTimeOffset.FromUnixTimeMilliseconds((long)(c.Now.ToUnixTimeMilliseconds() / 1000.0 * 1000));
+        var clock = new SteppingClock(arrivedAt);
         var options = new AggregationOptions(settings.GracePeriod);
         var letters = new MemoryDeadLetters();
         var pipeline = new IngestPipeline(
@@ -74,7 +87,7 @@ public sealed class ExactnessRunner(CrashingDynamoDbClient dynamo, PipelineSetti
             options,
             "ingest-exactness");
 
-        var delivery = new Delivery(pipeline, rng, profile.Crashes ? dynamo : null, c.Now);
+        var delivery = new Delivery(pipeline, rng, profile.Crashes ? dynamo : null, c.Now, clock);
         var shardRuns = c.Shards.Values.Select(records => (Records: records, Batches: Split(records, rng, profile.MaxBatch))).ToList();
         if (profile.ConcurrentShards)
         {
@@ -117,7 +130,7 @@ public sealed class ExactnessRunner(CrashingDynamoDbClient dynamo, PipelineSetti
         }
 
         dynamo.Disarm();
-        var expected = Aggregator.Fold(c.Events.Select(e => e.Expected), new AggregationContext(c.Now, options));
+        var expected = Aggregator.Fold(c.Events.Select(e => e.Expected), new AggregationContext(arrivedAt, options));
         var actual = await ReadTenantAsync(c.Tenant);
         return Diff(c, expected, actual);
     }
@@ -209,7 +222,7 @@ public sealed class ExactnessRunner(CrashingDynamoDbClient dynamo, PipelineSetti
     }
 
     /// <summary>Lambda's retry behaviour for one shard's batches.</summary>
-    private sealed class Delivery(IngestPipeline pipeline, Random rng, CrashingDynamoDbClient? crashes, DateTimeOffset now)
+    private sealed class Delivery(IngestPipeline pipeline, Random rng, CrashingDynamoDbClient? crashes, DateTimeOffset now, SteppingClock clock)
     {
         private readonly Lock _gate = new();
         private int _arms;
@@ -219,6 +232,7 @@ public sealed class ExactnessRunner(CrashingDynamoDbClient dynamo, PipelineSetti
             for (var attempt = 0; ; attempt++)
             {
                 MaybeArm(attempt);
+                clock.Advance(TimeSpan.FromSeconds(Next(600)));
                 IngestBatchResult result;
                 try
                 {
