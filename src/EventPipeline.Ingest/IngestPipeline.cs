@@ -13,10 +13,10 @@ public sealed record IngestBatchResult
     /// <summary>Records in the batch (KPL aggregates count once).</summary>
     public int Records { get; init; }
 
-    /// <summary>Canonical events applied for the first time.</summary>
+    /// <summary>Canonical events applied (a redelivered event this position owns counts again; its keys are skipped by watermark).</summary>
     public int Applied { get; init; }
 
-    /// <summary>Events skipped because their dedup id was already applied (provider resends, redrives, redeliveries).</summary>
+    /// <summary>Events skipped because another stream position owns their dedup id (provider resends, redrives).</summary>
     public int Duplicates { get; init; }
 
     /// <summary>User records dead-lettered with a reason.</summary>
@@ -25,7 +25,7 @@ public sealed record IngestBatchResult
     /// <summary>Aggregate item writes (at most one per distinct key, plus conflict retries).</summary>
     public int ItemWrites { get; init; }
 
-    /// <summary>Dedup marker write requests (batched 25 per request).</summary>
+    /// <summary>Dedup claim writes (one conditional put per event not claimed before).</summary>
     public int DedupWrites { get; init; }
 
     /// <summary>Rejections by category (malformed, unknown-source, rejected, invalid-event, bad-aggregate).</summary>
@@ -74,6 +74,11 @@ public sealed class IngestPipeline(
             var k = record.Kinesis;
             var shard = ShardOf(record);
             var arrived = DateTimeOffset.FromUnixTimeMilliseconds((long)(k.ApproximateArrivalTimestamp * 1000));
+
+            // Lateness is judged at arrival (fixed for the record across redeliveries), not at processing time: a retry
+            // an hour later must not find the event late for keys the first attempt already wrote it into. A missing or
+            // future arrival falls back to now.
+            var judgedAt = k.ApproximateArrivalTimestamp > 0 && arrived <= now ? arrived : now;
             var (userRecords, splitError) = splitter.Split(k.Data);
             if (splitError is not null)
             {
@@ -99,7 +104,7 @@ public sealed class IngestPipeline(
 
                 for (var i = 0; i < events!.Count; i++)
                 {
-                    candidates.Add(new SequencedEvent(events[i], shard, new StreamPosition(k.SequenceNumber, sub, i)));
+                    candidates.Add(new SequencedEvent(events[i], shard, new StreamPosition(k.SequenceNumber, sub, i), judgedAt));
                 }
             }
 
@@ -122,7 +127,8 @@ public sealed class IngestPipeline(
             await deadLetters.SendAsync(letters, cancellationToken);
         }
 
-        // Dedup: first occurrence in the batch wins; anything already marked applied is skipped.
+        // Dedup: first occurrence in the batch wins; then each event is claimed for its stream position, and an event
+        // another position owns (applied, or still being applied by a retried batch of any shard) is skipped.
         var firstOccurrence = new Dictionary<DedupKey, SequencedEvent>();
         var duplicates = 0;
         foreach (var c in candidates)
@@ -133,14 +139,15 @@ public sealed class IngestPipeline(
             }
         }
 
-        var seen = firstOccurrence.Count == 0 ? [] : await dedup.FindAppliedAsync(firstOccurrence.Keys, cancellationToken);
-        duplicates += seen.Count;
-        var fresh = firstOccurrence.Values.Where(c => !seen.Contains(c.Event.DedupKey)).OrderBy(c => c.Position).ToList();
+        var claim = firstOccurrence.Count == 0
+            ? new DedupClaim(new HashSet<DedupKey>(), 0)
+            : await dedup.ClaimAsync(firstOccurrence.Values.Select(c => (c.Event.DedupKey, OwnerOf(c))).ToList(), cancellationToken);
+        duplicates += claim.OwnedElsewhere.Count;
+        var fresh = firstOccurrence.Values.Where(c => !claim.OwnedElsewhere.Contains(c.Event.DedupKey)).OrderBy(c => c.Position).ToList();
 
+        // Events this position already applied (a redelivery) are skipped per key by the watermarks.
         var outcome = await aggregates.ApplyAsync(fresh, context, cancellationToken);
-        var dedupWrites = outcome.Applied.Count == 0
-            ? 0
-            : await dedup.MarkAppliedAsync(outcome.Applied.Select(a => (a.Event.DedupKey, $"{a.ShardId}/{a.Position.Encoded}")).ToList(), cancellationToken);
+        var dedupWrites = claim.WriteRequests;
 
         failed.AddRange(outcome.FailedSequenceNumbers);
         return new IngestBatchResult
@@ -241,6 +248,8 @@ public sealed class IngestPipeline(
         ApproximateArrivalTimestamp = DateTimeOffset.FromUnixTimeMilliseconds((long)(record.Kinesis.ApproximateArrivalTimestamp * 1000)),
         DeadLetteredAt = now,
     };
+
+    private static string OwnerOf(SequencedEvent e) => $"{e.ShardId}/{e.Position.Encoded}";
 
     /// <summary>Shard id from the record's eventID (<c>shardId-000000000000:49545...</c>).</summary>
     public static string ShardOf(KinesisEvent.KinesisEventRecord record)

@@ -11,6 +11,7 @@ internal static class Program
         var benchmarks = new Dictionary<string, (string Description, Func<string[], Task<int>> Run)>(StringComparer.OrdinalIgnoreCase)
         {
             // Each benchmark registers itself here with one line.
+            ["coalescing"] = ("ingest writes per event with coalescing vs one UpdateItem per event per key", CoalescingBenchmark.RunAsync),
         };
 
         if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var benchmark))

@@ -10,7 +10,13 @@ namespace EventPipeline.Aws.Aggregates;
 /// <param name="Event">The canonical event.</param>
 /// <param name="ShardId">The Kinesis shard it was read from.</param>
 /// <param name="Position">Its position in the shard (sequence, KPL sub-record, fan-out index).</param>
-public sealed record SequencedEvent(CanonicalEvent Event, string ShardId, StreamPosition Position);
+/// <param name="ArrivedAt">When its record reached the stream. Lateness is judged at this instant rather than at processing
+/// time, so a redelivery hours later decides every key of the event the same way as the first attempt did.</param>
+public sealed record SequencedEvent(CanonicalEvent Event, string ShardId, StreamPosition Position, DateTimeOffset? ArrivedAt = null)
+{
+    /// <summary>The context this event is folded with: <paramref name="batch"/> with now = its arrival, when known.</summary>
+    public AggregationContext ContextFor(AggregationContext batch) => ArrivedAt is { } a ? batch with { Now = a } : batch;
+}
 
 /// <summary>Result of applying one batch.</summary>
 /// <param name="ItemWrites">Conditional puts that succeeded: at most one per distinct aggregate key (plus conflict retries).</param>
@@ -66,7 +72,7 @@ public sealed class DynamoAggregateStore(IAmazonDynamoDB dynamo, string tableNam
             }
 
             var keys = new List<AggregateKey>();
-            foreach (var c in Aggregator.ContributionsOf(se.Event, context))
+            foreach (var c in Aggregator.ContributionsOf(se.Event, se.ContextFor(context)))
             {
                 if (!byKey.TryGetValue(c.Key, out var list))
                 {
@@ -108,7 +114,7 @@ public sealed class DynamoAggregateStore(IAmazonDynamoDB dynamo, string tableNam
                             continue;
                         }
 
-                        state.Apply(se.Event, value, context);
+                        state.Apply(se.Event, value, se.ContextFor(context));
                         last = se.Position;
                     }
 

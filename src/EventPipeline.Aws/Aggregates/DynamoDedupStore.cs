@@ -5,37 +5,109 @@ using EventPipeline.Domain;
 
 namespace EventPipeline.Aws.Aggregates;
 
-/// <summary>Remembers which events (tenant, source, dedup id) were fully applied.</summary>
+/// <summary>Result of claiming events for one delivery.</summary>
+/// <param name="OwnedElsewhere">Keys another stream position owns: duplicates, not to be applied here.</param>
+/// <param name="WriteRequests">Claim writes made.</param>
+public sealed record DedupClaim(IReadOnlySet<DedupKey> OwnedElsewhere, int WriteRequests);
+
+/// <summary>Decides which stream position applies each event (tenant, source, dedup id).</summary>
 public interface IDedupStore
 {
-    /// <summary>The keys among <paramref name="keys"/> already applied.</summary>
-    Task<HashSet<DedupKey>> FindAppliedAsync(IReadOnlyCollection<DedupKey> keys, CancellationToken cancellationToken);
-
-    /// <summary>Marks events applied; returns the number of write requests made.</summary>
-    Task<int> MarkAppliedAsync(IReadOnlyCollection<(DedupKey Key, string Owner)> applied, CancellationToken cancellationToken);
+    /// <summary>
+    /// Claims each key for its owner (the stream position the event was read at) unless another owner holds it.
+    /// A key claimed by the same owner before (a redelivery) stays this owner's.
+    /// </summary>
+    Task<DedupClaim> ClaimAsync(IReadOnlyCollection<(DedupKey Key, string Owner)> candidates, CancellationToken cancellationToken);
 }
 
 /// <summary>
-/// Dedup markers in DynamoDB, written only after every aggregate key of the event was written, so a marker means
-/// "applied" and a crash before it is harmless (the watermarks skip the redelivered event). Reads are batched (100 per
-/// request), writes too (25 per request); markers expire after <see cref="Topology.PipelineTopology.DedupRetention"/>.
+/// Dedup markers in DynamoDB that name the one stream position (shard + sequence) allowed to apply an event. The marker
+/// is claimed with a conditional put BEFORE the event is applied: the per-shard watermarks make a redelivery of the
+/// owning position exactly-once, but they cannot stop a copy of the same event at another position (a provider resend
+/// on another shard, processed concurrently or while the first delivery is still being retried after a partial
+/// failure) — so such a copy must never be applied, even when the owner has not finished yet. Reads are batched
+/// (100 per request); markers expire after <see cref="Topology.PipelineTopology.DedupRetention"/>.
 /// </summary>
-public sealed class DynamoDedupStore(IAmazonDynamoDB dynamo, string tableName, TimeProvider clock, TimeSpan retention) : IDedupStore
+public sealed class DynamoDedupStore(IAmazonDynamoDB dynamo, string tableName, TimeProvider clock, TimeSpan retention, int maxParallelWrites = 16) : IDedupStore
 {
     private const string Sk = "dedup";
 
     /// <inheritdoc />
-    public async Task<HashSet<DedupKey>> FindAppliedAsync(IReadOnlyCollection<DedupKey> keys, CancellationToken cancellationToken)
+    public async Task<DedupClaim> ClaimAsync(IReadOnlyCollection<(DedupKey Key, string Owner)> candidates, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(keys);
-        var found = new HashSet<DedupKey>();
-        var byPk = keys.Distinct().ToDictionary(PkOf, k => k, StringComparer.Ordinal);
-        foreach (var chunk in byPk.Keys.Chunk(100))
+        ArgumentNullException.ThrowIfNull(candidates);
+        var ownerOf = new Dictionary<string, (DedupKey Key, string Owner)>(StringComparer.Ordinal);
+        foreach (var c in candidates)
+        {
+            ownerOf.TryAdd(PkOf(c.Key), c);
+        }
+
+        var existing = await OwnersAsync(ownerOf.Keys, cancellationToken);
+        var elsewhere = new HashSet<DedupKey>();
+        var toClaim = new List<(string Pk, DedupKey Key, string Owner)>();
+        foreach (var (pk, c) in ownerOf)
+        {
+            if (!existing.TryGetValue(pk, out var owner))
+            {
+                toClaim.Add((pk, c.Key, c.Owner));
+            }
+            else if (owner != c.Owner)
+            {
+                elsewhere.Add(c.Key);
+            }
+        }
+
+        var ttl = (clock.GetUtcNow() + retention).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var writes = 0;
+        await Parallel.ForEachAsync(
+            toClaim,
+            new ParallelOptions { MaxDegreeOfParallelism = maxParallelWrites, CancellationToken = cancellationToken },
+            async (c, ct) =>
+            {
+                try
+                {
+                    Interlocked.Increment(ref writes);
+                    await dynamo.PutItemAsync(
+                        new PutItemRequest
+                        {
+                            TableName = tableName,
+                            Item = new Dictionary<string, AttributeValue>
+                            {
+                                ["pk"] = new() { S = c.Pk },
+                                ["sk"] = new() { S = Sk },
+                                ["owner"] = new() { S = c.Owner },
+                                ["ttl"] = new() { N = ttl },
+                            },
+
+                            // Same owner again (a lost response retried) is fine; anyone else's marker wins.
+                            ConditionExpression = "attribute_not_exists(pk) OR #o = :o",
+                            ExpressionAttributeNames = new() { ["#o"] = "owner" },
+                            ExpressionAttributeValues = new() { [":o"] = new AttributeValue { S = c.Owner } },
+                        },
+                        ct);
+                }
+                catch (ConditionalCheckFailedException)
+                {
+                    lock (elsewhere)
+                    {
+                        elsewhere.Add(c.Key);
+                    }
+                }
+            });
+
+        return new DedupClaim(elsewhere, writes);
+    }
+
+    private async Task<Dictionary<string, string>> OwnersAsync(IEnumerable<string> pks, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var chunk in pks.Chunk(100))
         {
             var pending = new KeysAndAttributes
             {
                 Keys = chunk.Select(pk => new Dictionary<string, AttributeValue> { ["pk"] = new() { S = pk }, ["sk"] = new() { S = Sk } }).ToList(),
-                ProjectionExpression = "pk",
+                ProjectionExpression = "pk, #o",
+                ExpressionAttributeNames = new() { ["#o"] = "owner" },
                 ConsistentRead = true,
             };
             for (var attempt = 0; pending.Keys.Count > 0; attempt++)
@@ -45,10 +117,7 @@ public sealed class DynamoDedupStore(IAmazonDynamoDB dynamo, string tableName, T
                 {
                     foreach (var item in items)
                     {
-                        if (byPk.TryGetValue(item["pk"].S, out var k))
-                        {
-                            found.Add(k);
-                        }
+                        found[item["pk"].S] = item.TryGetValue("owner", out var o) && o.S is { } s ? s : "";
                     }
                 }
 
@@ -63,45 +132,6 @@ public sealed class DynamoDedupStore(IAmazonDynamoDB dynamo, string tableName, T
         }
 
         return found;
-    }
-
-    /// <inheritdoc />
-    public async Task<int> MarkAppliedAsync(IReadOnlyCollection<(DedupKey Key, string Owner)> applied, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(applied);
-        var ttl = (clock.GetUtcNow() + retention).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        var requests = 0;
-        var unique = applied.GroupBy(a => PkOf(a.Key), StringComparer.Ordinal).Select(g => g.First());
-        foreach (var chunk in unique.Chunk(25))
-        {
-            var writes = chunk.Select(a => new WriteRequest
-            {
-                PutRequest = new PutRequest
-                {
-                    Item = new Dictionary<string, AttributeValue>
-                    {
-                        ["pk"] = new() { S = PkOf(a.Key) },
-                        ["sk"] = new() { S = Sk },
-                        ["owner"] = new() { S = a.Owner },
-                        ["ttl"] = new() { N = ttl },
-                    },
-                },
-            }).ToList();
-            for (var attempt = 0; writes.Count > 0; attempt++)
-            {
-                requests++;
-                var response = await dynamo.BatchWriteItemAsync(new BatchWriteItemRequest { RequestItems = new() { [tableName] = writes } }, cancellationToken);
-                if (response.UnprocessedItems is null || !response.UnprocessedItems.TryGetValue(tableName, out var rest) || rest.Count == 0)
-                {
-                    break;
-                }
-
-                writes = rest;
-                await Task.Delay(Backoff.Delay(attempt), cancellationToken);
-            }
-        }
-
-        return requests;
     }
 
     private static string PkOf(DedupKey k) => $"{k.Tenant}#{k.Source}#{k.EventId}";
