@@ -147,7 +147,9 @@ public sealed class IngestPipeline(
 
         // Events this position already applied (a redelivery) are skipped per key by the watermarks.
         var outcome = await aggregates.ApplyAsync(fresh, context, cancellationToken);
-        var dedupWrites = claim.WriteRequests;
+        var dedupWrites = claim.WriteRequests + (outcome.Applied.Count == 0
+            ? 0
+            : await dedup.MarkAppliedAsync(outcome.Applied.Select(a => (a.Event.DedupKey, OwnerOf(a))).ToList(), cancellationToken));
 
         failed.AddRange(outcome.FailedSequenceNumbers);
         return new IngestBatchResult
