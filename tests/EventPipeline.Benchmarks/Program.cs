@@ -11,6 +11,9 @@ internal static class Program
         var benchmarks = new Dictionary<string, (string Description, Func<string[], Task<int>> Run)>(StringComparer.OrdinalIgnoreCase)
         {
             // Each benchmark registers itself here with one line.
+            ["smoke"] = ("Run a published Ingest bootstrap once against a local Runtime API (CI)", SmokeBenchmark.RunAsync),
+            ["throughput"] = ("CPU: decode → adapt → aggregate per core vs JsonDocument.Parse (BenchmarkDotNet)", ThroughputBenchmark.RunAsync),
+            ["coldstart"] = ("Cold start of the Ingest process: Native AOT vs JIT, peak RSS", ColdStartBenchmark.RunAsync),
         };
 
         if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var benchmark))
