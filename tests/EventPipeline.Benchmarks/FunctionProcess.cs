@@ -36,6 +36,7 @@ internal static class FunctionProcess
         }
 
         info.Environment["AWS_LAMBDA_RUNTIME_API"] = api.HostPort;
+        info.Environment["AWS_ENDPOINT_URL_SQS"] = $"http://{api.HostPort}";
         var stderr = new StringBuilder();
         var started = Stopwatch.GetTimestamp();
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {fileName}");

@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -45,6 +48,8 @@ internal sealed class RuntimeApiServer : IAsyncDisposable
         app.MapPost("/2018-06-01/runtime/invocation/{id}/response", ctx => server.RecordAsync(ctx));
         app.MapPost("/2018-06-01/runtime/invocation/{id}/error", ctx => server.RecordAsync(ctx));
         app.MapPost("/2018-06-01/runtime/init/error", ctx => server.RecordAsync(ctx));
+        // A stand-in SQS (JSON protocol) for the dead-letter queue, reached through AWS_ENDPOINT_URL_SQS.
+        app.MapPost("/", server.SqsAsync);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         server.HostPort = new Uri(address).Authority;
@@ -94,6 +99,55 @@ internal sealed class RuntimeApiServer : IAsyncDisposable
         ctx.Response.StatusCode = StatusCodes.Status202Accepted;
         _posted.TrySetResult(new RuntimePost(ctx.Request.Path, body, at));
     }
+
+    /// <summary>Messages the function sent to the dead-letter queue.</summary>
+    public int DeadLetters => Volatile.Read(ref _deadLetters);
+
+    private int _deadLetters;
+
+    private async Task SqsAsync(HttpContext ctx)
+    {
+        var target = ctx.Request.Headers["X-Amz-Target"].ToString();
+        using var doc = await JsonDocument.ParseAsync(ctx.Request.Body);
+        ctx.Response.ContentType = "application/x-amz-json-1.0";
+        await using var w = new Utf8JsonWriter(ctx.Response.Body);
+        w.WriteStartObject();
+        if (target.EndsWith(".SendMessageBatch", StringComparison.Ordinal))
+        {
+            w.WriteStartArray("Successful");
+            foreach (var entry in doc.RootElement.GetProperty("Entries").EnumerateArray())
+            {
+                Interlocked.Increment(ref _deadLetters);
+                w.WriteStartObject();
+                w.WriteString("Id", entry.GetProperty("Id").GetString());
+                w.WriteString("MessageId", Guid.NewGuid().ToString());
+                w.WriteString("MD5OfMessageBody", Md5(entry.GetProperty("MessageBody").GetString()));
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteStartArray("Failed");
+            w.WriteEndArray();
+        }
+        else if (target.EndsWith(".SendMessage", StringComparison.Ordinal))
+        {
+            Interlocked.Increment(ref _deadLetters);
+            w.WriteString("MessageId", Guid.NewGuid().ToString());
+            w.WriteString("MD5OfMessageBody", Md5(doc.RootElement.GetProperty("MessageBody").GetString()));
+        }
+        else
+        {
+            ctx.Response.StatusCode = StatusCodes.Status400BadRequest;
+            w.WriteString("__type", "com.amazonaws.sqs#InvalidAction");
+            w.WriteString("message", $"the benchmark's SQS stand-in does not serve {target}");
+        }
+
+        w.WriteEndObject();
+    }
+
+#pragma warning disable CA5351 // MD5 is what SQS returns for body integrity checks; not a security use.
+    private static string Md5(string? text) => Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(text ?? "")));
+#pragma warning restore CA5351
 
     private static TaskCompletionSource<RuntimePost> NewPost() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 

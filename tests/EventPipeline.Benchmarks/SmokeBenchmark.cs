@@ -35,7 +35,7 @@ internal static class SmokeBenchmark
             return 1;
         }
 
-        Console.WriteLine($"smoke: OK ({failures} batch item failures)");
+        Console.WriteLine($"smoke: OK ({failures} batch item failures, {api.DeadLetters} dead letters sent to the SQS stand-in)");
         return 0;
     }
 }
