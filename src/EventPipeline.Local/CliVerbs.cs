@@ -8,5 +8,6 @@ internal static class CliVerbs
     public static IEnumerable<Command> Create() =>
     [
         // One line per verb (each verb lives in Cli/<Verb>Command.cs).
+        LoadCommand.Create(),
     ];
 }
