@@ -70,7 +70,7 @@ public sealed class LoadRunner(LocalEndpoints endpoints, LoadOptions options)
             await ws.ConnectAsync(new Uri($"{endpoints.WebSocketUrl}?token={Uri.EscapeDataString(tokens[t])}"), ct);
             await ws.SendAsync(Encoding.UTF8.GetBytes("""{"action":"subscribe","channel":"tenant"}"""), WebSocketMessageType.Text, true, ct);
             sockets.Add(ws);
-            receivers.Add(ReceiveAsync(ws, stop.Token));
+            receivers.Add(ReceiveAsync(ws, t, stop.Token));
         }
 
         await Task.Delay(500, ct); // let the subscriptions land before the first event
@@ -165,8 +165,15 @@ public sealed class LoadRunner(LocalEndpoints endpoints, LoadOptions options)
         Console.WriteLine(string.Format(inv, "pushes received {0:N0}; entities matched {1:N0}/{2:N0}; end-to-end throughput {3:F0} events/s (first send → last matched push)", Interlocked.Read(ref _pushes), Interlocked.Read(ref _matched), total, throughput));
         lock (_latencyLock)
         {
-            Console.WriteLine(string.Format(inv, "latency PutRecords → push (ms): p50 {0:F1}  p90 {1:F1}  p99 {2:F1}  max {3:F1}   (target p99 ≤ 300 ms)",
+            if (_latency.TotalCount == 0)
+            {
+                Console.WriteLine("latency: no push matched a sent event");
+            }
+            else
+            {
+                Console.WriteLine(string.Format(inv, "latency PutRecords → push (ms): p50 {0:F1}  p90 {1:F1}  p99 {2:F1}  max {3:F1}   (target p99 ≤ 300 ms)",
                 _latency.GetValueAtPercentile(50) / 1000.0, _latency.GetValueAtPercentile(90) / 1000.0, _latency.GetValueAtPercentile(99) / 1000.0, _latency.GetMaxValue() / 1000.0));
+            }
         }
 
         Console.WriteLine(string.Format(inv, "ratio to the emulator ceiling: {0:P0} of min(kinesis-mock {1:N0} rec/s, DynamoDB Local {2:N0} UpdateItem/s) = {3:N0}/s   (target ≥ 80 %)", throughput / ceiling, putCeiling, updateCeiling, ceiling));
@@ -266,7 +273,7 @@ public sealed class LoadRunner(LocalEndpoints endpoints, LoadOptions options)
         return failures;
     }
 
-    private async Task ReceiveAsync(ClientWebSocket ws, CancellationToken ct)
+    private async Task ReceiveAsync(ClientWebSocket ws, string tenant, CancellationToken ct)
     {
         var buffer = new byte[256 * 1024];
         try
@@ -292,7 +299,7 @@ public sealed class LoadRunner(LocalEndpoints endpoints, LoadOptions options)
                 }
 
                 var at = Stopwatch.GetTimestamp();
-                OnMessage(buffer.AsSpan(0, count), at);
+                OnMessage(buffer.AsSpan(0, count), at, tenant);
             }
         }
         catch (OperationCanceledException)
@@ -303,7 +310,7 @@ public sealed class LoadRunner(LocalEndpoints endpoints, LoadOptions options)
         }
     }
 
-    private void OnMessage(ReadOnlySpan<byte> message, long at)
+    private void OnMessage(ReadOnlySpan<byte> message, long at, string tenant)
     {
         using var doc = JsonDocument.Parse(message.ToArray());
         var root = doc.RootElement;
@@ -315,8 +322,8 @@ public sealed class LoadRunner(LocalEndpoints endpoints, LoadOptions options)
         Interlocked.Increment(ref _pushes);
         if (data.TryGetProperty("kind", out var kind) && kind.GetString() == "entity" && data.TryGetProperty("entity", out var entity))
         {
-            var tenant = root.GetProperty("channel").GetString() is { } ch && ch.StartsWith("tenant", StringComparison.Ordinal) && data.TryGetProperty("tenant", out var tn) ? tn.GetString() : null;
-            var key = $"{tenant ?? TenantOf(data)}|{entity.GetProperty("kind").GetString()}|{entity.GetProperty("id").GetString()}";
+            // A connection sees only its own tenant, so the receiving socket names the tenant.
+            var key = $"{tenant}|{entity.GetProperty("kind").GetString()}|{entity.GetProperty("id").GetString()}";
             if (_sentAt.TryRemove(key, out var sentAt))
             {
                 Interlocked.Increment(ref _matched);
@@ -329,9 +336,6 @@ public sealed class LoadRunner(LocalEndpoints endpoints, LoadOptions options)
             }
         }
     }
-
-    private static string TenantOf(JsonElement data) =>
-        data.TryGetProperty("tenant", out var t) ? t.GetString() ?? "" : "";
 
     private static async Task<(long Aggregated, long DeadLettered)> SettleAsync(HttpClient http, Uri restBase, Dictionary<string, string> tokens, long expected, CancellationToken ct)
     {
