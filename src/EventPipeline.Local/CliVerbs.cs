@@ -14,5 +14,6 @@ internal static class CliVerbs
         Cli.InvokeCommand.Create(),
         Cli.OutboxCommand.Create(),
         Cli.DlqCommand.Create(),
+        LoadCommand.Create(),
     ];
 }

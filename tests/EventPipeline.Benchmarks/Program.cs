@@ -12,6 +12,10 @@ internal static class Program
         {
             // Each benchmark registers itself here with one line.
             ["coalescing"] = ("ingest writes per event with coalescing vs one UpdateItem per event per key", CoalescingBenchmark.RunAsync),
+            ["smoke"] = ("Run a published Ingest bootstrap once against a local Runtime API (CI)", SmokeBenchmark.RunAsync),
+            ["throughput"] = ("CPU: decode → adapt → aggregate per core vs JsonDocument.Parse (BenchmarkDotNet)", ThroughputBenchmark.RunAsync),
+            ["cost"] = ("AWS cost per million events from measured batch duration, memory, writes and pushes per event", CostBenchmark.RunAsync),
+            ["coldstart"] = ("Cold start of the Ingest process: Native AOT vs JIT, peak RSS", ColdStartBenchmark.RunAsync),
         };
 
         if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var benchmark))
