@@ -9,7 +9,11 @@ namespace EventPipeline.Benchmarks;
 /// <param name="Elapsed">From Process.Start to the Runtime API receiving the answer.</param>
 /// <param name="PeakRssKb">VmHWM read from /proc while the process was still alive (waiting for its next invocation).</param>
 /// <param name="Post">What the function posted.</param>
-internal sealed record ColdStart(TimeSpan Elapsed, long PeakRssKb, RuntimePost Post);
+internal sealed record ColdStart(TimeSpan Elapsed, long PeakRssKb, RuntimePost Post)
+{
+    /// <summary>Process start → first GET /next: runtime start-up plus the function's init (composition root).</summary>
+    public TimeSpan Init { get; init; }
+}
 
 /// <summary>Starts a function's real bootstrap process (a Native AOT binary, or <c>dotnet X.dll</c>) against a local Runtime API.</summary>
 internal static class FunctionProcess
@@ -68,7 +72,7 @@ internal static class FunctionProcess
             var post = await posted;
             // The process is now blocked in GET /next (held by the server), so its high-water mark is final for this invocation.
             var rss = PeakRssKb(process.Id);
-            return new ColdStart(Stopwatch.GetElapsedTime(started, post.At), rss, post);
+            return new ColdStart(Stopwatch.GetElapsedTime(started, post.At), rss, post) { Init = Stopwatch.GetElapsedTime(started, post.NextAt) };
         }
         finally
         {

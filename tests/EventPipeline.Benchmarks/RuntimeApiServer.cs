@@ -16,7 +16,8 @@ namespace EventPipeline.Benchmarks;
 /// <param name="Path">The path posted to (…/response, …/error or /runtime/init/error).</param>
 /// <param name="Body">The posted JSON.</param>
 /// <param name="At">Stopwatch timestamp when the post arrived.</param>
-internal sealed record RuntimePost(string Path, string Body, long At);
+/// <param name="NextAt">Stopwatch timestamp when the process first asked for an invocation (init done).</param>
+internal sealed record RuntimePost(string Path, string Body, long At, long NextAt);
 
 /// <summary>
 /// A local Lambda Runtime API (version 2018-06-01) that hands out exactly one invocation and records the answer.
@@ -66,8 +67,11 @@ internal sealed class RuntimeApiServer : IAsyncDisposable
         return _posted.Task;
     }
 
+    private long _nextAt;
+
     private async Task NextAsync(HttpContext ctx)
     {
+        var at = Stopwatch.GetTimestamp();
         if (Interlocked.Exchange(ref _handedOut, 1) == 1)
         {
             // Second call from the same process: hold it until the harness is done with the process.
@@ -82,6 +86,7 @@ internal sealed class RuntimeApiServer : IAsyncDisposable
             return;
         }
 
+        Interlocked.Exchange(ref _nextAt, at);
         ctx.Response.Headers["Lambda-Runtime-Aws-Request-Id"] = _requestId;
         ctx.Response.Headers["Lambda-Runtime-Deadline-Ms"] = DateTimeOffset.UtcNow.AddMinutes(5).ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
         ctx.Response.Headers["Lambda-Runtime-Invoked-Function-Arn"] = "arn:aws:lambda:us-east-1:000000000000:function:ingest-bench";
@@ -97,7 +102,7 @@ internal sealed class RuntimeApiServer : IAsyncDisposable
         using var reader = new StreamReader(ctx.Request.Body);
         var body = await reader.ReadToEndAsync();
         ctx.Response.StatusCode = StatusCodes.Status202Accepted;
-        _posted.TrySetResult(new RuntimePost(ctx.Request.Path, body, at));
+        _posted.TrySetResult(new RuntimePost(ctx.Request.Path, body, at, Interlocked.Read(ref _nextAt)));
     }
 
     /// <summary>Messages the function sent to the dead-letter queue.</summary>
