@@ -1,3 +1,4 @@
+using EventPipeline.Sources.Tests;
 using System.Text.Json;
 using EventPipeline.Sources;
 
@@ -95,7 +96,7 @@ public sealed class WebhookFunctionSampleTests
     [MemberData(nameof(SourcesWithSamples))]
     public async Task HandleAsync_SignedWithSecondActiveSecret_Accepted(string source)
     {
-        var sample = WebhookSamples.For(source).First(s => !s.Expect.TryGetProperty("rejected", out _));
+        var sample = Samples.For(source).First(s => !s.Expect.TryGetProperty("rejected", out _));
         var secrets = new FakeSecrets([(source, [WebhookTestKit.VerifyingSecret(source, 0), WebhookTestKit.VerifyingSecret(source, 1)])]);
         var fixture = WebhookTestKit.Create(secrets: secrets);
 
@@ -109,7 +110,7 @@ public sealed class WebhookFunctionSampleTests
     [MemberData(nameof(SourcesWithSamples))]
     public async Task HandleAsync_SignedWithSecretNotConfigured_401AndNothingWritten(string source)
     {
-        var sample = WebhookSamples.For(source).First(s => !s.Expect.TryGetProperty("rejected", out _));
+        var sample = Samples.For(source).First(s => !s.Expect.TryGetProperty("rejected", out _));
         var secrets = new FakeSecrets([(source, [WebhookTestKit.VerifyingSecret(source, 1)])]);
         var fixture = WebhookTestKit.Create(secrets: secrets);
 
@@ -121,16 +122,16 @@ public sealed class WebhookFunctionSampleTests
     }
 
     private static IEnumerable<string> SourceNames() =>
-        WebhookTestKit.Catalog.Keys.Order(StringComparer.Ordinal).Where(s => WebhookSamples.For(s).Any());
+        WebhookTestKit.Catalog.Keys.Order(StringComparer.Ordinal).Where(s => Samples.For(s).Any());
 
-    private static WebhookSampleCase Sample(string source, string name) => WebhookSamples.For(source).Single(s => s.Name == name);
+    private static SampleCase Sample(string source, string name) => Samples.For(source).Single(s => s.Name == name);
 
     private static TheoryData<string, string> Cases(bool accepted)
     {
         var data = new TheoryData<string, string>();
         foreach (var source in WebhookTestKit.Catalog.Keys.Order(StringComparer.Ordinal))
         {
-            foreach (var sample in WebhookSamples.For(source))
+            foreach (var sample in Samples.For(source))
             {
                 if (sample.Expect.TryGetProperty("rejected", out _) != accepted)
                 {

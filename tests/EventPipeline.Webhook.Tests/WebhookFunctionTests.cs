@@ -1,3 +1,4 @@
+using EventPipeline.Sources.Tests;
 using System.Text;
 using System.Text.Json;
 using EventPipeline.Domain;
@@ -93,7 +94,7 @@ public sealed class WebhookFunctionTests
     public async Task HandleAsync_StripeTimestampTenMinutesOld_401StaleAndNothingWritten()
     {
         var fixture = WebhookTestKit.Create();
-        var sample = WebhookSamples.For("stripe").First(s => !s.Expect.TryGetProperty("rejected", out _));
+        var sample = Samples.For("stripe").First(s => !s.Expect.TryGetProperty("rejected", out _));
         var request = WebhookTestKit.ToApiRequest(WebhookTestKit.Signed(sample, at: WebhookTestKit.Now.AddMinutes(-10)));
 
         var response = await fixture.Handle(request);
@@ -186,7 +187,7 @@ public sealed class WebhookFunctionTests
     public async Task HandleAsync_Base64EncodedSignedBody_DecodedBeforeVerifyingAndStoredRaw()
     {
         var fixture = WebhookTestKit.Create();
-        var sample = WebhookSamples.For("github").First(s => !s.Expect.TryGetProperty("rejected", out _));
+        var sample = Samples.For("github").First(s => !s.Expect.TryGetProperty("rejected", out _));
         var request = WebhookTestKit.ToApiRequest(WebhookTestKit.Signed(sample), base64: true);
 
         var response = await fixture.Handle(request);
@@ -308,7 +309,7 @@ public sealed class WebhookFunctionTests
     [Fact]
     public async Task HandleAsync_TwilioBehindPublicBaseUrl_VerifiesTheConfiguredUrl()
     {
-        var sample = WebhookSamples.For("twilio").First(s => !s.Expect.TryGetProperty("rejected", out _));
+        var sample = Samples.For("twilio").First(s => !s.Expect.TryGetProperty("rejected", out _));
         var request = WebhookTestKit.ToApiRequest(WebhookTestKit.Signed(sample));
         request.RequestContext.DomainName = "abc123.execute-api.us-east-1.amazonaws.com";
         var withOverride = WebhookTestKit.Create(options: new WebhookOptions { PublicBaseUrl = "https://hooks.example.com/" });
@@ -458,7 +459,7 @@ public sealed class WebhookFunctionTests
 
     private static APIGatewayHttpApiV2ProxyRequest GitHubRequest()
     {
-        var sample = WebhookSamples.For("github").First(s => s.Name == "issues-opened");
+        var sample = Samples.For("github").First(s => s.Name == "issues-opened");
         return WebhookTestKit.ToApiRequest(WebhookTestKit.Signed(sample));
     }
 

@@ -1,3 +1,4 @@
+using EventPipeline.Sources.Tests;
 namespace EventPipeline.Webhook.Tests;
 
 public sealed class WebhookRequestBuilderTests
@@ -5,7 +6,7 @@ public sealed class WebhookRequestBuilderTests
     [Fact]
     public void Build_Twilio_UrlFromBaseTenantAndSourceAndSignatureOverIt()
     {
-        var sample = WebhookSamples.For("twilio").First();
+        var sample = Samples.For("twilio").First();
         var registration = WebhookTestKit.Catalog["twilio"];
 
         var signed = WebhookRequestBuilder.Build(registration, "acme", sample.Body, sample.Headers, "token-123456", "https://hooks.example.com/", WebhookTestKit.Now);

@@ -1,3 +1,4 @@
+using EventPipeline.Sources.Tests;
 using System.Security.Cryptography;
 using System.Text;
 using EventPipeline.Aws.Clients;
@@ -90,7 +91,7 @@ public static class WebhookTestKit
     }
 
     /// <summary>A sample signed by its source's signer with the current secret.</summary>
-    public static SignedWebhookRequest Signed(WebhookSampleCase sample, int secretIndex = 0, DateTimeOffset? at = null) =>
+    public static SignedWebhookRequest Signed(SampleCase sample, int secretIndex = 0, DateTimeOffset? at = null) =>
         Signed(sample.Source, sample.Body, sample.Headers, secretIndex, at);
 
     public static SignedWebhookRequest Signed(string source, byte[] body, IReadOnlyDictionary<string, string>? headers, int secretIndex = 0, DateTimeOffset? at = null) =>
