@@ -62,6 +62,7 @@ public sealed class IngestFunction(IngestPipeline pipeline, LambdaLog? log = nul
             m.Increment("EventsIn", r.Records);
             m.Increment("EventsApplied", r.Applied);
             m.Increment("DedupHits", r.Duplicates);
+            m.Increment("LateEvents", r.Late);
             m.Increment("Rejected", r.DeadLettered);
             foreach (var (category, count) in r.DeadLettersByCategory)
             {

@@ -19,6 +19,9 @@ public sealed record IngestBatchResult
     /// <summary>Events skipped because another stream position owns their dedup id (provider resends, redrives).</summary>
     public int Duplicates { get; init; }
 
+    /// <summary>Applied events that missed at least one closed window (counted late on their metrics' totals).</summary>
+    public int Late { get; init; }
+
     /// <summary>User records dead-lettered with a reason.</summary>
     public int DeadLettered { get; init; }
 
@@ -157,6 +160,7 @@ public sealed class IngestPipeline(
             Records = batch.Records.Count,
             Applied = outcome.Applied.Count,
             Duplicates = duplicates,
+            Late = outcome.Applied.Count(a => Granularities.All.Any(g => a.ContextFor(context).IsLate(a.Event.OccurredAt, g))),
             DeadLettered = letters.Count,
             ItemWrites = outcome.ItemWrites,
             DedupWrites = dedupWrites,

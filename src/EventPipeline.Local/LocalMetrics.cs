@@ -9,7 +9,7 @@ namespace EventPipeline.Local;
 /// <summary>Counters of the local stack since start: what the functions did, batch by batch.</summary>
 public sealed class LocalMetrics
 {
-    private long _ingestBatches, _records, _applied, _duplicates, _deadLettered, _itemWrites, _dedupWrites;
+    private long _ingestBatches, _records, _applied, _duplicates, _late, _deadLettered, _itemWrites, _dedupWrites;
     private long _publishBatches, _changes, _pushes, _gone, _failedPosts;
     private readonly Dictionary<string, long> _rejectedByCategory = new(StringComparer.Ordinal);
 
@@ -31,6 +31,7 @@ public sealed class LocalMetrics
         Interlocked.Add(ref _records, r.Records);
         Interlocked.Add(ref _applied, r.Applied);
         Interlocked.Add(ref _duplicates, r.Duplicates);
+        Interlocked.Add(ref _late, r.Late);
         Interlocked.Add(ref _deadLettered, r.DeadLettered);
         Interlocked.Add(ref _itemWrites, r.ItemWrites);
         Interlocked.Add(ref _dedupWrites, r.DedupWrites);
@@ -63,7 +64,7 @@ public sealed class LocalMetrics
         }
 
         return new MetricsSnapshot(
-            new IngestCounters(Interlocked.Read(ref _ingestBatches), Interlocked.Read(ref _records), Applied, Duplicates, DeadLettered,
+            new IngestCounters(Interlocked.Read(ref _ingestBatches), Interlocked.Read(ref _records), Applied, Duplicates, Interlocked.Read(ref _late), DeadLettered,
                 Interlocked.Read(ref _itemWrites), Interlocked.Read(ref _dedupWrites), rejected),
             new PublishCounters(Interlocked.Read(ref _publishBatches), Interlocked.Read(ref _changes), Pushes, Interlocked.Read(ref _gone), Interlocked.Read(ref _failedPosts)),
             stack.IngestMapping.Metrics.Snapshot(),
@@ -72,7 +73,7 @@ public sealed class LocalMetrics
     }
 }
 
-public sealed record IngestCounters(long Batches, long Records, long Applied, long Duplicates, long DeadLettered, long ItemWrites, long DedupWriteRequests, IReadOnlyDictionary<string, long> DeadLettersByCategory);
+public sealed record IngestCounters(long Batches, long Records, long Applied, long Duplicates, long Late, long DeadLettered, long ItemWrites, long DedupWriteRequests, IReadOnlyDictionary<string, long> DeadLettersByCategory);
 
 public sealed record PublishCounters(long Batches, long Changes, long Pushes, long GoneConnections, long FailedPosts);
 

@@ -30,7 +30,8 @@ public sealed class IngestTelemetryTests(LocalStackFixture fx)
         var batch = Batch(
             shard,
             LocalStackFixture.CloudEvent(tenant, "obs-1", "order/1", data: data),
-            LocalStackFixture.CloudEvent(tenant, "obs-2", "order/2", data: data),
+            // Three days old: past every window's grace, so it counts as late.
+            LocalStackFixture.CloudEvent(tenant, "obs-2", "order/2", time: DateTimeOffset.UtcNow.AddDays(-3).ToString("O", CultureInfo.InvariantCulture), data: data),
             LocalStackFixture.CloudEvent(tenant, "obs-1", "order/1", data: data),
             Encoding.UTF8.GetBytes("not json " + secret));
 
@@ -62,6 +63,7 @@ public sealed class IngestTelemetryTests(LocalStackFixture fx)
         Assert.Equal(4, line.GetProperty("EventsIn").GetDouble());
         Assert.Equal(2, line.GetProperty("EventsApplied").GetDouble());
         Assert.Equal(1, line.GetProperty("DedupHits").GetDouble());
+        Assert.Equal(1, line.GetProperty("LateEvents").GetDouble());
         Assert.Equal(1, line.GetProperty("Rejected").GetDouble());
         Assert.Equal(1, line.GetProperty("Rejected.malformed").GetDouble());
         Assert.Equal(0, line.GetProperty("RecordsRetried").GetDouble());
