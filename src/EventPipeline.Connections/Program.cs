@@ -9,13 +9,14 @@ namespace EventPipeline.Connections;
 internal static class Program
 {
     private static Task<int> Main() => LambdaRuntime.RunAsync(
-        _ =>
+        async ct =>
         {
             var settings = PipelineSettings.FromEnvironment();
             var endpoints = AwsEndpoints.FromEnvironment() with { ExecuteApi = settings.WebSocketManagementEndpoint };
             var aws = AwsClients.Create(endpoints);
-            var function = ConnectionsComposition.Create(settings, aws.DynamoDb, aws.Management!, TimeProvider.System);
-            return Task.FromResult<LambdaHandler<APIGatewayWebSocketRequest, APIGatewayProxyResponse>>(function.HandleAsync);
+            var tokens = await ConnectionsComposition.DiscoverTokensAsync(settings, aws.Http, ct);
+            var function = ConnectionsComposition.Create(settings, aws.DynamoDb, aws.Management!, TimeProvider.System, tokens: tokens);
+            return (LambdaHandler<APIGatewayWebSocketRequest, APIGatewayProxyResponse>)function.HandleAsync;
         },
         LambdaEventsJsonContext.Default.APIGatewayWebSocketRequest,
         LambdaEventsJsonContext.Default.APIGatewayProxyResponse);

@@ -70,7 +70,7 @@ public sealed class WalkingSkeletonTests(LocalStackFixture fx)
     [Fact]
     public async Task Connect_TokenSignedWithAnotherKey_IsRefused()
     {
-        var forged = Connections.TenantTokenValidator.Issue(Encoding.UTF8.GetBytes(new string('k', 32)), fx.Stack.Settings.JwtIssuer, fx.Stack.Settings.JwtAudience, "demo", TimeSpan.FromHours(1));
+        var forged = EventPipeline.Connections.TenantTokenValidator.Issue(Encoding.UTF8.GetBytes(new string('k', 32)), fx.Stack.Settings.JwtIssuer, fx.Stack.Settings.JwtAudience, "demo", TimeSpan.FromHours(1));
         Assert.Equal(401, await fx.ConnectStatusAsync(forged));
     }
 
