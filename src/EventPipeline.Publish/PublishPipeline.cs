@@ -83,10 +83,13 @@ public sealed class PublishPipeline(IConnectionStore connections, IChangeLog cha
             {
                 var ((tenant, channel), changes) = (group.Key, group.Value);
                 var first = await changeLog.AllocateAsync(tenant, channel, batchId, changes.Count, ct);
+                // Each push is serialized once: the same bytes go to the change log and to every subscriber.
+                var payloads = new byte[changes.Count][];
                 var entries = new List<ChangeEntry>(changes.Count);
                 for (var i = 0; i < changes.Count; i++)
                 {
-                    entries.Add(new ChangeEntry(first + i, Encoding.UTF8.GetString(PushJson(channel, first + i, changes[i].State, changes[i].Version))));
+                    payloads[i] = PushJson(channel, first + i, changes[i].State, changes[i].Version);
+                    entries.Add(new ChangeEntry(first + i, Encoding.UTF8.GetString(payloads[i])));
                 }
 
                 await changeLog.AppendAsync(tenant, channel, entries, ct);
@@ -94,9 +97,9 @@ public sealed class PublishPipeline(IConnectionStore connections, IChangeLog cha
                 foreach (var id in subscribers)
                 {
                     var queue = outbox.GetOrAdd(id, _ => new ConcurrentQueue<(string, long, byte[])>());
-                    foreach (var e in entries)
+                    for (var i = 0; i < payloads.Length; i++)
                     {
-                        queue.Enqueue((channel, e.Sequence, Encoding.UTF8.GetBytes(e.Payload)));
+                        queue.Enqueue((channel, first + i, payloads[i]));
                         Interlocked.Increment(ref pushes);
                     }
                 }

@@ -34,41 +34,51 @@ public sealed record CliEndpoints(
     /// like the emulator installer finds it). Throws <see cref="CliException"/> with one actionable line when there is no
     /// running stack's file or it cannot be read.
     /// </summary>
-    public static async Task<CliEndpoints> LoadAsync(string? repoRoot = null, CancellationToken cancellationToken = default)
+    public static Task<CliEndpoints> LoadAsync(string? repoRoot = null, CancellationToken cancellationToken = default)
     {
-        string root;
+        cancellationToken.ThrowIfCancellationRequested();
+        var root = repoRoot ?? FindRepoRoot();
+        var path = Path.Combine(root, RelativePath);
+        var e = ReadFile(root);
+        if (!IsHttpUrl(e.KinesisEndpoint) || !IsHttpUrl(e.DynamoDbEndpoint) || string.IsNullOrEmpty(e.StreamName) || string.IsNullOrEmpty(e.Region))
+        {
+            throw new CliException($"endpoints: {path} must hold kinesisEndpoint and dynamoDbEndpoint (http URLs), streamName and region; restart the local stack to rewrite it");
+        }
+
+        return Task.FromResult(new CliEndpoints(e.KinesisEndpoint, e.StreamName, e.Region, e.DynamoDbEndpoint, e.WebSocketUrl, e.RestUrl, e.WebhookUrl, e.DashboardUrl, e.DemoTenant, e.DemoToken, e.AccessKeyId, e.SecretAccessKey));
+    }
+
+    /// <summary>The repository root the local stack writes under (as <c>up</c> finds it), or a <see cref="CliException"/>.</summary>
+    public static string FindRepoRoot()
+    {
         try
         {
-            root = repoRoot ?? EmulatorInstaller.FindRepoRoot();
+            return EmulatorInstaller.FindRepoRoot();
         }
         catch (EmulatorException ex)
         {
             throw new CliException(ex.Message);
         }
+    }
 
-        var path = Path.Combine(root, RelativePath);
+    /// <summary>The one reader of <c>.eventpipeline/endpoints.json</c> under <paramref name="repoRoot"/>; errors are one actionable line.</summary>
+    public static LocalEndpoints ReadFile(string repoRoot)
+    {
+        var path = Path.Combine(repoRoot, RelativePath);
         if (!File.Exists(path))
         {
-            throw new CliException($"endpoints: {path} does not exist; start the local stack first (dotnet run --project src/EventPipeline.Local)");
+            throw new CliException($"endpoints: {path}: not found; start the local stack first (dotnet run --project src/EventPipeline.Local)");
         }
 
-        CliEndpoints? endpoints;
         try
         {
-            await using var stream = File.OpenRead(path);
-            endpoints = await JsonSerializer.DeserializeAsync(stream, CliJsonContext.Default.CliEndpoints, cancellationToken);
+            return JsonSerializer.Deserialize(File.ReadAllText(path), LocalJsonContext.Default.LocalEndpoints)
+                ?? throw new CliException($"endpoints: {path}: empty; restart the local stack to rewrite it");
         }
         catch (JsonException ex)
         {
-            throw new CliException($"endpoints: {path} is not valid JSON ({ex.Message}); restart the local stack to rewrite it");
+            throw new CliException($"endpoints: {path}: not valid JSON ({ex.Message}); restart the local stack to rewrite it");
         }
-
-        if (endpoints is null || !IsHttpUrl(endpoints.KinesisEndpoint) || !IsHttpUrl(endpoints.DynamoDbEndpoint) || string.IsNullOrEmpty(endpoints.StreamName) || string.IsNullOrEmpty(endpoints.Region))
-        {
-            throw new CliException($"endpoints: {path} must hold kinesisEndpoint and dynamoDbEndpoint (http URLs), streamName and region; restart the local stack to rewrite it");
-        }
-
-        return endpoints;
     }
 
     /// <summary>Clients for this stack: DynamoDB (Local), Kinesis (kinesis-mock), DynamoDB Streams, and the gateway's <c>@connections</c> API.</summary>
@@ -108,7 +118,3 @@ public sealed class CliException : Exception
     {
     }
 }
-
-[JsonSerializable(typeof(CliEndpoints))]
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
-internal sealed partial class CliJsonContext : JsonSerializerContext;

@@ -23,24 +23,9 @@ public sealed class CliStack
     /// <exception cref="CliException">The stack is not running (no endpoints file) or a file is unreadable.</exception>
     public static CliStack Load(string? repoRoot = null)
     {
-        repoRoot ??= FindRoot(Directory.GetCurrentDirectory());
+        repoRoot ??= CliEndpoints.FindRepoRoot();
         var dir = Path.Combine(repoRoot, ".eventpipeline");
-        var endpointsPath = Path.Combine(dir, "endpoints.json");
-        if (!File.Exists(endpointsPath))
-        {
-            throw new CliException($"{endpointsPath}: not found; start the stack first (dotnet run --project src/EventPipeline.Local)");
-        }
-
-        LocalEndpoints endpoints;
-        try
-        {
-            endpoints = JsonSerializer.Deserialize(File.ReadAllText(endpointsPath), LocalJsonContext.Default.LocalEndpoints)
-                ?? throw new CliException($"{endpointsPath}: empty");
-        }
-        catch (JsonException ex)
-        {
-            throw new CliException($"{endpointsPath}: not valid JSON ({ex.Message})");
-        }
+        var endpoints = CliEndpoints.ReadFile(repoRoot);
 
         var signing = new Dictionary<string, string>(StringComparer.Ordinal);
         var signingPath = Path.Combine(dir, "webhook-signing.json");
@@ -82,18 +67,5 @@ public sealed class CliStack
 
         using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
         return doc.RootElement.GetProperty("token").GetString()!;
-    }
-
-    private static string FindRoot(string start)
-    {
-        for (var d = new DirectoryInfo(start); d is not null; d = d.Parent)
-        {
-            if (File.Exists(Path.Combine(d.FullName, "EventPipeline.sln")) || Directory.Exists(Path.Combine(d.FullName, ".eventpipeline")))
-            {
-                return d.FullName;
-            }
-        }
-
-        return start;
     }
 }
