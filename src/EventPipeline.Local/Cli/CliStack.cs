@@ -33,7 +33,9 @@ public sealed class CliStack
         {
             foreach (var (k, v) in o)
             {
-                if (v is JsonValue value && value.TryGetValue<string>(out var s))
+                // LocalSecrets writes a list per source (several secrets during rotation): sign with the first.
+                var current = v is JsonArray { Count: > 0 } list ? list[0] : v;
+                if (current is JsonValue value && value.TryGetValue<string>(out var s))
                 {
                     signing[k] = s;
                 }

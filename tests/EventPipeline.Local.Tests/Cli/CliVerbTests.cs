@@ -9,6 +9,8 @@ namespace EventPipeline.Local.Tests.Cli;
 [Collection(LocalStackCollection.Name)]
 public sealed class CliVerbTests(LocalStackFixture fx)
 {
+    private static readonly JsonSerializerOptions WebJson = new(JsonSerializerDefaults.Web);
+
     private Func<CliStack> Stack => () => CliStack.From(fx.Stack);
 
     [Fact]
@@ -25,6 +27,34 @@ public sealed class CliVerbTests(LocalStackFixture fx)
             async () => (await fx.GetAsync("aggregates/entities/issue/2313412001", token)) is { Status: 200 } r ? r.Body : null,
             "the sent issue's aggregate");
         Assert.Equal("open", ((JsonElement)entity).GetProperty("attributes").GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public async Task Send_ThroughTheFilesUpWrites_SignsWithTheLocalSecret()
+    {
+        // What a person gets: endpoints.json and webhook-signing.json as the running stack wrote them.
+        var root = Path.Combine(Path.GetTempPath(), "cli-files-" + Guid.NewGuid().ToString("N"));
+        var dir = Directory.CreateDirectory(Path.Combine(root, ".eventpipeline")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(dir, "endpoints.json"), JsonSerializer.Serialize(fx.Stack.Endpoints, WebJson));
+        File.Copy(Path.Combine(fx.Stack.RepoRoot, ".eventpipeline", "webhook-signing.json"), Path.Combine(dir, "webhook-signing.json"));
+        try
+        {
+            Assert.Equal(fx.Stack.WebhookSecrets.Signing["github"], CliStack.Load(root).SigningSecrets["github"]);
+
+            var (exit, output, error) = await RunAsync(
+                SendCommand.Create(() => CliStack.Load(root)),
+                "github",
+                Path.Combine(fx.Stack.RepoRoot, "events", "sources", "github", "issues-opened.body"),
+                "--tenant",
+                LocalStackFixture.NewTenant("c"));
+
+            Assert.True(exit == 0, error);
+            Assert.StartsWith("202", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
     }
 
     [Fact]
