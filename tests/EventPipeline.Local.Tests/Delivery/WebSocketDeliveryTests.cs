@@ -29,8 +29,10 @@ public sealed class WebSocketDeliveryTests(LocalStackFixture fx)
 
         // The client vanishes and the gateway drops it. Its $disconnect runs here, but API Gateway delivers $disconnect
         // only best-effort: put the items back as if it had been lost, so only the publisher's 410 can clean up.
-        socket.Abort();
+        // The gateway drops it first: aborting the client first lets the server's receive loop remove it from the hub
+        // before the test can (a race that only slow machines used to win).
         Assert.True(fx.Stack.Gateway.Hub.Abort(id));
+        socket.Abort();
         await DeliveryKit.UntilAsync(() => fx.ConnectionItemCountAsync(id), 0, "$disconnect handled");
         var store = new DynamoConnectionStore(fx.Stack.Aws.DynamoDb, fx.Stack.Settings.ConnectionsTable, TimeProvider.System);
         await store.AddAsync(info!, CancellationToken.None);
