@@ -31,14 +31,15 @@ internal sealed class PublishingConstruct : Construct
 
         // Reads subscriptions through the byChannel index (grantReadData covers the table's indexes).
         connections.GrantReadData(Function);
-        // A connection that answers 410 Gone is deleted at once instead of lingering until its TTL.
+        // A connection that answers 410 Gone is deleted at once instead of lingering until its TTL: its items are
+        // found by Query (granted above) and deleted 25 at a time with BatchWriteItem (DynamoConnectionStore.RemoveAsync).
         Function.AddToRolePolicy(new PolicyStatement(new PolicyStatementProps
         {
-            Actions = ["dynamodb:DeleteItem"],
+            Actions = ["dynamodb:BatchWriteItem", "dynamodb:DeleteItem"],
             Resources = [connections.TableArn],
         }));
         changeLog.GrantReadWriteData(Function);
-        webSocket.GrantManageConnections(Function);
+        webSocket.GrantManageConnections(Function, "POST", "DELETE");
 
         // The event source grants read on the aggregates stream only (DescribeStream, GetRecords, GetShardIterator, ListStreams).
         var mapping = PipelineTopology.PublishMapping;

@@ -67,6 +67,11 @@ internal sealed class WebSocketApiConstruct : Construct
             AutoDeploy = true,
         });
 
+        // Connections answers subscribe/unsubscribe/ping (and replays missed changes) by posting to the caller's
+        // connection: it needs the stage's @connections endpoint and the right to POST to it.
+        Function.AddEnvironment(FunctionEnvironment.WebSocketManagementEndpoint, ManagementEndpoint);
+        GrantManageConnections(Function, "POST");
+
         var stack = Stack.Of(this);
         _ = new CfnOutput(stack, "WebSocketUrl", new CfnOutputProps { Description = "Browsers connect here (wss://)", Value = Stage.Url });
         _ = new CfnOutput(stack, "WebSocketManagementEndpoint", new CfnOutputProps { Description = "@connections management API", Value = ManagementEndpoint });
@@ -82,12 +87,19 @@ internal sealed class WebSocketApiConstruct : Construct
     public string ManagementEndpoint => Stage.CallbackUrl;
 
     /// <summary>
-    /// Lets <paramref name="grantee"/> post to and disconnect clients of this API's stage only (narrower than the L2's
-    /// GrantManageConnections, which allows every stage and method).
+    /// Lets <paramref name="grantee"/> call the @connections API of this API's stage with the given HTTP methods only
+    /// (POST posts to a client, DELETE disconnects it) — narrower than the L2's GrantManageConnections, which allows
+    /// every stage and method.
     /// </summary>
-    public void GrantManageConnections(Function grantee)
+    public void GrantManageConnections(Function grantee, params string[] methods)
     {
         ArgumentNullException.ThrowIfNull(grantee);
+        ArgumentNullException.ThrowIfNull(methods);
+        if (methods.Length == 0)
+        {
+            throw new ArgumentException("name at least one @connections method (POST, DELETE)", nameof(methods));
+        }
+
         var stack = Stack.Of(this);
         string ConnectionsArn(string method) => stack.FormatArn(new ArnComponents
         {
@@ -100,7 +112,7 @@ internal sealed class WebSocketApiConstruct : Construct
         grantee.AddToRolePolicy(new PolicyStatement(new PolicyStatementProps
         {
             Actions = ["execute-api:ManageConnections"],
-            Resources = [ConnectionsArn("POST"), ConnectionsArn("DELETE")],
+            Resources = methods.Select(ConnectionsArn).ToArray(),
         }));
     }
 

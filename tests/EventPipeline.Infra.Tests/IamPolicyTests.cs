@@ -26,6 +26,33 @@ public sealed class IamPolicyTests(InfraFixture fixture)
     }
 
     [Fact]
+    public void Publish_ConnectionsTable_AllowsWhatRemovingAGoneConnectionCalls()
+    {
+        // DynamoConnectionStore.RemoveAsync queries the connection's items and deletes them with BatchWriteItem: without
+        // it the first 410 Gone fails the whole stream batch with AccessDenied in AWS (and blocks the shard).
+        var onConnections = Statements("publish")
+            .Where(s => s.Resources.Any(r => r.Contains("ConnectionsTable", StringComparison.Ordinal) && !r.Contains("/index/", StringComparison.Ordinal)))
+            .SelectMany(s => s.Actions)
+            .ToHashSet(StringComparer.Ordinal);
+
+        Assert.Contains("dynamodb:Query", onConnections);
+        Assert.Contains("dynamodb:BatchWriteItem", onConnections);
+        Assert.DoesNotContain("dynamodb:PutItem", onConnections);
+        Assert.DoesNotContain("dynamodb:UpdateItem", onConnections);
+    }
+
+    [Fact]
+    public void Connections_ManageConnections_ScopedToStagePostOnly()
+    {
+        // Every subscribe/unsubscribe/ping answer and the `since` replay is a POST to the caller's own connection.
+        var statement = Assert.Single(Statements("connections"), s => s.Actions.Contains("execute-api:ManageConnections"));
+
+        var resource = Assert.Single(statement.Resources);
+        Assert.Contains($"/{InfraNames.WebSocketStageName}/POST/@connections/*", resource, StringComparison.Ordinal);
+        Assert.Contains(fixture.WebSocketApiId, resource, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Query_AnyResource_HasReadActionsOnly()
     {
         var actions = Statements("query").SelectMany(s => s.Actions).ToList();

@@ -34,6 +34,7 @@ public sealed class InfraFixture
         {
             ["ingest"] = LogicalId(stateless, stateless.Ingestion.Function.Node.DefaultChild),
             ["publish"] = LogicalId(stateless, stateless.Publishing.Function.Node.DefaultChild),
+            ["connections"] = LogicalId(stateless, stateless.WebSocket.Function.Node.DefaultChild),
         };
         WebSocketApiId = LogicalId(stateless, stateless.WebSocket.Api.Node.DefaultChild);
         HttpApiId = LogicalId(stateless, stateless.QueryApi.Api.Node.DefaultChild);
@@ -57,7 +58,7 @@ public sealed class InfraFixture
     /// <summary>Logical id of each function's (and the state machine's) IAM role, by function key.</summary>
     public IReadOnlyDictionary<string, string> FunctionRoles { get; }
 
-    /// <summary>Logical id of the stream-consuming functions.</summary>
+    /// <summary>Logical id of the stream-consuming functions and of the Connections function.</summary>
     public IReadOnlyDictionary<string, string> FunctionIds { get; }
 
     public string WebSocketApiId { get; }

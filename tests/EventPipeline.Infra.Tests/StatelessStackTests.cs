@@ -20,6 +20,21 @@ public sealed class StatelessStackTests(InfraFixture fixture)
         });
     }
 
+    [Theory]
+    [InlineData("connections")]
+    [InlineData("publish")]
+    public void Function_PostsToConnections_HasItsStageManagementEndpoint(string function)
+    {
+        var properties = Assert.Single(InfraFixture.Resources(fixture.StatelessJson, "AWS::Lambda::Function"), f => f.Id == fixture.FunctionIds[function]).Properties;
+
+        var endpoint = properties["Environment"]!["Variables"]![FunctionEnvironment.WebSocketManagementEndpoint]?.ToJsonString();
+
+        Assert.NotNull(endpoint);
+        Assert.Contains(fixture.WebSocketApiId, endpoint, StringComparison.Ordinal);
+        Assert.Contains(".execute-api.", endpoint, StringComparison.Ordinal);
+        Assert.Contains("/" + InfraNames.WebSocketStageName, endpoint, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void StateMachine_Definition_HasDynamoDbSesAndSnsIntegrations()
     {
