@@ -129,7 +129,7 @@ public static class PipelineTopology
         public const string LocalIssuer = "https://eventpipeline.local";
     }
 
-    /// <summary>Environment variables the functions read (set by the CDK app in AWS and by the local stack in-process).</summary>
+    /// <summary>Environment variables the functions read (set by the CDK app in AWS; the local stack takes them from the synthesized template).</summary>
     public static class Environment
     {
         public const string AggregatesTable = "AGGREGATES_TABLE";
@@ -152,6 +152,9 @@ public static class PipelineTopology
         public const string GracePeriodSeconds = "GRACE_PERIOD_SECONDS";
         public const string ChangeLogRetentionSeconds = "CHANGELOG_RETENTION_SECONDS";
         public const string WebhookSecretsParameterPrefix = "WEBHOOK_SECRETS_PREFIX";
+
+        /// <summary>Scheme, host and optional prefix providers post to, when it is not <c>https://{domainName}</c>.</summary>
+        public const string WebhookPublicBaseUrl = "WEBHOOK_PUBLIC_BASE_URL";
         public const string GraphBaseUrl = "GRAPH_BASE_URL";
         public const string LogLevel = "LOG_LEVEL";
     }

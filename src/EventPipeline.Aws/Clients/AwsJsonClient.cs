@@ -15,7 +15,7 @@ public readonly record struct AwsResponse(int StatusCode, byte[] Body);
 /// retries throttling, 5xx and transport errors with bounded exponential backoff and full jitter.
 /// </summary>
 /// <remarks>
-/// The typed clients (<see cref="KinesisClient"/>, <see cref="DynamoDbStreamsClient"/>, ...) each own one. Share one
+/// The typed clients (<see cref="KinesisClient"/>, the local stack's DynamoDB Streams client, ...) each own one. Share one
 /// <see cref="HttpClient"/> from <see cref="CreateHttpClient"/> between them so connections are pooled per process.
 /// Bodies are written with <see cref="Utf8JsonWriter"/> and read as <see cref="JsonElement"/>: no reflection, AOT-safe.
 /// </remarks>
