@@ -1,5 +1,6 @@
 using EventPipeline.Aws.Clients;
-using EventPipeline.Aws.DeadLetters;
+using EventPipeline.Application.DeadLetters;
+using EventPipeline.Local.DeadLetters;
 using EventPipeline.Domain;
 using EventPipeline.Sources;
 

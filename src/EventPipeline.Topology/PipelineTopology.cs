@@ -9,6 +9,16 @@ public static class PipelineTopology
     /// <summary>Kinesis stream producers put ingest envelopes and CloudEvents on.</summary>
     public const string EventsStream = "events";
 
+    /// <summary>The dead-letter queue (rejected events, and the event source mappings' on-failure records).</summary>
+    public const string DeadLetterQueue = "deadletters";
+
+    /// <summary>
+    /// Tag the CDK app puts on every stream, table, queue and function, valued with its name here (<c>aggregates</c>,
+    /// <c>ingest</c>, …): the local stack and the CLI find deployed resources by it instead of by CloudFormation's
+    /// generated names.
+    /// </summary>
+    public const string NameTag = "eventpipeline:name";
+
     /// <summary>Tables. Every table has a string partition key <c>pk</c> and string sort key <c>sk</c>, and a TTL attribute <c>ttl</c> (epoch seconds).</summary>
     public static class Tables
     {

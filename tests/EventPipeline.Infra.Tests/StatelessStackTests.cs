@@ -20,6 +20,17 @@ public sealed class StatelessStackTests(InfraFixture fixture)
         });
     }
 
+    [Fact]
+    public void Functions_All_CarryTheirCatalogKeyAsNameTag()
+    {
+        var keys = InfraFixture.Resources(fixture.StatelessJson, "AWS::Lambda::Function")
+            .Select(f => (string?)f.Properties["Tags"]!.AsArray().Single(t => (string?)t!["Key"] == EventPipeline.Topology.PipelineTopology.NameTag)!["Value"])
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
+        Assert.Equal(FunctionCatalog.All.Select(f => f.Key).Order(StringComparer.Ordinal), keys);
+    }
+
     [Theory]
     [InlineData("connections")]
     [InlineData("publish")]

@@ -41,6 +41,13 @@ public sealed class DeadLetterEntry
     public string SequenceNumber { get; set; } = "";
 
     /// <summary>Index of the user record inside a KPL aggregate, when aggregated.</summary>
+    /// <summary>
+    /// Last sequence number of a run of records given up together (an event source mapping's on-failure record names a
+    /// range); null for a single record.
+    /// </summary>
+    [JsonPropertyName("endSequenceNumber")]
+    public string? EndSequenceNumber { get; set; }
+
     [JsonPropertyName("subSequence")]
     public int? SubSequence { get; set; }
 
@@ -50,6 +57,13 @@ public sealed class DeadLetterEntry
     /// <summary>The original record bytes (base64 on the wire), so a redrive re-puts exactly what was sent.</summary>
     [JsonPropertyName("data")]
     public byte[] Data { get; set; } = [];
+
+    /// <summary>
+    /// True when the record's bytes were left out because the entry would not fit an SQS message; a redrive then re-reads
+    /// the record from the stream by shard and sequence number while the stream retains it.
+    /// </summary>
+    [JsonPropertyName("dataOmitted")]
+    public bool DataOmitted { get; set; }
 
     [JsonPropertyName("tenant")]
     public string? Tenant { get; set; }

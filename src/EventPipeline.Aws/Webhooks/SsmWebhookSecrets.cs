@@ -10,8 +10,8 @@ namespace EventPipeline.Aws.Webhooks;
 
 /// <summary>
 /// Secrets from AWS Systems Manager Parameter Store: one SecureString per tenant and source at
-/// <c>{prefix}/{tenant}/{source}</c> (default prefix <c>/eventpipeline/webhooks</c>) holding a JSON array of strings or
-/// comma-separated values, read with decryption. Each key is cached for <see cref="Ttl"/> so a warm function does not
+/// <c>{prefix}/{tenant}/{source}</c> (default prefix <c>/eventpipeline/webhooks</c>), else the source's default for every
+/// tenant at <c>{prefix}/{source}</c>, holding a JSON array of strings or comma-separated values, read with decryption. Each key is cached for <see cref="Ttl"/> so a warm function does not
 /// call SSM per request, and a missing parameter is remembered for <see cref="NegativeTtl"/> so unconfigured tenants
 /// cannot drive SSM traffic; a rotation is picked up within the TTL. When SSM fails and an expired value is cached,
 /// that value is served (secrets rarely change, and failing closed would drop every provider's deliveries).
@@ -44,10 +44,21 @@ public sealed class SsmWebhookSecrets : IWebhookSecrets
     /// <summary>The parameter name for a tenant's source.</summary>
     public string ParameterName(string tenant, string source) => $"{_prefix}/{tenant}/{source}";
 
+    /// <summary>
+    /// The parameter holding a source's secrets for every tenant without its own (<c>{prefix}/{source}</c>: one level
+    /// shorter than a tenant's, so no tenant name can collide with it) — e.g. one relay's bearer for all tenants.
+    /// </summary>
+    public string DefaultParameterName(string source) => $"{_prefix}/{source}";
+
     /// <inheritdoc />
     public async ValueTask<IReadOnlyList<string>> GetAsync(string tenant, string source, CancellationToken cancellationToken)
     {
-        var name = ParameterName(tenant, source);
+        var own = await ReadAsync(ParameterName(tenant, source), cancellationToken);
+        return own.Count > 0 ? own : await ReadAsync(DefaultParameterName(source), cancellationToken);
+    }
+
+    private async ValueTask<IReadOnlyList<string>> ReadAsync(string name, CancellationToken cancellationToken)
+    {
         var now = _clock.GetUtcNow();
         if (_cache.TryGetValue(name, out var cached) && cached.ExpiresAt > now)
         {

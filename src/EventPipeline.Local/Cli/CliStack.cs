@@ -23,9 +23,9 @@ public sealed class CliStack
     /// <exception cref="CliException">The stack is not running (no endpoints file) or a file is unreadable.</exception>
     public static CliStack Load(string? repoRoot = null)
     {
-        repoRoot ??= CliEndpoints.FindRepoRoot();
+        repoRoot ??= LocalEndpoints.FindRepoRoot();
         var dir = Path.Combine(repoRoot, ".eventpipeline");
-        var endpoints = CliEndpoints.ReadFile(repoRoot);
+        var endpoints = LocalEndpoints.Load(repoRoot);
 
         var signing = new Dictionary<string, string>(StringComparer.Ordinal);
         var signingPath = Path.Combine(dir, "webhook-signing.json");

@@ -1,12 +1,8 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using EventPipeline.Lambda;
-using EventPipeline.Lambda.Events;
-using EventPipeline.Sources;
-using EventPipeline.Webhook;
 
-namespace EventPipeline.Local;
+namespace EventPipeline.Local.Webhooks;
 
 /// <summary>
 /// The local stack's webhook secrets: generated once per checkout into <c>.eventpipeline/webhook-secrets.json</c>
@@ -100,20 +96,5 @@ public sealed class LocalSecrets
         }
 
         return map;
-    }
-}
-
-/// <summary>Wires the Webhook function into the local gateway.</summary>
-internal static class LocalWebhook
-{
-    public static Func<APIGatewayHttpApiV2ProxyRequest, ILambdaContext, CancellationToken, Task<APIGatewayHttpApiV2ProxyResponse>> Create(LocalStack stack, LocalSecrets secrets)
-    {
-        var function = WebhookComposition.Create(
-            stack.Sources,
-            FileWebhookSecrets.Load(secrets.VerifyPath),
-            stack.Aws.Kinesis,
-            LambdaLog.FromEnvironment(TextWriter.Null),
-            new WebhookOptions { StreamName = stack.Settings.EventsStream, PublicBaseUrl = stack.Gateway.BaseUrl.ToString().TrimEnd('/') });
-        return function.HandleAsync;
     }
 }
