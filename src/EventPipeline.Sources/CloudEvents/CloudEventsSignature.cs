@@ -1,22 +1,12 @@
-using EventPipeline.Sources.Common;
+using EventPipeline.Sources.Toolkit;
 
 namespace EventPipeline.Sources.CloudEvents;
 
 /// <summary>
-/// CloudEvents webhooks authenticate with a bearer token (the CloudEvents HTTP webhook spec's "access token" option):
-/// <c>Authorization: Bearer &lt;secret&gt;</c>, compared in constant time against each active secret. The token does not
-/// cover the body; transport security (TLS) protects integrity.
+/// CloudEvents webhooks authenticate with a bearer token: the CloudEvents HTTP webhook spec's "access token" option,
+/// <c>Authorization: Bearer &lt;secret&gt;</c>.
 /// </summary>
-public sealed class CloudEventsSignature : IWebhookAuthenticator, IWebhookSigner
-{
-    /// <inheritdoc />
-    public AuthResult Verify(WebhookRequest request, IReadOnlyList<string> secrets, DateTimeOffset now) =>
-        SecretChecks.VerifyBearer(request, secrets);
-
-    /// <inheritdoc />
-    public IReadOnlyDictionary<string, string> Sign(ReadOnlySpan<byte> body, string url, string secret, DateTimeOffset now) =>
-        SecretChecks.BearerHeaders(secret);
-}
+public sealed class CloudEventsSignature : BearerTokenSignature;
 
 /// <summary>
 /// The CloudEvents HTTP webhook abuse-protection handshake: the sender's <c>OPTIONS</c> request carries

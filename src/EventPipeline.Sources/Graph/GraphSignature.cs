@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
-using EventPipeline.Sources.Common;
+using EventPipeline.Sources.Toolkit;
 
 namespace EventPipeline.Sources.Graph;
 
@@ -16,10 +16,10 @@ public sealed class GraphSignature : IWebhookAuthenticator, IWebhookSigner
     public AuthResult Verify(WebhookRequest request, IReadOnlyList<string> secrets, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(secrets);
-        if (secrets.Count == 0)
+        var usable = WebhookSignatures.Usable(secrets);
+        if (usable.Count == 0)
         {
-            return AuthResult.Invalid("no active secret configured");
+            return AuthResult.Invalid(WebhookSignatures.NoSecret);
         }
 
         try
@@ -39,7 +39,7 @@ public sealed class GraphSignature : IWebhookAuthenticator, IWebhookSigner
                     return AuthResult.Invalid($"value[{i}].clientState missing");
                 }
 
-                if (!SecretChecks.MatchesAny(cs.GetString()!, secrets))
+                if (!WebhookSignatures.MatchesAny(cs.GetString()!, usable))
                 {
                     return AuthResult.Invalid($"value[{i}].clientState mismatch");
                 }
@@ -57,7 +57,7 @@ public sealed class GraphSignature : IWebhookAuthenticator, IWebhookSigner
 
     /// <inheritdoc />
     public IReadOnlyDictionary<string, string> Sign(ReadOnlySpan<byte> body, string url, string secret, DateTimeOffset now) =>
-        new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        WebhookSignatures.Headers();
 }
 
 /// <summary>
@@ -84,22 +84,7 @@ public static class GraphHandshake
 
         var query = url[(q + 1)..];
         var hash = query.IndexOf('#', StringComparison.Ordinal);
-        if (hash >= 0)
-        {
-            query = query[..hash];
-        }
-
-        foreach (var pair in query.Split('&', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var eq = pair.IndexOf('=', StringComparison.Ordinal);
-            var name = eq < 0 ? pair : pair[..eq];
-            if (string.Equals(Uri.UnescapeDataString(name), "validationToken", StringComparison.Ordinal))
-            {
-                token = eq < 0 ? "" : Uri.UnescapeDataString(pair[(eq + 1)..].Replace('+', ' '));
-                return true;
-            }
-        }
-
-        return false;
+        token = FormFields.First(FormFields.Parse(hash >= 0 ? query[..hash] : query), "validationToken");
+        return token is not null;
     }
 }
