@@ -1,3 +1,18 @@
+using EventPipeline.Sources.CloudEvents;
+using EventPipeline.Sources.Csv;
+using EventPipeline.Sources.EventBridge;
+using EventPipeline.Sources.GitHub;
+using EventPipeline.Sources.Graph;
+using EventPipeline.Sources.Jira;
+using EventPipeline.Sources.PagerDuty;
+using EventPipeline.Sources.Salesforce;
+using EventPipeline.Sources.Segment;
+using EventPipeline.Sources.SendGrid;
+using EventPipeline.Sources.Shopify;
+using EventPipeline.Sources.Stripe;
+using EventPipeline.Sources.Twilio;
+using EventPipeline.Sources.Zendesk;
+
 namespace EventPipeline.Sources;
 
 /// <summary>One source: its adapter, how its webhooks are authenticated, and how to sign a request like the provider does.</summary>
@@ -29,22 +44,40 @@ public sealed class SourceDependencies
     public int FetchRetries { get; init; } = 3;
 }
 
-/// <summary>All 14 sources. Built once per cold start.</summary>
-public static partial class SourceCatalog
+/// <summary>
+/// All 14 sources, each an adapter and its signature scheme, registered under the adapter's own
+/// <see cref="ISourceAdapter.Name"/> so a source's name is declared once, on its adapter. Built once per cold start.
+/// </summary>
+public static class SourceCatalog
 {
     /// <summary>Every registered source, by name (case-insensitive).</summary>
     public static IReadOnlyDictionary<string, SourceRegistration> Create(SourceDependencies dependencies)
     {
         ArgumentNullException.ThrowIfNull(dependencies);
-        var list = new List<SourceRegistration>();
-        AddGroupA(list, dependencies);
-        AddGroupB(list, dependencies);
-        return list.ToDictionary(s => s.Name, StringComparer.OrdinalIgnoreCase);
+        // Without an injected client (e.g. a function that does not need one elsewhere) Graph gets its own, once per cold start.
+        var http = dependencies.HttpClient ?? new HttpClient();
+        SourceRegistration[] sources =
+        [
+            Register(new GitHubAdapter(), new GitHubSignature()),
+            Register(new StripeAdapter(), new StripeSignature()),
+            Register(new ShopifyAdapter(), new ShopifySignature()),
+            Register(new PagerDutyAdapter(), new PagerDutySignature()),
+            Register(new ZendeskAdapter(), new ZendeskSignature()),
+            Register(new TwilioAdapter(), new TwilioSignature()),
+            Register(new SendGridAdapter(), new SendGridSignature()),
+            Register(new SegmentAdapter(), new SegmentSignature()),
+            Register(new SalesforceAdapter(), new SalesforceSignature()),
+            Register(new JiraAdapter(), new JiraSignature()),
+            Register(new EventBridgeAdapter(), new EventBridgeSignature()),
+            Register(new CloudEventsAdapter(), new CloudEventsSignature()),
+            Register(new CsvAdapter(), new CsvSignature()),
+            Register(new GraphAdapter(new GraphResourceFetcher(http, dependencies)), new GraphSignature()),
+        ];
+        return sources.ToDictionary(s => s.Name, StringComparer.OrdinalIgnoreCase);
     }
 
-    // GitHub, Stripe, Shopify, PagerDuty, Zendesk, Twilio, SendGrid (SourceCatalog.A.cs).
-    static partial void AddGroupA(List<SourceRegistration> list, SourceDependencies dependencies);
-
-    // Segment, Salesforce CDC, Jira, EventBridge, CloudEvents, CSV, Microsoft Graph (SourceCatalog.B.cs).
-    static partial void AddGroupB(List<SourceRegistration> list, SourceDependencies dependencies);
+    // One object is both halves of a scheme: it verifies what the provider signs and signs as the provider does.
+    private static SourceRegistration Register<TSignature>(ISourceAdapter adapter, TSignature signature)
+        where TSignature : IWebhookAuthenticator, IWebhookSigner =>
+        new(adapter.Name, adapter, signature, signature);
 }

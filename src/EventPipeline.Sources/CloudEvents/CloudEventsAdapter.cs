@@ -24,7 +24,7 @@ namespace EventPipeline.Sources.CloudEvents;
 /// </summary>
 public sealed class CloudEventsAdapter : ISourceAdapter
 {
-    /// <summary>The source name.</summary>
+    /// <summary>The source's name, declared once: <see cref="Name"/>, the catalog and envelopes use it.</summary>
     public const string SourceName = "cloudevents";
 
     /// <summary>Content type of one structured-mode CloudEvent.</summary>

@@ -23,7 +23,7 @@ namespace EventPipeline.Sources.Csv;
 /// </summary>
 public sealed class CsvAdapter : ISourceAdapter
 {
-    /// <summary>The source name.</summary>
+    /// <summary>The source's name, declared once: <see cref="Name"/>, the catalog and envelopes use it.</summary>
     public const string SourceName = "csv";
 
     private const string FileNameHeader = "x-file-name";

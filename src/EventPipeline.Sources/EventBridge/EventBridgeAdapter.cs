@@ -19,7 +19,7 @@ namespace EventPipeline.Sources.EventBridge;
 /// </summary>
 public sealed class EventBridgeAdapter : ISourceAdapter
 {
-    /// <summary>The source name.</summary>
+    /// <summary>The source's name, declared once: <see cref="Name"/>, the catalog and envelopes use it.</summary>
     public const string SourceName = "eventbridge";
 
     /// <inheritdoc />

@@ -12,14 +12,17 @@ namespace EventPipeline.Sources.GitHub;
 /// </summary>
 public sealed class GitHubAdapter : ISourceAdapter
 {
+    /// <summary>The source's name, declared once: <see cref="Name"/>, the catalog and envelopes use it.</summary>
+    public const string SourceName = "github";
+
     /// <inheritdoc />
-    public string Name => "github";
+    public string Name => SourceName;
 
     /// <inheritdoc />
     public ValueTask<AdapterResult> AdaptAsync(IngestEnvelope envelope, CancellationToken cancellationToken) =>
         AdapterBoundary.Run(envelope, Map);
 
-    private CanonicalEvent Map(IngestEnvelope envelope)
+    private static CanonicalEvent Map(IngestEnvelope envelope)
     {
         var delivery = AdapterBoundary.RequiredHeader(envelope, "X-GitHub-Delivery");
         var eventName = AdapterBoundary.RequiredHeader(envelope, "X-GitHub-Event").ToLowerInvariant();
@@ -86,7 +89,7 @@ public sealed class GitHubAdapter : ISourceAdapter
         }
 
         var id = JsonFields.Id(resource, kind, "id");
-        return builder.Build(envelope, Name, delivery, type, occurredAt ?? envelope.ReceivedAt, kind, id);
+        return builder.Build(envelope, SourceName, delivery, type, occurredAt ?? envelope.ReceivedAt, kind, id);
     }
 
     // A push's repository.updated_at is when the repository's settings last changed, not when the push happened.

@@ -21,7 +21,7 @@ namespace EventPipeline.Sources.Graph;
 /// </summary>
 public sealed class GraphAdapter : ISourceAdapter
 {
-    /// <summary>The source name.</summary>
+    /// <summary>The source's name, declared once: <see cref="Name"/>, the catalog and envelopes use it.</summary>
     public const string SourceName = "graph";
 
     private readonly GraphResourceFetcher fetcher;

@@ -17,7 +17,7 @@ namespace EventPipeline.Sources.Jira;
 /// </summary>
 public sealed class JiraAdapter : ISourceAdapter
 {
-    /// <summary>The source name.</summary>
+    /// <summary>The source's name, declared once: <see cref="Name"/>, the catalog and envelopes use it.</summary>
     public const string SourceName = "jira";
 
     private const string IdentifierHeader = "X-Atlassian-Webhook-Identifier";

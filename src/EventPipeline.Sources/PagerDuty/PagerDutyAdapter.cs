@@ -10,14 +10,17 @@ namespace EventPipeline.Sources.PagerDuty;
 /// </summary>
 public sealed class PagerDutyAdapter : ISourceAdapter
 {
+    /// <summary>The source's name, declared once: <see cref="Name"/>, the catalog and envelopes use it.</summary>
+    public const string SourceName = "pagerduty";
+
     /// <inheritdoc />
-    public string Name => "pagerduty";
+    public string Name => SourceName;
 
     /// <inheritdoc />
     public ValueTask<AdapterResult> AdaptAsync(IngestEnvelope envelope, CancellationToken cancellationToken) =>
         AdapterBoundary.Run(envelope, Map);
 
-    private CanonicalEvent Map(IngestEnvelope envelope)
+    private static CanonicalEvent Map(IngestEnvelope envelope)
     {
         using var document = JsonFields.Parse(envelope.Body);
         var root = JsonFields.RootObject(document);
@@ -44,6 +47,6 @@ public sealed class PagerDutyAdapter : ISourceAdapter
             builder.Attribute("priority", JsonFields.Scalar(priority, "summary"));
         }
 
-        return builder.Build(envelope, Name, id, type, occurredAt, kind, entityId);
+        return builder.Build(envelope, SourceName, id, type, occurredAt, kind, entityId);
     }
 }

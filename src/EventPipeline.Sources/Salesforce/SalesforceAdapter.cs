@@ -20,7 +20,7 @@ namespace EventPipeline.Sources.Salesforce;
 /// </summary>
 public sealed class SalesforceAdapter : ISourceAdapter
 {
-    /// <summary>The source name.</summary>
+    /// <summary>The source's name, declared once: <see cref="Name"/>, the catalog and envelopes use it.</summary>
     public const string SourceName = "salesforce";
 
     private const string HeaderName = "ChangeEventHeader";

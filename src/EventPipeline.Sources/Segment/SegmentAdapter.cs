@@ -17,7 +17,7 @@ namespace EventPipeline.Sources.Segment;
 /// </summary>
 public sealed class SegmentAdapter : ISourceAdapter
 {
-    /// <summary>The source name.</summary>
+    /// <summary>The source's name, declared once: <see cref="Name"/>, the catalog and envelopes use it.</summary>
     public const string SourceName = "segment";
 
     /// <inheritdoc />

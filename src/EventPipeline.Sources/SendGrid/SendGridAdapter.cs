@@ -12,14 +12,17 @@ namespace EventPipeline.Sources.SendGrid;
 /// </summary>
 public sealed class SendGridAdapter : ISourceAdapter
 {
+    /// <summary>The source's name, declared once: <see cref="Name"/>, the catalog and envelopes use it.</summary>
+    public const string SourceName = "sendgrid";
+
     /// <inheritdoc />
-    public string Name => "sendgrid";
+    public string Name => SourceName;
 
     /// <inheritdoc />
     public ValueTask<AdapterResult> AdaptAsync(IngestEnvelope envelope, CancellationToken cancellationToken) =>
         AdapterBoundary.Run(envelope, Map);
 
-    private List<CanonicalEvent> Map(IngestEnvelope envelope)
+    private static List<CanonicalEvent> Map(IngestEnvelope envelope)
     {
         using var document = JsonFields.Parse(envelope.Body);
         var root = document.RootElement;
@@ -61,7 +64,7 @@ public sealed class SendGridAdapter : ISourceAdapter
                 .Attribute("reason", JsonFields.Scalar(element, "reason"))
                 .Attribute("bounce_type", type == "bounce" ? JsonFields.Scalar(element, "type") : null)
                 .Attribute("url", JsonFields.Scalar(element, "url"));
-            events.Add(builder.Build(envelope, Name, id, type, occurredAt, "message", messageId));
+            events.Add(builder.Build(envelope, SourceName, id, type, occurredAt, "message", messageId));
         }
 
         return events;

@@ -11,14 +11,17 @@ namespace EventPipeline.Sources.Shopify;
 /// </summary>
 public sealed class ShopifyAdapter : ISourceAdapter
 {
+    /// <summary>The source's name, declared once: <see cref="Name"/>, the catalog and envelopes use it.</summary>
+    public const string SourceName = "shopify";
+
     /// <inheritdoc />
-    public string Name => "shopify";
+    public string Name => SourceName;
 
     /// <inheritdoc />
     public ValueTask<AdapterResult> AdaptAsync(IngestEnvelope envelope, CancellationToken cancellationToken) =>
         AdapterBoundary.Run(envelope, Map);
 
-    private CanonicalEvent Map(IngestEnvelope envelope)
+    private static CanonicalEvent Map(IngestEnvelope envelope)
     {
         var eventId = AdapterBoundary.OptionalHeader(envelope, "X-Shopify-Event-Id")
             ?? AdapterBoundary.RequiredHeader(envelope, "X-Shopify-Webhook-Id");
@@ -55,7 +58,7 @@ public sealed class ShopifyAdapter : ISourceAdapter
         }
 
         var type = topic.Replace('/', '.');
-        return builder.Build(envelope, Name, eventId, type, occurredAt, Singular(topic[..slash]), id);
+        return builder.Build(envelope, SourceName, eventId, type, occurredAt, Singular(topic[..slash]), id);
     }
 
     // Topic resources are plural collection names (orders, inventory_items, companies); entity kinds are singular.

@@ -10,16 +10,19 @@ namespace EventPipeline.Sources.Stripe;
 /// </summary>
 public sealed class StripeAdapter : ISourceAdapter
 {
+    /// <summary>The source's name, declared once: <see cref="Name"/>, the catalog and envelopes use it.</summary>
+    public const string SourceName = "stripe";
+
     private static readonly string[] AmountFields = ["amount", "amount_refunded", "amount_due", "amount_paid", "amount_total"];
 
     /// <inheritdoc />
-    public string Name => "stripe";
+    public string Name => SourceName;
 
     /// <inheritdoc />
     public ValueTask<AdapterResult> AdaptAsync(IngestEnvelope envelope, CancellationToken cancellationToken) =>
         AdapterBoundary.Run(envelope, Map);
 
-    private CanonicalEvent Map(IngestEnvelope envelope)
+    private static CanonicalEvent Map(IngestEnvelope envelope)
     {
         using var document = JsonFields.Parse(envelope.Body);
         var root = JsonFields.RootObject(document);
@@ -46,6 +49,6 @@ public sealed class StripeAdapter : ISourceAdapter
             builder.Measure(field, JsonFields.OptionalNumber(obj, "data.object", field));
         }
 
-        return builder.Build(envelope, Name, id, type, created, kind, entityId);
+        return builder.Build(envelope, SourceName, id, type, created, kind, entityId);
     }
 }

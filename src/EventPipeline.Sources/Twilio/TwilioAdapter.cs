@@ -11,14 +11,17 @@ namespace EventPipeline.Sources.Twilio;
 /// </summary>
 public sealed class TwilioAdapter : ISourceAdapter
 {
+    /// <summary>The source's name, declared once: <see cref="Name"/>, the catalog and envelopes use it.</summary>
+    public const string SourceName = "twilio";
+
     /// <inheritdoc />
-    public string Name => "twilio";
+    public string Name => SourceName;
 
     /// <inheritdoc />
     public ValueTask<AdapterResult> AdaptAsync(IngestEnvelope envelope, CancellationToken cancellationToken) =>
         AdapterBoundary.Run(envelope, Map);
 
-    private CanonicalEvent Map(IngestEnvelope envelope)
+    private static CanonicalEvent Map(IngestEnvelope envelope)
     {
         var form = FormFields.Parse(envelope.Body);
         var sid = Required(form, "MessageSid");
@@ -33,7 +36,7 @@ public sealed class TwilioAdapter : ISourceAdapter
             .Attribute("error_code", FormFields.First(form, "ErrorCode"))
             .Attribute("account_sid", FormFields.First(form, "AccountSid"))
             .Attribute("messaging_service_sid", FormFields.First(form, "MessagingServiceSid"));
-        return builder.Build(envelope, Name, eventId, status, envelope.ReceivedAt, "message", sid);
+        return builder.Build(envelope, SourceName, eventId, status, envelope.ReceivedAt, "message", sid);
     }
 
     private static string Required(List<KeyValuePair<string, string>> form, string name)

@@ -11,16 +11,19 @@ namespace EventPipeline.Sources.Zendesk;
 /// </summary>
 public sealed class ZendeskAdapter : ISourceAdapter
 {
+    /// <summary>The source's name, declared once: <see cref="Name"/>, the catalog and envelopes use it.</summary>
+    public const string SourceName = "zendesk";
+
     private const string TypePrefix = "zen:event-type:";
 
     /// <inheritdoc />
-    public string Name => "zendesk";
+    public string Name => SourceName;
 
     /// <inheritdoc />
     public ValueTask<AdapterResult> AdaptAsync(IngestEnvelope envelope, CancellationToken cancellationToken) =>
         AdapterBoundary.Run(envelope, Map);
 
-    private CanonicalEvent Map(IngestEnvelope envelope)
+    private static CanonicalEvent Map(IngestEnvelope envelope)
     {
         using var document = JsonFields.Parse(envelope.Body);
         var root = JsonFields.RootObject(document);
@@ -53,6 +56,6 @@ public sealed class ZendeskAdapter : ISourceAdapter
                 .Attribute("assignee_id", JsonFields.Scalar(detailObject, "assignee_id"));
         }
 
-        return builder.Build(envelope, Name, id, type, occurredAt, parts[1], entityId);
+        return builder.Build(envelope, SourceName, id, type, occurredAt, parts[1], entityId);
     }
 }
