@@ -14,7 +14,7 @@ public sealed class GitHubAdapterTests
     [Theory]
     [MemberData(nameof(Cases))]
     public Task AdaptAsync_Sample_MatchesExpect(string name) =>
-        GroupATestKit.AssertMatchesExpect(Samples.For("github").Single(s => s.Name == name));
+        SourceTestKit.AssertMatchesExpect(Samples.For("github").Single(s => s.Name == name));
 
     [Fact]
     public async Task AdaptAsync_IssueCommentOnIssue_EntityIsIssueAndTypeHasAction()

@@ -14,7 +14,7 @@ public sealed class PagerDutyAdapterTests
     [Theory]
     [MemberData(nameof(Cases))]
     public Task AdaptAsync_Sample_MatchesExpect(string name) =>
-        GroupATestKit.AssertMatchesExpect(Samples.For("pagerduty").Single(s => s.Name == name));
+        SourceTestKit.AssertMatchesExpect(Samples.For("pagerduty").Single(s => s.Name == name));
 
     [Theory]
     [InlineData("""{"messages":[]}""", "event", "required")]

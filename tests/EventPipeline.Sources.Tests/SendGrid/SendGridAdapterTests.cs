@@ -15,7 +15,7 @@ public sealed class SendGridAdapterTests
     [Theory]
     [MemberData(nameof(Cases))]
     public Task AdaptAsync_Sample_MatchesExpect(string name) =>
-        GroupATestKit.AssertMatchesExpect(Samples.For("sendgrid").Single(s => s.Name == name));
+        SourceTestKit.AssertMatchesExpect(Samples.For("sendgrid").Single(s => s.Name == name));
 
     [Theory]
     [InlineData("""{"event":"delivered"}""", "body", "must be a JSON array")]

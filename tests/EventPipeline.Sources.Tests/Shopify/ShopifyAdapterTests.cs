@@ -13,7 +13,7 @@ public sealed class ShopifyAdapterTests
     [Theory]
     [MemberData(nameof(Cases))]
     public Task AdaptAsync_Sample_MatchesExpect(string name) =>
-        GroupATestKit.AssertMatchesExpect(Samples.For("shopify").Single(s => s.Name == name));
+        SourceTestKit.AssertMatchesExpect(Samples.For("shopify").Single(s => s.Name == name));
 
     [Theory]
     [InlineData("orders/paid", "order", "orders.paid")]

@@ -16,7 +16,7 @@ public sealed class StripeAdapterTests
     [Theory]
     [MemberData(nameof(Cases))]
     public Task AdaptAsync_Sample_MatchesExpect(string name) =>
-        GroupATestKit.AssertMatchesExpect(Samples.For("stripe").Single(s => s.Name == name));
+        SourceTestKit.AssertMatchesExpect(Samples.For("stripe").Single(s => s.Name == name));
 
     [Theory]
     [InlineData("""{"type":"charge.succeeded","created":1,"data":{"object":{"id":"ch","object":"charge"}}}""", "id", "required")]

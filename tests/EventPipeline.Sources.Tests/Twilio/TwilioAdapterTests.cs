@@ -16,7 +16,7 @@ public sealed class TwilioAdapterTests
     [Theory]
     [MemberData(nameof(Cases))]
     public Task AdaptAsync_Sample_MatchesExpect(string name) =>
-        GroupATestKit.AssertMatchesExpect(Samples.For("twilio").Single(s => s.Name == name));
+        SourceTestKit.AssertMatchesExpect(Samples.For("twilio").Single(s => s.Name == name));
 
     [Fact]
     public async Task AdaptAsync_PlusAndPercent20_DecodeToSpaces()

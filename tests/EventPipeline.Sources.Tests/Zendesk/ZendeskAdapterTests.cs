@@ -15,7 +15,7 @@ public sealed class ZendeskAdapterTests
     [Theory]
     [MemberData(nameof(Cases))]
     public Task AdaptAsync_Sample_MatchesExpect(string name) =>
-        GroupATestKit.AssertMatchesExpect(Samples.For("zendesk").Single(s => s.Name == name));
+        SourceTestKit.AssertMatchesExpect(Samples.For("zendesk").Single(s => s.Name == name));
 
     [Theory]
     [InlineData("""{"type":"zen:event-type:ticket.created","time":"2024-05-02T10:00:00Z","subject":"zen:ticket:1"}""", "id", "required")]
