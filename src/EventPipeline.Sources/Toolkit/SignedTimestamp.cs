@@ -4,8 +4,9 @@ namespace EventPipeline.Sources.Toolkit;
 
 /// <summary>
 /// A time the provider signs ahead of the body and sends in a header of its own (Zendesk, SendGrid), so that a
-/// captured request cannot be replayed outside <see cref="WebhookSignatures.Tolerance"/>. The header's text is what
-/// gets signed, not a re-rendering of the parsed instant, so verification signs exactly what was sent.
+/// captured request cannot be replayed outside <see cref="WebhookSignatures.Tolerance"/>. The signature covers the header's
+/// text as sent (surrounding white space aside, which HTTP does not count as part of a value), not a re-rendering of
+/// the parsed instant, which could differ in precision or offset.
 /// </summary>
 /// <param name="Header">The timestamp header.</param>
 /// <param name="Parse">The provider's text rule for the header.</param>
