@@ -1,5 +1,4 @@
 using EventPipeline.Sources.Tests;
-using System.Security.Cryptography;
 using System.Text;
 using EventPipeline.Aws.Clients;
 using EventPipeline.Lambda;
@@ -14,15 +13,12 @@ public static class WebhookTestKit
     public const string Tenant = "acme";
     public const string PublicBase = "https://hooks.example.com";
 
-    /// <summary>The symmetric secret (the group-B Graph samples embed it as clientState, so it must be this one).</summary>
-    public const string Shared = "test-secret-0123456789";
+    /// <summary>The symmetric secret (the Graph samples embed it as clientState, so it must be this one).</summary>
+    public const string Shared = TestSecrets.Shared;
 
-    public const string Rotated = "rotated-secret-9876543210";
+    public const string Rotated = TestSecrets.Rotated;
 
     public static readonly DateTimeOffset Now = new(2024, 5, 2, 10, 0, 0, TimeSpan.Zero);
-
-    // SendGrid verifies with public keys and signs with private keys: two pairs, current and other.
-    private static readonly (string PrivateKey, string PublicKey)[] SendGridKeys = [NewP256Key(), NewP256Key()];
 
     private static readonly HttpClient Http = new();
 
@@ -36,12 +32,10 @@ public static class WebhookTestKit
     });
 
     /// <summary>The secret a provider signs with (SendGrid: PKCS#8 private key); index 0 current, 1 another.</summary>
-    public static string SigningSecret(string source, int index = 0) =>
-        IsSendGrid(source) ? SendGridKeys[index].PrivateKey : index == 0 ? Shared : Rotated;
+    public static string SigningSecret(string source, int index = 0) => TestSecrets.Signing(source, index);
 
     /// <summary>The secret configured for verification (SendGrid: SPKI public key).</summary>
-    public static string VerifyingSecret(string source, int index = 0) =>
-        IsSendGrid(source) ? SendGridKeys[index].PublicKey : index == 0 ? Shared : Rotated;
+    public static string VerifyingSecret(string source, int index = 0) => TestSecrets.Verifying(source, index);
 
     public static Fixture Create(
         IReadOnlyDictionary<string, SourceRegistration>? sources = null,
@@ -99,13 +93,6 @@ public static class WebhookTestKit
 
     public static ILambdaContext Context() => new LambdaContext("req-1", "arn:aws:lambda:us-east-1:000000000000:function:webhook", Now.AddSeconds(30), null, "webhook");
 
-    private static bool IsSendGrid(string source) => string.Equals(source, "sendgrid", StringComparison.OrdinalIgnoreCase);
-
-    private static (string PrivateKey, string PublicKey) NewP256Key()
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        return (Convert.ToBase64String(key.ExportPkcs8PrivateKey()), Convert.ToBase64String(key.ExportSubjectPublicKeyInfo()));
-    }
 }
 
 public sealed record Fixture(WebhookFunction Function, FakeKinesis Kinesis, StringWriter Log)

@@ -1,12 +1,12 @@
 using System.Text;
 
-namespace EventPipeline.Sources.Common;
+namespace EventPipeline.Sources.Toolkit;
 
 /// <summary>
-/// Decodes <c>application/x-www-form-urlencoded</c> bodies (Twilio status callbacks): <c>+</c> is a space, <c>%XX</c>
-/// are UTF-8 bytes. Order and repeated names are kept, because Twilio's signature covers every parameter.
+/// Decodes <c>application/x-www-form-urlencoded</c> text (Twilio status callbacks, query strings): <c>+</c> is a space,
+/// <c>%XX</c> are UTF-8 bytes. Order and repeated names are kept, because Twilio's signature covers every parameter.
 /// </summary>
-internal static class AdapterForm
+internal static class FormFields
 {
     /// <summary>Name/value pairs in body order.</summary>
     public static List<KeyValuePair<string, string>> Parse(string body)

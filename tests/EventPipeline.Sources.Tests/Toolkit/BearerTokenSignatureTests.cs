@@ -4,10 +4,10 @@ using EventPipeline.Sources.Csv;
 using EventPipeline.Sources.EventBridge;
 using EventPipeline.Sources.Salesforce;
 
-namespace EventPipeline.Sources.Tests.Salesforce;
+namespace EventPipeline.Sources.Tests.Toolkit;
 
-/// <summary>The shared-secret bearer scheme of the relayed sources (Salesforce, EventBridge, CloudEvents, CSV).</summary>
-public sealed class BearerSignatureTests
+/// <summary><see cref="Sources.Toolkit.BearerTokenSignature"/>, the shared-secret scheme of the relayed sources (Salesforce, EventBridge, CloudEvents, CSV).</summary>
+public sealed class BearerTokenSignatureTests
 {
     private static readonly byte[] Body = Encoding.UTF8.GetBytes("{\"a\":1}");
     private static readonly DateTimeOffset Now = DateTimeOffset.UnixEpoch;
