@@ -13,8 +13,11 @@ public sealed record FunctionHost
     /// <summary>Reads one of the function's environment variables (null when unset).</summary>
     public required Func<string, string?> Environment { get; init; }
 
-    /// <summary>Where JSON log lines and EMF lines are written.</summary>
+    /// <summary>Where JSON log lines are written (and EMF lines, unless <see cref="MetricsOutput"/> is set).</summary>
     public TextWriter Output { get; init; } = Console.Out;
+
+    /// <summary>Where EMF lines are written; null: with the logs, as on Lambda (both go to stdout → CloudWatch).</summary>
+    public TextWriter? MetricsOutput { get; init; }
 
     /// <summary>The clock.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
@@ -38,5 +41,5 @@ public sealed record FunctionHost
     public LambdaLog Log() => LambdaLog.FromEnvironment(Output, Clock, Environment);
 
     /// <summary>The function's EMF metrics, dimension <c>FunctionName</c> = <paramref name="functionKey"/>.</summary>
-    public EmfMetrics Metrics(string functionKey) => EmfMetrics.ForFunction(MetricsNamespace, functionKey, Output, Clock);
+    public EmfMetrics Metrics(string functionKey) => EmfMetrics.ForFunction(MetricsNamespace, functionKey, MetricsOutput ?? Output, Clock);
 }

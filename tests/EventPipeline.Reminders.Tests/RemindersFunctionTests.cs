@@ -1,10 +1,13 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using EventPipeline.Aws.Clients;
+using EventPipeline.Application.Ports;
+using EventPipeline.Application.Reminders;
 using EventPipeline.Lambda;
 using EventPipeline.Lambda.Events;
 using EventPipeline.Workflow;
+using EventPipeline.Testing;
 using EventPipeline.Workflow.Local;
+using Microsoft.Extensions.Time.Testing;
 using static EventPipeline.Reminders.ReminderRequestValidator;
 
 namespace EventPipeline.Reminders.Tests;
@@ -16,7 +19,7 @@ public sealed class RemindersFunctionTests : IAsyncDisposable
 
     private readonly InMemoryOutbox _outbox = new();
     private readonly LocalStateMachine _machine;
-    private readonly CountingClient _client;
+    private readonly CountingStarter _client;
     private readonly RemindersFunction _function;
 
     public RemindersFunctionTests()
@@ -35,8 +38,8 @@ public sealed class RemindersFunctionTests : IAsyncDisposable
                 [ReminderWorkflow.Resources.DynamoDbGetItem] = new DynamoDbGetItemHandler(new InMemoryItemReader()),
             },
             new LocalStateMachineOptions { StateMachineArn = Arn, TimeScale = 0.001 });
-        _client = new CountingClient(new LocalStepFunctionsClient(_machine));
-        _function = RemindersComposition.Create(_client, new InMemoryIdempotencyStore(), new RemindersOptions { StateMachineArn = Arn }, new FixedClock(Now));
+        _client = new CountingStarter(_machine);
+        _function = new RemindersFunction(new ReminderScheduler(new InMemoryIdempotencyStore(), _client), new FakeTimeProvider(Now));
     }
 
     public ValueTask DisposeAsync() => _machine.DisposeAsync();
@@ -425,19 +428,24 @@ public sealed class RemindersFunctionTests : IAsyncDisposable
         Assert.Equal(expected.OrderBy(e => e.Field), errors.OrderBy(e => e.Item1));
     }
 
-    private sealed class CountingClient(IStepFunctionsClient inner) : IStepFunctionsClient
+    /// <summary>Starts executions on the in-process interpreter (as the local Step Functions API does) and counts the calls.</summary>
+    private sealed class CountingStarter(LocalStateMachine machine) : IWorkflowStarter
     {
         public int Calls { get; private set; }
 
-        public Task<StartExecutionResult> StartExecutionAsync(string stateMachineArn, string name, string inputJson, CancellationToken cancellationToken)
+        public Task<string?> StartAsync(string name, string inputJson, CancellationToken cancellationToken)
         {
             Calls++;
-            return inner.StartExecutionAsync(stateMachineArn, name, inputJson, cancellationToken);
+            try
+            {
+                return Task.FromResult<string?>(machine.StartExecution(name, inputJson).ExecutionArn);
+            }
+            catch (LocalStepFunctionsException e) when (e.ErrorCode == "ExecutionAlreadyExists")
+            {
+                return Task.FromResult<string?>(null);
+            }
         }
-    }
 
-    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
+        public string ExecutionArn(string name) => ExecutionNames.ExecutionArn(machine.StateMachineArn, name);
     }
 }

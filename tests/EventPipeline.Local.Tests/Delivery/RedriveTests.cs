@@ -2,6 +2,7 @@ using System.Text.Json;
 using EventPipeline.Aws.DeadLetters;
 using EventPipeline.Local.Cli;
 using EventPipeline.Local.Tests.Integration;
+using EventPipeline.Application.DeadLetters;
 
 namespace EventPipeline.Local.Tests.Delivery;
 
@@ -125,7 +126,7 @@ public sealed class RedriveTests(LocalStackFixture fx)
         {
             using var output = new StringWriter();
             using var error = new StringWriter();
-            var command = DlqCommand.Create(ct => CliEndpoints.LoadAsync(root, ct), output, error);
+            var command = DlqCommand.Create(_ => Task.FromResult(LocalEndpoints.Load(root)), output, error);
             var exit = await new System.CommandLine.RootCommand { command }.Parse(["dlq", "list"]).InvokeAsync();
 
             Assert.Equal(1, exit);
@@ -162,8 +163,7 @@ public sealed class RedriveTests(LocalStackFixture fx)
 
     private async Task<(int Exit, string Output, string Error)> RunDlqAsync(params string[] args)
     {
-        var e = fx.Stack.Endpoints;
-        var endpoints = new CliEndpoints(e.KinesisEndpoint, e.StreamName, e.Region, e.DynamoDbEndpoint, e.WebSocketUrl, e.RestUrl, e.WebhookUrl, e.DashboardUrl, e.DemoTenant, e.DemoToken, e.AccessKeyId, e.SecretAccessKey);
+        var endpoints = fx.Stack.Endpoints;
         using var output = new StringWriter();
         using var error = new StringWriter();
         var command = DlqCommand.Create(_ => Task.FromResult(endpoints), output, error);

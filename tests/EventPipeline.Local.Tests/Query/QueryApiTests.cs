@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Time.Testing;
+using EventPipeline.Testing;
 using System.Globalization;
 using System.Text.Json;
 using EventPipeline.Aws.Aggregates;
@@ -8,6 +10,8 @@ using EventPipeline.Local.Tests.Exactness;
 using EventPipeline.Local.Tests.Integration;
 using EventPipeline.Sources;
 using EventPipeline.Topology;
+using EventPipeline.Application.Ingest;
+using EventPipeline.Aws.Kinesis;
 
 namespace EventPipeline.Local.Tests.Query;
 
@@ -28,32 +32,24 @@ public sealed class QueryApiTests(LocalStackFixture fx)
     /// <summary>Ingests CloudEvents (subject, amount, status) for <paramref name="tenant"/> through the real pipeline.</summary>
     private async Task IngestAsync(string tenant, params (string Subject, decimal Amount, string Status)[] events)
     {
-        var clock = new FixedClock(Now);
+        var clock = new FakeTimeProvider(Now);
         var pipeline = new IngestPipeline(
             SourceCatalog.Create(new SourceDependencies { Clock = clock }),
             new KplRecordSplitter(),
-            new DynamoAggregateStore(fx.Stack.Aws.DynamoDb, fx.Stack.Settings.AggregatesTable),
+            new AggregateWriter(new DynamoAggregateItems(fx.Stack.Aws.DynamoDb, fx.Stack.Settings.AggregatesTable)),
             new DynamoDedupStore(fx.Stack.Aws.DynamoDb, fx.Stack.Settings.DedupTable, clock, PipelineTopology.DedupRetention),
-            new MemoryDeadLetters(),
+            new InMemoryDeadLetters(),
             clock,
             new AggregationOptions(fx.Stack.Settings.GracePeriod),
             "ingest-query-tests");
-        var batch = new KinesisEvent
-        {
-            Records = events.Select((e, i) => new KinesisEvent.KinesisEventRecord
-            {
-                EventId = $"shardId-000000000000:{1000 + i}",
-                EventSourceArn = "arn:aws:kinesis:us-east-1:000000000000:stream/events",
-                Kinesis = new KinesisEvent.Record
-                {
-                    PartitionKey = e.Subject,
-                    SequenceNumber = (1000 + i).ToString(CultureInfo.InvariantCulture),
-                    Data = LocalStackFixture.CloudEvent(tenant, $"q-{i}", e.Subject, time: Minute.AddSeconds(i).ToString("O", CultureInfo.InvariantCulture),
-                        data: $$"""{"amount":{{e.Amount.ToString(CultureInfo.InvariantCulture)}},"status":"{{e.Status}}"}"""),
-                    ApproximateArrivalTimestamp = Now.ToUnixTimeSeconds(),
-                },
-            }).ToList(),
-        };
+        var batch = events.Select((e, i) => new StreamRecord(
+            "shardId-000000000000",
+            (1000 + i).ToString(CultureInfo.InvariantCulture),
+            e.Subject,
+            LocalStackFixture.CloudEvent(tenant, $"q-{i}", e.Subject, time: Minute.AddSeconds(i).ToString("O", CultureInfo.InvariantCulture),
+                data: $$"""{"amount":{{e.Amount.ToString(CultureInfo.InvariantCulture)}},"status":"{{e.Status}}"}"""),
+            DateTimeOffset.FromUnixTimeSeconds(Now.ToUnixTimeSeconds()),
+            "arn:aws:kinesis:us-east-1:000000000000:stream/events")).ToList();
 
         var result = await pipeline.ProcessAsync(batch, CancellationToken.None);
         Assert.Empty(result.FailedSequenceNumbers);

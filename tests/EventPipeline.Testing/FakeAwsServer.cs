@@ -13,10 +13,12 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace EventPipeline.Aws.Tests.Clients;
+using Xunit;
+
+namespace EventPipeline.Testing;
 
 /// <summary>A request as it arrived on the wire.</summary>
-internal sealed record RecordedRequest(string Method, string RawTarget, Dictionary<string, string> Headers, byte[] Body)
+public sealed record RecordedRequest(string Method, string RawTarget, Dictionary<string, string> Headers, byte[] Body)
 {
     public string Header(string name) => Headers.TryGetValue(name, out var value) ? value : throw new Xunit.Sdk.XunitException($"header {name} missing");
 
@@ -24,7 +26,7 @@ internal sealed record RecordedRequest(string Method, string RawTarget, Dictiona
 }
 
 /// <summary>Kestrel on 127.0.0.1:0 answering with scripted responses in order and recording every request.</summary>
-internal sealed class FakeAwsServer : IAsyncDisposable
+public sealed class FakeAwsServer : IAsyncDisposable
 {
     public const string AccessKey = "AKIDTEST";
     public const string SecretKey = "test-secret-key";

@@ -1,17 +1,11 @@
-using EventPipeline.Sources;
 
-namespace EventPipeline.Webhook;
-
-/// <summary>A webhook request ready to post: where, with which headers (signature included) and the exact body bytes.</summary>
-/// <param name="Url">The full URL to post to, <c>{publicBaseUrl}/webhooks/{tenant}/{source}</c>; Twilio's signature covers it.</param>
-/// <param name="Headers">Headers, names lower-cased: the sample's, then the provider's signature headers.</param>
-/// <param name="Body">The body, byte-exact as signed.</param>
-public sealed record SignedWebhookRequest(string Url, IReadOnlyDictionary<string, string> Headers, ReadOnlyMemory<byte> Body);
+namespace EventPipeline.Sources.Signing;
 
 /// <summary>
 /// Builds a request exactly as a provider would send it, signed with the source's <see cref="IWebhookSigner"/>: the local
 /// CLI's <c>send</c> verb and the tests use it. The webhook function must see the same URL (for the local stack, set
-/// <see cref="WebhookOptions.PublicBaseUrl"/> to the same base).
+/// <c>WEBHOOK_PUBLIC_BASE_URL</c> to the same base). It lives beside the signers because signing a request is the same
+/// computation as verifying it; nothing in the functions calls it.
 /// </summary>
 public static class WebhookRequestBuilder
 {

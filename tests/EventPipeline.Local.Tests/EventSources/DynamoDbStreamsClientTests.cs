@@ -1,6 +1,9 @@
 using EventPipeline.Aws.Clients;
 
-namespace EventPipeline.Aws.Tests.Clients;
+using EventPipeline.Local.EventSources;
+using EventPipeline.Testing;
+
+namespace EventPipeline.Local.Tests.EventSources;
 
 public sealed class DynamoDbStreamsClientTests : IAsyncLifetime
 {
