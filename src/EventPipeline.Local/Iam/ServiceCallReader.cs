@@ -143,8 +143,19 @@ public sealed class ServiceCallReader(string region, string accountId)
                 "CreateQueue" or "GetQueueUrl" => [$"arn:aws:sqs:{region}:{accountId}:{Str(root, "QueueName")}"],
                 _ => new List<string> { QueueArn(Str(root, "QueueUrl")) },
             };
-            return Call("sqs", protocol, operation, "sqs", resources, context);
+            return SqsCall(protocol, operation, resources, context);
         }
+    }
+
+    /// <summary>
+    /// SQS authorizes its batch operations by the single ones: SendMessageBatch needs <c>sqs:SendMessage</c>,
+    /// DeleteMessageBatch <c>sqs:DeleteMessage</c>, ChangeMessageVisibilityBatch <c>sqs:ChangeMessageVisibility</c>
+    /// (no <c>sqs:*Batch</c> permission exists; docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-batch-api-actions.html).
+    /// </summary>
+    private static ServiceCall SqsCall(ServiceProtocol protocol, string operation, IReadOnlyList<string> resources, IReadOnlyDictionary<string, string> context)
+    {
+        var permission = operation.EndsWith("Batch", StringComparison.Ordinal) ? operation[..^"Batch".Length] : operation;
+        return new ServiceCall("sqs", protocol, operation, resources.Select(r => new AccessRequest("sqs:" + permission, r, context)).ToList());
     }
 
     private ServiceCall SqsQuery(ReadOnlySpan<byte> body, IReadOnlyDictionary<string, string> context)
@@ -152,7 +163,7 @@ public sealed class ServiceCallReader(string region, string accountId)
         var form = HttpUtility.ParseQueryString(Encoding.UTF8.GetString(body));
         var operation = form["Action"] ?? throw new NotSupportedException("SQS query request without Action");
         var resource = form["QueueUrl"] is { } url ? QueueArn(url) : form["QueueName"] is { } name ? $"arn:aws:sqs:{region}:{accountId}:{name}" : "*";
-        return Call("sqs", ServiceProtocol.Query, operation, "sqs", [resource], context);
+        return SqsCall(ServiceProtocol.Query, operation, [resource], context);
     }
 
     private ServiceCall Ssm(string operation, ReadOnlySpan<byte> body, IReadOnlyDictionary<string, string> context)
