@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using EventPipeline.Aws.Clients;
 using EventPipeline.Aws.DeadLetters;
 using EventPipeline.Local.EventSources;
-using EventPipeline.Workflow.Local;
+using EventPipeline.StepFunctions.Local.Integrations;
 
 namespace EventPipeline.Local;
 

@@ -17,9 +17,11 @@ using EventPipeline.Publish;
 using EventPipeline.Query;
 using EventPipeline.Reminders;
 using EventPipeline.Sources;
+using EventPipeline.StepFunctions.Local;
+using EventPipeline.StepFunctions.Local.Integrations;
+using EventPipeline.StepFunctions.Local.Outbox;
 using EventPipeline.Topology;
 using EventPipeline.Workflow;
-using EventPipeline.Workflow.Local;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 

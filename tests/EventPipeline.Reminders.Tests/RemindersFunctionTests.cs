@@ -3,8 +3,10 @@ using System.Text.Json.Nodes;
 using EventPipeline.Aws.Clients;
 using EventPipeline.Lambda;
 using EventPipeline.Lambda.Events;
+using EventPipeline.StepFunctions.Local;
+using EventPipeline.StepFunctions.Local.Integrations;
+using EventPipeline.StepFunctions.Local.Outbox;
 using EventPipeline.Workflow;
-using EventPipeline.Workflow.Local;
 using static EventPipeline.Reminders.ReminderRequestValidator;
 
 namespace EventPipeline.Reminders.Tests;

@@ -137,25 +137,25 @@ internal static class InvokeCommand
     private static async Task<string> InvokeRemindersAsync(
         CliStack stack, AwsClients aws, PipelineSettings settings, string eventJson, ILambdaContext context, TextWriter logs, double timeScale, CancellationToken ct)
     {
-        var outbox = Workflow.Local.JsonLinesOutbox.InDirectory(Path.Combine(stack.RepoRoot, ".eventpipeline"));
+        var outbox = StepFunctions.Local.Outbox.JsonLinesOutbox.InDirectory(Path.Combine(stack.RepoRoot, ".eventpipeline"));
         var definition = Workflow.ReminderWorkflow.Render(new Dictionary<string, string>
         {
             [Workflow.ReminderWorkflow.Placeholders.AggregatesTableName] = settings.AggregatesTable,
             [Workflow.ReminderWorkflow.Placeholders.FromEmailAddress] = "reminders@eventpipeline.local",
         });
         var dynamo = new Uri(stack.Endpoints.DynamoDbEndpoint);
-        await using var machine = new Workflow.Local.LocalStateMachine(
+        await using var machine = new StepFunctions.Local.LocalStateMachine(
             definition,
-            new Dictionary<string, Workflow.Local.ITaskHandler>
+            new Dictionary<string, StepFunctions.Local.ITaskHandler>
             {
-                [Workflow.ReminderWorkflow.Resources.SesV2SendEmail] = new Workflow.Local.SesSendEmailHandler(outbox),
-                [Workflow.ReminderWorkflow.Resources.SnsPublish] = new Workflow.Local.SnsPublishHandler(outbox),
-                [Workflow.ReminderWorkflow.Resources.DynamoDbGetItem] = new Workflow.Local.DynamoDbGetItemHandler(
+                [Workflow.ReminderWorkflow.Resources.SesV2SendEmail] = new StepFunctions.Local.Integrations.SesSendEmailHandler(outbox),
+                [Workflow.ReminderWorkflow.Resources.SnsPublish] = new StepFunctions.Local.Integrations.SnsPublishHandler(outbox),
+                [Workflow.ReminderWorkflow.Resources.DynamoDbGetItem] = new StepFunctions.Local.Integrations.DynamoDbGetItemHandler(
                     new DynamoDbItemReader(new AwsJsonClient(dynamo, "dynamodb", aws.Endpoints, aws.Http))),
             },
-            new Workflow.Local.LocalStateMachineOptions { TimeScale = timeScale });
+            new StepFunctions.Local.LocalStateMachineOptions { TimeScale = timeScale });
         var function = Reminders.RemindersComposition.Create(
-            new Reminders.LocalStepFunctionsClient(machine),
+            new StepFunctions.Local.LocalStepFunctionsClient(machine),
             new Reminders.DynamoDbIdempotencyStore(aws.DynamoDb, settings.OperationsTable),
             new Reminders.RemindersOptions { StateMachineArn = machine.StateMachineArn });
         var response = await function.HandleAsync(Parse(eventJson, LambdaEventsJsonContext.Default.APIGatewayHttpApiV2ProxyRequest), context, ct);

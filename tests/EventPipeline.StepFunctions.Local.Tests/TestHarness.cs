@@ -1,7 +1,9 @@
 using System.Text.Json.Nodes;
-using EventPipeline.Workflow.Local;
+using EventPipeline.StepFunctions.Local.Integrations;
+using EventPipeline.StepFunctions.Local.Outbox;
+using EventPipeline.Workflow;
 
-namespace EventPipeline.Workflow.Tests;
+namespace EventPipeline.StepFunctions.Local.Tests;
 
 /// <summary>The reminder definition on the local executor, with an in-memory outbox and items, time scaled 1:1000.</summary>
 internal sealed class TestHarness : IAsyncDisposable

@@ -1,7 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using EventPipeline.StepFunctions.Local.Outbox;
 
-namespace EventPipeline.Workflow.Local;
+namespace EventPipeline.StepFunctions.Local.Integrations;
 
 /// <summary>
 /// Local stand-in for <c>arn:aws:states:::aws-sdk:sesv2:sendEmail</c>: checks the request shape SES v2 requires

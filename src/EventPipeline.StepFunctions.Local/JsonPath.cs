@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace EventPipeline.Workflow.Local;
+namespace EventPipeline.StepFunctions.Local;
 
 /// <summary>
 /// The JSONPath subset the Amazon States Language uses: <c>$</c> (state input) or <c>$$</c> (context object), then

@@ -1,7 +1,9 @@
 using System.Text.Json.Nodes;
-using EventPipeline.Workflow.Local;
+using EventPipeline.StepFunctions.Local.Integrations;
+using EventPipeline.StepFunctions.Local.Outbox;
+using EventPipeline.Workflow;
 
-namespace EventPipeline.Workflow.Tests;
+namespace EventPipeline.StepFunctions.Local.Tests;
 
 public class LocalStateMachineTests
 {

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace EventPipeline.Workflow.Local;
+namespace EventPipeline.StepFunctions.Local;
 
 /// <summary>Settings of a <see cref="LocalStateMachine"/>.</summary>
 public sealed class LocalStateMachineOptions

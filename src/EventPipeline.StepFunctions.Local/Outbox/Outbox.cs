@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace EventPipeline.Workflow.Local;
+namespace EventPipeline.StepFunctions.Local.Outbox;
 
 /// <summary>Where the local stack's notifications land instead of SES and SNS.</summary>
 public interface IOutbox

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace EventPipeline.Workflow.Local;
+namespace EventPipeline.StepFunctions.Local;
 
 /// <summary>
 /// Evaluates payload templates (Parameters, ResultSelector, Pass Parameters): a key ending in <c>.$</c> takes its value

@@ -1,7 +1,6 @@
 using EventPipeline.Aws.Clients;
-using EventPipeline.Workflow.Local;
 
-namespace EventPipeline.Reminders;
+namespace EventPipeline.StepFunctions.Local;
 
 /// <summary>
 /// <see cref="IStepFunctionsClient"/> over the in-process <see cref="LocalStateMachine"/>, for the local stack and tests:

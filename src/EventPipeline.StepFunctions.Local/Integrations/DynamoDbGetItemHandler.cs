@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace EventPipeline.Workflow.Local;
+namespace EventPipeline.StepFunctions.Local.Integrations;
 
 /// <summary>Reads one item for the local <c>dynamodb:getItem</c> task (the local stack implements it over DynamoDB Local).</summary>
 public interface IItemReader

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace EventPipeline.Workflow.Local;
+namespace EventPipeline.StepFunctions.Local;
 
 /// <summary>
 /// Runs one Task state's resource locally (keyed by resource ARN in <see cref="LocalStateMachine"/>). Returns the

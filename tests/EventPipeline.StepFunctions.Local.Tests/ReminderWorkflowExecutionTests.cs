@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using EventPipeline.Workflow.Local;
+using EventPipeline.StepFunctions.Local.Integrations;
+using EventPipeline.StepFunctions.Local.Outbox;
+using EventPipeline.Workflow;
 
-namespace EventPipeline.Workflow.Tests;
+namespace EventPipeline.StepFunctions.Local.Tests;
 
 public class ReminderWorkflowExecutionTests
 {

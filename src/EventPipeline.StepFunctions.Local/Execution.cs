@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace EventPipeline.Workflow.Local;
+namespace EventPipeline.StepFunctions.Local;
 
 /// <summary>Execution status, as Step Functions' DescribeExecution names it.</summary>
 public static class ExecutionStatus

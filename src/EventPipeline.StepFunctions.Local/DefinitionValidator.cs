@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace EventPipeline.Workflow.Local;
+namespace EventPipeline.StepFunctions.Local;
 
 /// <summary>
 /// Structural checks of a definition before anything runs: StartAt and every Next/Default/Catch target name an existing

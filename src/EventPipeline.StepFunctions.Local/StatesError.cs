@@ -1,4 +1,4 @@
-namespace EventPipeline.Workflow.Local;
+namespace EventPipeline.StepFunctions.Local;
 
 /// <summary>
 /// An error in the Amazon States Language sense: a name (<c>States.Runtime</c>, <c>SesV2.MessageRejectedException</c>, ...)

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace EventPipeline.Workflow.Local;
+namespace EventPipeline.StepFunctions.Local;
 
 /// <summary>
 /// Evaluates Choice rules: And/Or/Not, the String*, Numeric*, Boolean*, Timestamp* comparisons (each also with a
