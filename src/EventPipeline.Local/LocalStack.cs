@@ -18,6 +18,7 @@ using EventPipeline.Query;
 using EventPipeline.Reminders;
 using EventPipeline.Sources;
 using EventPipeline.StepFunctions.Local;
+using EventPipeline.StepFunctions.Local.Api;
 using EventPipeline.StepFunctions.Local.Integrations;
 using EventPipeline.StepFunctions.Local.Outbox;
 using EventPipeline.Topology;
@@ -207,8 +208,13 @@ public sealed class LocalStack : IAsyncDisposable
             },
             new LocalStateMachineOptions { TimeScale = Options.WorkflowTimeScale });
         _disposables.Add(StateMachine);
+        // NOTE(local AWS endpoint): the real Step Functions client, served in process until the endpoint mounts the
+        // StepFunctionsApi; the in-process handler owns no sockets, so the stack does not dispose it.
+        var stepFunctions = new StepFunctionsClient(
+            endpoints with { StepFunctions = new Uri("http://states.in-process/") },
+            new HttpClient(new StepFunctionsApiMessageHandler(new StepFunctionsApi([StateMachine]))));
         Reminders = RemindersComposition.Create(
-            new LocalStepFunctionsClient(StateMachine),
+            stepFunctions,
             new DynamoDbIdempotencyStore(Aws.DynamoDb, Settings.OperationsTable),
             new RemindersOptions { StateMachineArn = StateMachine.StateMachineArn });
 

@@ -46,10 +46,19 @@ internal sealed class Execution(string arn, string name, string input, JsonNode?
         }
     }
 
-    public void Finish(DateTimeOffset at, string status, string? output, string? error, string? cause)
+    /// <summary>
+    /// Closes the execution; the first close wins, so an execution stopped by StopExecution stays ABORTED with the
+    /// stop's error and cause when its run then unwinds. Returns whether this call closed it.
+    /// </summary>
+    public bool Finish(DateTimeOffset at, string status, string? output, string? error, string? cause)
     {
         lock (_gate)
         {
+            if (_status != ExecutionStatus.Running)
+            {
+                return false;
+            }
+
             _status = status;
             _output = output;
             _error = error;
@@ -64,6 +73,7 @@ internal sealed class Execution(string arn, string name, string input, JsonNode?
         }
 
         Completion.TrySetResult();
+        return true;
     }
 
     public ExecutionDescription Describe()

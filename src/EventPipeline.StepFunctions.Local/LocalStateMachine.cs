@@ -40,10 +40,28 @@ public sealed class LocalStateMachine : IAsyncDisposable
         {
             throw new ArgumentException("TimeScale must be zero or positive", nameof(options));
         }
+
+        Definition = definitionJson;
+        CreationDate = _options.Clock.GetUtcNow();
+        var arn = _options.StateMachineArn.Split(':');
+        StateMachineName = arn[^1];
+        RoleArn = _options.RoleArn ?? (arn.Length >= 7 ? $"arn:{arn[1]}:iam::{arn[4]}:role/{StateMachineName}" : $"arn:aws:iam::000000000000:role/{StateMachineName}");
     }
 
     /// <summary>The state machine's ARN.</summary>
     public string StateMachineArn => _options.StateMachineArn;
+
+    /// <summary>The state machine's name: the last part of its ARN.</summary>
+    public string StateMachineName { get; }
+
+    /// <summary>The definition as given (DescribeStateMachine returns it verbatim).</summary>
+    public string Definition { get; }
+
+    /// <summary>The execution role (<see cref="LocalStateMachineOptions.RoleArn"/>).</summary>
+    public string RoleArn { get; }
+
+    /// <summary>When this state machine was created.</summary>
+    public DateTimeOffset CreationDate { get; }
 
     /// <summary>
     /// Starts an execution named <paramref name="name"/> (a new GUID when null) and returns at once; the execution runs
@@ -52,7 +70,7 @@ public sealed class LocalStateMachine : IAsyncDisposable
     public LocalExecutionStart StartExecution(string? name, string inputJson)
     {
         name ??= Guid.NewGuid().ToString();
-        if (name.Length is 0 or > 80 || name.AsSpan().IndexOfAny(ForbiddenNameChars) >= 0 || name.Any(char.IsControl))
+        if (name.Length is 0 or > 80 || name.AsSpan().IndexOfAny(ForbiddenNameChars) >= 0 || name.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)))
         {
             throw new LocalStepFunctionsException("InvalidName", "name must be 1-80 characters without whitespace, brackets, wildcards or special characters");
         }
@@ -99,6 +117,22 @@ public sealed class LocalStateMachine : IAsyncDisposable
 
     /// <summary>A snapshot of the execution; throws ExecutionDoesNotExist.</summary>
     public ExecutionDescription DescribeExecution(string executionArn) => Find(executionArn).Describe();
+
+    /// <summary>
+    /// Stops a running execution as Step Functions' StopExecution does: it closes at once as ABORTED with
+    /// <paramref name="error"/> and <paramref name="cause"/>, and its run is cancelled. A closed execution is left as it
+    /// is. Returns its description; throws ExecutionDoesNotExist.
+    /// </summary>
+    public ExecutionDescription StopExecution(string executionArn, string? error = null, string? cause = null)
+    {
+        var execution = Find(executionArn);
+        if (execution.Finish(_options.Clock.GetUtcNow(), ExecutionStatus.Aborted, null, error, cause))
+        {
+            execution.Cancellation.Cancel();
+        }
+
+        return execution.Describe();
+    }
 
     /// <summary>Every execution started, oldest first.</summary>
     public IReadOnlyList<ExecutionDescription> ListExecutions()
@@ -464,7 +498,6 @@ public sealed class LocalStateMachine : IAsyncDisposable
 
     private JsonObject Context(Execution execution, string stateName, DateTimeOffset entered, int retryCount)
     {
-        var machineName = _options.StateMachineArn[(_options.StateMachineArn.LastIndexOf(':') + 1)..];
         return new JsonObject
         {
             ["Execution"] = new JsonObject
@@ -474,7 +507,7 @@ public sealed class LocalStateMachine : IAsyncDisposable
                 ["StartTime"] = execution.StartDate.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
                 ["Input"] = execution.ParsedInput?.DeepClone(),
             },
-            ["StateMachine"] = new JsonObject { ["Id"] = _options.StateMachineArn, ["Name"] = machineName },
+            ["StateMachine"] = new JsonObject { ["Id"] = _options.StateMachineArn, ["Name"] = StateMachineName },
             ["State"] = new JsonObject
             {
                 ["Name"] = stateName,

@@ -4,6 +4,7 @@ using EventPipeline.Aws.Clients;
 using EventPipeline.Lambda;
 using EventPipeline.Lambda.Events;
 using EventPipeline.StepFunctions.Local;
+using EventPipeline.StepFunctions.Local.Api;
 using EventPipeline.StepFunctions.Local.Integrations;
 using EventPipeline.StepFunctions.Local.Outbox;
 using EventPipeline.Workflow;
@@ -18,6 +19,8 @@ public sealed class RemindersFunctionTests : IAsyncDisposable
 
     private readonly InMemoryOutbox _outbox = new();
     private readonly LocalStateMachine _machine;
+    private readonly HttpClient _http;
+    private readonly StepFunctionsClient _stepFunctions;
     private readonly CountingClient _client;
     private readonly RemindersFunction _function;
 
@@ -37,11 +40,21 @@ public sealed class RemindersFunctionTests : IAsyncDisposable
                 [ReminderWorkflow.Resources.DynamoDbGetItem] = new DynamoDbGetItemHandler(new InMemoryItemReader()),
             },
             new LocalStateMachineOptions { StateMachineArn = Arn, TimeScale = 0.001 });
-        _client = new CountingClient(new LocalStepFunctionsClient(_machine));
+        // The production client over the Step Functions API, in process: the function sees what it sees in AWS.
+        _http = new HttpClient(new StepFunctionsApiMessageHandler(new StepFunctionsApi([_machine])));
+        _stepFunctions = new StepFunctionsClient(
+            new AwsEndpoints { Region = "us-east-1", Credentials = AwsEndpoints.LocalCredentials(), StepFunctions = new Uri("http://states.in-process/") },
+            _http);
+        _client = new CountingClient(_stepFunctions);
         _function = RemindersComposition.Create(_client, new InMemoryIdempotencyStore(), new RemindersOptions { StateMachineArn = Arn }, new FixedClock(Now));
     }
 
-    public ValueTask DisposeAsync() => _machine.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        _stepFunctions.Dispose();
+        _http.Dispose();
+        await _machine.DisposeAsync();
+    }
 
     [Fact]
     public async Task HandleAsync_ValidEmailReminder_Returns202AndStartsExecution()

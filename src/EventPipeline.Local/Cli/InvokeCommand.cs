@@ -154,8 +154,11 @@ internal static class InvokeCommand
                     new DynamoDbItemReader(new AwsJsonClient(dynamo, "dynamodb", aws.Endpoints, aws.Http))),
             },
             new StepFunctions.Local.LocalStateMachineOptions { TimeScale = timeScale });
+        // NOTE(local AWS endpoint): the real Step Functions client over the API, in this process.
+        using var http = new HttpClient(new StepFunctions.Local.Api.StepFunctionsApiMessageHandler(new StepFunctions.Local.Api.StepFunctionsApi([machine])));
+        using var stepFunctions = new StepFunctionsClient(aws.Endpoints with { StepFunctions = new Uri("http://states.in-process/") }, http);
         var function = Reminders.RemindersComposition.Create(
-            new StepFunctions.Local.LocalStepFunctionsClient(machine),
+            stepFunctions,
             new Reminders.DynamoDbIdempotencyStore(aws.DynamoDb, settings.OperationsTable),
             new Reminders.RemindersOptions { StateMachineArn = machine.StateMachineArn });
         var response = await function.HandleAsync(Parse(eventJson, LambdaEventsJsonContext.Default.APIGatewayHttpApiV2ProxyRequest), context, ct);
