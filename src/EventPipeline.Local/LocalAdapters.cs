@@ -1,10 +1,6 @@
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using EventPipeline.Aws.Clients;
 using EventPipeline.Aws.DeadLetters;
 using EventPipeline.Local.EventSources;
-using EventPipeline.StepFunctions.Local.Integrations;
 
 namespace EventPipeline.Local;
 
@@ -44,27 +40,4 @@ public sealed class DeadLetterFailureDestination(IDeadLetterSink sink, string fu
 
         return sink.SendAsync(entries, cancellationToken);
     }
-}
-
-/// <summary>The workflow's DynamoDB GetItem, against DynamoDB Local over its wire protocol (DynamoDB JSON passes through).</summary>
-public sealed class DynamoDbItemReader(AwsJsonClient dynamo) : IItemReader
-{
-    /// <inheritdoc />
-    public Task<JsonObject?> GetItemAsync(string tableName, JsonObject key, bool consistentRead, CancellationToken cancellationToken) =>
-        dynamo.SendJsonAsync(
-            AwsJsonClient.Json10,
-            "DynamoDB_20120810.GetItem",
-            w =>
-            {
-                w.WriteStartObject();
-                w.WriteString("TableName", tableName);
-                w.WritePropertyName("Key");
-                key.WriteTo(w);
-                w.WriteBoolean("ConsistentRead", consistentRead);
-                w.WriteEndObject();
-            },
-            root => root.TryGetProperty("Item", out var item) && item.ValueKind == JsonValueKind.Object
-                ? JsonNode.Parse(item.GetRawText())!.AsObject()
-                : null,
-            cancellationToken);
 }

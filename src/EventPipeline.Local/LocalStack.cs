@@ -19,6 +19,7 @@ using EventPipeline.Reminders;
 using EventPipeline.Sources;
 using EventPipeline.StepFunctions.Local;
 using EventPipeline.StepFunctions.Local.Api;
+using EventPipeline.StepFunctions.Local.Clients;
 using EventPipeline.StepFunctions.Local.Integrations;
 using EventPipeline.StepFunctions.Local.Outbox;
 using EventPipeline.Topology;
@@ -190,8 +191,10 @@ public sealed class LocalStack : IAsyncDisposable
         var dataDir = Path.Combine(RepoRoot, ".eventpipeline");
         Directory.CreateDirectory(dataDir);
         WebhookSecrets = LocalSecrets.LoadOrCreate(dataDir, Sources.Keys);
-        var outbox = JsonLinesOutbox.InDirectory(dataDir);
-        Outbox = outbox;
+        // NOTE(local AWS endpoint): notifications recorded in outbox.jsonl until the stack sends them to moto's SES and
+        // SNS (ServiceIntegrationClients) and reads MotoOutbox.
+        var notifications = JsonLinesNotifications.InDirectory(dataDir);
+        Outbox = notifications;
         var definition = ReminderWorkflow.Render(new Dictionary<string, string>
         {
             [ReminderWorkflow.Placeholders.AggregatesTableName] = Settings.AggregatesTable,
@@ -199,13 +202,7 @@ public sealed class LocalStack : IAsyncDisposable
         });
         StateMachine = new LocalStateMachine(
             definition,
-            new Dictionary<string, ITaskHandler>
-            {
-                [ReminderWorkflow.Resources.SesV2SendEmail] = new SesSendEmailHandler(outbox),
-                [ReminderWorkflow.Resources.SnsPublish] = new SnsPublishHandler(outbox),
-                [ReminderWorkflow.Resources.DynamoDbGetItem] = new DynamoDbGetItemHandler(
-                    new DynamoDbItemReader(new AwsJsonClient(dynamoUrl, "dynamodb", endpoints, Aws.Http))),
-            },
+            ServiceIntegrations.Handlers(new DynamoDbJsonClient(dynamoUrl, endpoints, Aws.Http), notifications, notifications),
             new LocalStateMachineOptions { TimeScale = Options.WorkflowTimeScale });
         _disposables.Add(StateMachine);
         // NOTE(local AWS endpoint): the real Step Functions client, served in process until the endpoint mounts the

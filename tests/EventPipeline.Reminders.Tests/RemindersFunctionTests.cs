@@ -17,7 +17,7 @@ public sealed class RemindersFunctionTests : IAsyncDisposable
     private const string Arn = "arn:aws:states:us-east-1:000000000000:stateMachine:reminders";
     private static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;
 
-    private readonly InMemoryOutbox _outbox = new();
+    private readonly InMemoryNotifications _outbox = new();
     private readonly LocalStateMachine _machine;
     private readonly HttpClient _http;
     private readonly StepFunctionsClient _stepFunctions;
@@ -33,11 +33,11 @@ public sealed class RemindersFunctionTests : IAsyncDisposable
         });
         _machine = new LocalStateMachine(
             definition,
+            // SES and SNS in memory; no DynamoDB: these tests look at what the function starts, not at condition checks.
             new Dictionary<string, ITaskHandler>
             {
                 [ReminderWorkflow.Resources.SesV2SendEmail] = new SesSendEmailHandler(_outbox),
                 [ReminderWorkflow.Resources.SnsPublish] = new SnsPublishHandler(_outbox),
-                [ReminderWorkflow.Resources.DynamoDbGetItem] = new DynamoDbGetItemHandler(new InMemoryItemReader()),
             },
             new LocalStateMachineOptions { StateMachineArn = Arn, TimeScale = 0.001 });
         // The production client over the Step Functions API, in process: the function sees what it sees in AWS.

@@ -1,7 +1,4 @@
 using System.Text.Json.Nodes;
-using EventPipeline.StepFunctions.Local.Integrations;
-using EventPipeline.StepFunctions.Local.Outbox;
-using EventPipeline.Workflow;
 
 namespace EventPipeline.StepFunctions.Local.Tests;
 
@@ -203,27 +200,6 @@ public class LocalStateMachineTests
             new LocalStateMachineOptions { StateMachineArn = "arn:aws:states:eu-west-1:123456789012:stateMachine:reminders" });
 
         Assert.Equal("arn:aws:states:eu-west-1:123456789012:execution:reminders:n1", machine.StartExecution("n1", "{}").ExecutionArn);
-    }
-
-    [Fact]
-    public async Task JsonLinesOutbox_AppendThenRead_RoundTrips()
-    {
-        var dir = Path.Combine(Path.GetTempPath(), "outbox-" + Guid.NewGuid().ToString("N"));
-        try
-        {
-            using var outbox = JsonLinesOutbox.InDirectory(dir);
-            var entry = new OutboxEntry(DateTimeOffset.Parse("2025-01-02T03:04:05Z"), "arn:x", OutboxChannels.Email, "a@b.c", "Reminder", "hi \"there\"\nline 2");
-
-            await outbox.AppendAsync(entry, default);
-            var read = await outbox.ReadAllAsync(default);
-
-            Assert.Equal(entry, Assert.Single(read));
-            Assert.Single(File.ReadAllLines(outbox.Path));
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
     }
 
     private static async Task<JsonNode?> RunAsync(string definition, string input, IReadOnlyDictionary<string, ITaskHandler>? handlers = null, string? name = null)

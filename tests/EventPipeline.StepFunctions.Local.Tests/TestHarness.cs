@@ -1,11 +1,12 @@
 using System.Text.Json.Nodes;
 using EventPipeline.StepFunctions.Local.Integrations;
 using EventPipeline.StepFunctions.Local.Outbox;
+using EventPipeline.StepFunctions.Local.Tests.Support;
 using EventPipeline.Workflow;
 
 namespace EventPipeline.StepFunctions.Local.Tests;
 
-/// <summary>The reminder definition on the local executor, with an in-memory outbox and items, time scaled 1:1000.</summary>
+/// <summary>The reminder definition on the local executor with in-memory SES, SNS and DynamoDB, time scaled 1:1000.</summary>
 internal sealed class TestHarness : IAsyncDisposable
 {
     public const string Table = "aggregates-test";
@@ -18,22 +19,16 @@ internal sealed class TestHarness : IAsyncDisposable
             [ReminderWorkflow.Placeholders.AggregatesTableName] = Table,
             [ReminderWorkflow.Placeholders.FromEmailAddress] = From,
         });
-        ITaskHandler email = new SesSendEmailHandler(Outbox);
-        ITaskHandler sms = new SnsPublishHandler(Outbox);
-        Machine = new LocalStateMachine(
-            definition,
-            new Dictionary<string, ITaskHandler>
-            {
-                [ReminderWorkflow.Resources.SesV2SendEmail] = wrapEmail?.Invoke(email) ?? email,
-                [ReminderWorkflow.Resources.SnsPublish] = wrapSms?.Invoke(sms) ?? sms,
-                [ReminderWorkflow.Resources.DynamoDbGetItem] = new DynamoDbGetItemHandler(Items),
-            },
-            new LocalStateMachineOptions { TimeScale = 0.001 });
+        Items.CreateTable(Table);
+        var handlers = new Dictionary<string, ITaskHandler>(ServiceIntegrations.Handlers(Items, Outbox, Outbox));
+        handlers[ReminderWorkflow.Resources.SesV2SendEmail] = wrapEmail?.Invoke(handlers[ReminderWorkflow.Resources.SesV2SendEmail]) ?? handlers[ReminderWorkflow.Resources.SesV2SendEmail];
+        handlers[ReminderWorkflow.Resources.SnsPublish] = wrapSms?.Invoke(handlers[ReminderWorkflow.Resources.SnsPublish]) ?? handlers[ReminderWorkflow.Resources.SnsPublish];
+        Machine = new LocalStateMachine(definition, handlers, new LocalStateMachineOptions { TimeScale = 0.001 });
     }
 
-    public InMemoryOutbox Outbox { get; } = new();
+    public InMemoryNotifications Outbox { get; } = new();
 
-    public InMemoryItemReader Items { get; } = new();
+    public InMemoryDynamoDb Items { get; } = new();
 
     public LocalStateMachine Machine { get; }
 

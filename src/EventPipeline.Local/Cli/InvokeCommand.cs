@@ -137,7 +137,7 @@ internal static class InvokeCommand
     private static async Task<string> InvokeRemindersAsync(
         CliStack stack, AwsClients aws, PipelineSettings settings, string eventJson, ILambdaContext context, TextWriter logs, double timeScale, CancellationToken ct)
     {
-        var outbox = StepFunctions.Local.Outbox.JsonLinesOutbox.InDirectory(Path.Combine(stack.RepoRoot, ".eventpipeline"));
+        using var notifications = StepFunctions.Local.Outbox.JsonLinesNotifications.InDirectory(Path.Combine(stack.RepoRoot, ".eventpipeline"));
         var definition = Workflow.ReminderWorkflow.Render(new Dictionary<string, string>
         {
             [Workflow.ReminderWorkflow.Placeholders.AggregatesTableName] = settings.AggregatesTable,
@@ -146,13 +146,8 @@ internal static class InvokeCommand
         var dynamo = new Uri(stack.Endpoints.DynamoDbEndpoint);
         await using var machine = new StepFunctions.Local.LocalStateMachine(
             definition,
-            new Dictionary<string, StepFunctions.Local.ITaskHandler>
-            {
-                [Workflow.ReminderWorkflow.Resources.SesV2SendEmail] = new StepFunctions.Local.Integrations.SesSendEmailHandler(outbox),
-                [Workflow.ReminderWorkflow.Resources.SnsPublish] = new StepFunctions.Local.Integrations.SnsPublishHandler(outbox),
-                [Workflow.ReminderWorkflow.Resources.DynamoDbGetItem] = new StepFunctions.Local.Integrations.DynamoDbGetItemHandler(
-                    new DynamoDbItemReader(new AwsJsonClient(dynamo, "dynamodb", aws.Endpoints, aws.Http))),
-            },
+            StepFunctions.Local.Integrations.ServiceIntegrations.Handlers(
+                new StepFunctions.Local.Clients.DynamoDbJsonClient(dynamo, aws.Endpoints, aws.Http), notifications, notifications),
             new StepFunctions.Local.LocalStateMachineOptions { TimeScale = timeScale });
         // NOTE(local AWS endpoint): the real Step Functions client over the API, in this process.
         using var http = new HttpClient(new StepFunctions.Local.Api.StepFunctionsApiMessageHandler(new StepFunctions.Local.Api.StepFunctionsApi([machine])));
