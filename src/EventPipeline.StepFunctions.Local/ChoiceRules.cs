@@ -112,9 +112,9 @@ public static class ChoiceRules
         }
         else if (op.StartsWith("Numeric", StringComparison.Ordinal))
         {
-            if (Kind(actual) == JsonValueKind.Number && Kind(expected) == JsonValueKind.Number)
+            if (JsonNumbers.TryDecimal(actual, out var a) && JsonNumbers.TryDecimal(expected, out var b))
             {
-                order = actual!.GetValue<decimal>().CompareTo(expected!.GetValue<decimal>());
+                order = a.CompareTo(b);
             }
         }
         else if (op.StartsWith("Timestamp", StringComparison.Ordinal))

@@ -463,12 +463,12 @@ public sealed class LocalStateMachine : IAsyncDisposable
         if (state["SecondsPath"]?.GetValue<string>() is { } secondsPath)
         {
             var value = JsonPath.Parse(secondsPath).Select(effective);
-            if (value?.GetValueKind() != JsonValueKind.Number || !decimal.IsInteger(value.GetValue<decimal>()) || value.GetValue<decimal>() < 0)
+            if (!JsonNumbers.TryDecimal(value, out var number) || !decimal.IsInteger(number) || number < 0)
             {
                 throw new StatesErrorException(StatesErrors.Runtime, $"The SecondsPath '{secondsPath}' must point to a non-negative integer");
             }
 
-            return TimeSpan.FromSeconds((double)value.GetValue<decimal>());
+            return TimeSpan.FromSeconds((double)number);
         }
 
         if (state["TimestampPath"]?.GetValue<string>() is { } timestampPath)

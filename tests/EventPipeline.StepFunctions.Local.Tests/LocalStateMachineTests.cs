@@ -117,6 +117,25 @@ public class LocalStateMachineTests
     }
 
     [Fact]
+    public async Task ChoiceAndWait_NumbersATaskBuiltFromClrValues_CompareAndWaitLikeParsedOnes()
+    {
+        // A handler's result made in code ({"Count": 1} from an int) must behave as the same JSON parsed from the wire.
+        var handlers = new Dictionary<string, ITaskHandler> { ["arn:test"] = new ClrNumbersHandler() };
+        const string definition = """
+            {"StartAt":"T","States":{
+              "T":{"Type":"Task","Resource":"arn:test","ResultPath":"$.r","Next":"W"},
+              "W":{"Type":"Wait","SecondsPath":"$.r.Zero","Next":"C"},
+              "C":{"Type":"Choice","Choices":[{"Variable":"$.r.Count","NumericGreaterThan":0,"Next":"Yes"}],"Default":"No"},
+              "Yes":{"Type":"Pass","Result":"yes","End":true},
+              "No":{"Type":"Pass","Result":"no","End":true}}}
+            """;
+
+        var output = await RunAsync(definition, "{}", handlers);
+
+        Assert.Equal("yes", output!.GetValue<string>());
+    }
+
+    [Fact]
     public void PayloadTemplate_Intrinsics_Evaluate()
     {
         var input = JsonNode.Parse("""{"a":"x","list":["p","q"],"n":3}""");
@@ -209,6 +228,12 @@ public class LocalStateMachineTests
         var result = await machine.WaitForCompletionAsync(start.ExecutionArn, default);
         Assert.True(result.Status == ExecutionStatus.Succeeded, $"{result.Status} {result.Error} {result.Cause}");
         return JsonNode.Parse(result.Output!);
+    }
+
+    private sealed class ClrNumbersHandler : ITaskHandler
+    {
+        public Task<JsonNode?> InvokeAsync(TaskInvocation invocation, CancellationToken cancellationToken)
+            => Task.FromResult<JsonNode?>(new JsonObject { ["Count"] = 1, ["Zero"] = 0L });
     }
 
     private sealed class EchoHandler : ITaskHandler
