@@ -80,7 +80,7 @@ public class ReminderWorkflowExecutionTests
 
         Assert.Equal(ExecutionStatus.Succeeded, result.Status);
         Assert.Single(await h.Outbox.ReadAllAsync(default));
-        Assert.Contains("GetEntity", result.EnteredStates);
+        Assert.Contains("CheckCondition", result.EnteredStates);
         Assert.Contains("SendEmail", result.EnteredStates);
     }
 
