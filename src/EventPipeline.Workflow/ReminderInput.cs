@@ -12,7 +12,10 @@ public static class ReminderInput
     public const string Email = "email";
     public const string Phone = "phone";
 
-    /// <summary>Integer seconds to wait (1..31,536,000).</summary>
+    /// <summary>
+    /// Integer seconds to wait: 1 to 31,449,600, one year minus one day, so that the rest of the execution fits in a
+    /// Standard workflow's one-year maximum (the Reminders API enforces it, and the same bound for <see cref="At"/>).
+    /// </summary>
     public const string WaitSeconds = "waitSeconds";
 
     /// <summary>UTC timestamp <c>yyyy-MM-ddTHH:mm:ssZ</c> (Step Functions wants an uppercase T and Z).</summary>

@@ -129,6 +129,8 @@ public sealed class RemindersFunctionTests : IAsyncDisposable
 
     [Theory]
     [InlineData("0")]
+    [InlineData("31449601")]
+    [InlineData("31536000")]
     [InlineData("31536001")]
     [InlineData("1.5")]
     [InlineData("\"60\"")]
@@ -141,12 +143,44 @@ public sealed class RemindersFunctionTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task HandleAsync_WaitSecondsOneYear_Accepted()
+    public async Task HandleAsync_WaitSecondsOneYearMinusOneDay_Accepted()
     {
         var body = Valid();
-        body["waitSeconds"] = MaxWaitSeconds;
+        body["waitSeconds"] = 31_449_600;
 
         Assert.Equal(202, (await SendAsync(body)).StatusCode);
+    }
+
+    [Fact]
+    public async Task HandleAsync_WaitSecondsOneYear_Returns400BecauseTheExecutionCouldNotFinish()
+    {
+        // 31,536,000 s is the whole of a Standard execution's one-year maximum: nothing would be left to send.
+        var body = Valid();
+        body["waitSeconds"] = 31_536_000;
+
+        AssertErrors(await SendAsync(body), (Fields.WaitSeconds, Rules.WaitSeconds));
+    }
+
+    [Fact]
+    public async Task HandleAsync_AtOneYearMinusOneDayFromNow_Accepted()
+    {
+        var body = Valid();
+        body.Remove("waitSeconds");
+        body["at"] = Now.AddSeconds(MaxWaitSeconds).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+        Assert.Equal(202, (await SendAsync(body)).StatusCode);
+    }
+
+    [Theory]
+    [InlineData(31_449_601)]
+    [InlineData(31_536_000)]
+    public async Task HandleAsync_AtBeyondOneYearMinusOneDay_Returns400(int secondsFromNow)
+    {
+        var body = Valid();
+        body.Remove("waitSeconds");
+        body["at"] = Now.AddSeconds(secondsFromNow).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+        AssertErrors(await SendAsync(body), (Fields.At, Rules.AtWithinYear));
     }
 
     [Theory]
