@@ -105,22 +105,3 @@ public sealed class MotoServer : IAsyncLifetime
             .Select(dir => Path.Combine(dir, name))
             .FirstOrDefault(File.Exists);
 }
-
-/// <summary>The tests that share one <see cref="MotoServer"/>.</summary>
-[CollectionDefinition(Name)]
-public sealed class MotoCollection : ICollectionFixture<MotoServer>
-{
-    public const string Name = "moto";
-}
-
-/// <summary>A fact that needs <c>moto_server</c>; skipped, saying so, when it is not on PATH.</summary>
-public sealed class MotoFactAttribute : FactAttribute
-{
-    public MotoFactAttribute()
-    {
-        if (MotoServer.Executable is null)
-        {
-            Skip = "moto_server is not on PATH (pip install 'moto[server]==5.2.1')";
-        }
-    }
-}
