@@ -16,12 +16,13 @@ using EventPipeline.Local.EventSources;
 using EventPipeline.Local.Functions;
 using EventPipeline.Local.Gateway;
 using EventPipeline.Local.Iam;
-using EventPipeline.Local.StepFunctions;
 using EventPipeline.Local.Webhooks;
 using EventPipeline.Sources;
 using EventPipeline.Topology;
-using EventPipeline.Workflow;
-using EventPipeline.Workflow.Local;
+using EventPipeline.StepFunctions.Local;
+using EventPipeline.StepFunctions.Local.Api;
+using EventPipeline.StepFunctions.Local.Integrations;
+using EventPipeline.StepFunctions.Local.Outbox;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
@@ -249,22 +250,34 @@ public sealed class LocalStack : IAsyncDisposable
         WebhookSecrets = LocalSecrets.LoadOrCreate(DataDirectory, Sources.Keys);
         await SeedWebhookSecretsAsync(ct);
 
-        var outbox = JsonLinesOutbox.InDirectory(DataDirectory);
-        Outbox = outbox;
+        // The reminder workflow on the local interpreter: its tasks call DynamoDB, SES v2 and SNS over the wire with the
+        // state machine role's credentials, through the local AWS endpoint, as Step Functions calls them in AWS.
         var machine = Deployment.StateMachines.Single();
-        var machineClients = RoleClients(machine.Role);
+        var integrations = new ServiceIntegrationClients(
+            new ServiceIntegrationEndpoints
+            {
+                Region = Options.Region,
+                Credentials = new SessionAWSCredentials(machine.Role.AccessKeyId, machine.Role.SecretAccessKey, "local-session-" + machine.Role.Name),
+                Endpoint = edgeUrl,
+            },
+            Aws.Http);
+        _resources.Add(integrations);
+        // moto's SES refuses senders that are not verified identities; in AWS the operator verifies it before deploying.
+        await integrations.SesV2.CreateEmailIdentityAsync(SynthContext["fromEmailAddress"], ct);
         StateMachine = new LocalStateMachine(
             machine.Definition,
-            new Dictionary<string, ITaskHandler>
-            {
-                [ReminderWorkflow.Resources.SesV2SendEmail] = new SesSendEmailHandler(outbox),
-                [ReminderWorkflow.Resources.SnsPublish] = new SnsPublishHandler(outbox),
-                [ReminderWorkflow.Resources.DynamoDbGetItem] = new DynamoDbGetItemHandler(new DynamoDbItemReader(new AwsJsonClient(edgeUrl, "dynamodb", machineClients.Endpoints, machineClients.Http))),
-            },
-            new LocalStateMachineOptions { TimeScale = Options.WorkflowTimeScale, StateMachineArn = machine.Arn });
+            ServiceIntegrations.Handlers(integrations),
+            new LocalStateMachineOptions { TimeScale = Options.WorkflowTimeScale, StateMachineArn = machine.Arn, RoleArn = machine.Role.Arn });
         _disposables.Add(StateMachine);
-        var stepFunctions = new LocalStepFunctionsEndpoint(StateMachine);
-        Edge.Serve("states", stepFunctions.HandleAsync);
+        var stepFunctions = new StepFunctionsApi([StateMachine]);
+        Edge.Serve(StepFunctionsApi.SigningName, async (context, body) =>
+        {
+            var response = await stepFunctions.HandleAsync(context.Request.Headers["X-Amz-Target"].ToString(), body, context.RequestAborted);
+            context.Response.StatusCode = response.Status;
+            context.Response.ContentType = StepFunctionsApi.ContentType;
+            await context.Response.WriteAsync(response.Json, context.RequestAborted);
+        });
+        Outbox = new MotoOutbox(motoUrl, Aws.Http);
         Edge.Serve("execute-api", Gateway.ManagementAsync);
 
         // 6. The functions, each from its own composition root and environment.

@@ -53,7 +53,7 @@ public sealed class StatelessStackTests(InfraFixture fixture)
         var definition = machine["DefinitionString"]!.ToJsonString();
 
         Assert.Equal("STANDARD", (string?)machine["StateMachineType"] ?? "STANDARD");
-        Assert.Contains("arn:aws:states:::dynamodb:getItem", definition, StringComparison.Ordinal);
+        Assert.Contains("arn:aws:states:::aws-sdk:dynamodb:query", definition, StringComparison.Ordinal);
         Assert.Contains("arn:aws:states:::sns:publish", definition, StringComparison.Ordinal);
         Assert.Matches(new Regex(@"arn:aws:states:::(aws-sdk:)?sesv?2?:sendEmail"), definition);
         var substitutions = machine["DefinitionSubstitutions"]!.AsObject();

@@ -48,7 +48,7 @@ internal static class InvokeCommand
     /// <summary>Runs <paramref name="function"/> on <paramref name="eventJson"/>; returns the response as JSON.</summary>
     internal static async Task<string> InvokeAsync(CliStack stack, string function, string eventJson, TextWriter logs, CancellationToken ct)
     {
-        var deployed = Load(stack.RepoRoot).FirstOrDefault(f => f.Key == function)
+        var deployed = stack.Functions().FirstOrDefault(f => f.Key == function)
             ?? throw new CliException($"function: the running stack deployed no '{function}' function (see {FunctionsFile})");
         var set = await LocalFunctionSet.CreateAsync([deployed], logs, TimeProvider.System, ct);
         try
@@ -69,7 +69,8 @@ internal static class InvokeCommand
         return File.WriteAllTextAsync(Path.Combine(repoRoot, FunctionsFile), JsonSerializer.Serialize(records, LocalJsonContext.Default.ListFunctionRecord), ct);
     }
 
-    private static List<DeployedFunction> Load(string repoRoot)
+    /// <summary>The functions <c>up</c> wrote to <c>.eventpipeline/functions.json</c>.</summary>
+    public static IReadOnlyList<DeployedFunction> LoadFunctions(string repoRoot)
     {
         var path = Path.Combine(repoRoot, FunctionsFile);
         if (!File.Exists(path))

@@ -313,7 +313,8 @@ public sealed class LocalGateway : IAsyncDisposable
         var match = HttpRoute.Match(_httpRoutes, ctx.Request.Method, path);
         if (match is null)
         {
-            await JsonAsync(ctx, 404, new ErrorBody("not_found", "Not Found"));
+            // API Gateway's own answer for a request no route matches.
+            await JsonAsync(ctx, 404, new GatewayMessage("Not Found"));
             return;
         }
 
@@ -360,7 +361,7 @@ public sealed class LocalGateway : IAsyncDisposable
             if (claims is null)
             {
                 ctx.Response.Headers.WWWAuthenticate = "Bearer";
-                await JsonAsync(ctx, 401, new ErrorBody("unauthorized", "Unauthorized"));
+                await JsonAsync(ctx, 401, new GatewayMessage("Unauthorized"));
                 return;
             }
 
@@ -451,6 +452,7 @@ public sealed class LocalGateway : IAsyncDisposable
         {
             ErrorBody e => ctx.Response.WriteAsJsonAsync(e, GatewayJsonContext.Default.ErrorBody, contentType: null, ctx.RequestAborted),
             ConnectionBody c => ctx.Response.WriteAsJsonAsync(c, GatewayJsonContext.Default.ConnectionBody, contentType: null, ctx.RequestAborted),
+            GatewayMessage m => ctx.Response.WriteAsJsonAsync(m, GatewayJsonContext.Default.GatewayMessage, contentType: null, ctx.RequestAborted),
             _ => throw new ArgumentException("unknown body", nameof(body)),
         };
     }
@@ -460,7 +462,11 @@ internal sealed record ErrorBody(string Error, string Message);
 
 internal sealed record ConnectionBody(string ConnectedAt, string LastActiveAt);
 
+/// <summary>API Gateway's own error body (<c>{"message":"Not Found"}</c>, <c>{"message":"Unauthorized"}</c>).</summary>
+internal sealed record GatewayMessage(string Message);
+
 [System.Text.Json.Serialization.JsonSerializable(typeof(ErrorBody))]
 [System.Text.Json.Serialization.JsonSerializable(typeof(ConnectionBody))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(GatewayMessage))]
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]
 internal sealed partial class GatewayJsonContext : System.Text.Json.Serialization.JsonSerializerContext;
