@@ -262,8 +262,14 @@ public sealed class LocalStack : IAsyncDisposable
             },
             Aws.Http);
         _resources.Add(integrations);
-        // moto's SES refuses senders that are not verified identities; in AWS the operator verifies it before deploying.
-        await integrations.SesV2.CreateEmailIdentityAsync(SynthContext["fromEmailAddress"], ct);
+        // moto's SES refuses senders that are not verified identities; in AWS the operator verifies it before deploying,
+        // so here the administrator does.
+        using (var setup = new ServiceIntegrationClients(
+            new ServiceIntegrationEndpoints { Region = Options.Region, Credentials = new BasicAWSCredentials(AdministratorKey, AdministratorKey), Endpoint = edgeUrl },
+            Aws.Http))
+        {
+            await setup.SesV2.CreateEmailIdentityAsync(SynthContext["fromEmailAddress"], ct);
+        }
         StateMachine = new LocalStateMachine(
             machine.Definition,
             ServiceIntegrations.Handlers(integrations),

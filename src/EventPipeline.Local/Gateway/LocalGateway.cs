@@ -67,7 +67,9 @@ public sealed class LocalGateway : IAsyncDisposable
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         app.Map("/ws", gateway.WebSocketAsync);
         localRoutes?.Invoke(app);
-        app.MapFallback(gateway.HttpApiAsync);
+        // Every other path goes to the HTTP API's routes. A catch-all route, not MapFallback: that one skips paths that look
+        // like file names, and entity ids such as "msg.0" are not files.
+        app.Map("{**path}", gateway.HttpApiAsync);
         await app.StartAsync(cancellationToken);
         var address = app.Urls.First();
         gateway.BaseUrl = new Uri(address.EndsWith('/') ? address : address + "/");
