@@ -48,9 +48,6 @@ internal sealed record InfraSettings
     /// <summary>OIDC issuer URL of the tokens the HTTP API and the WebSocket $connect accept.</summary>
     public required string JwtIssuer { get; init; }
 
-    /// <summary>True when the issuer was not set and the local dev issuer is used (synth works, deployed auth would not).</summary>
-    public bool JwtIssuerDefaulted { get; init; }
-
     /// <summary>Audience tokens must carry.</summary>
     public required string JwtAudience { get; init; }
 
@@ -118,7 +115,20 @@ internal sealed record InfraSettings
             }
         }
 
+        // No silent defaults for what decides whether the deployed stack works at all: an issuer nobody issues from
+        // would refuse every token, an unverified sender every email. The local stack and CI pass their own values.
         var issuer = Get(Keys.JwtIssuer);
+        var from = Get(Keys.FromEmailAddress);
+        var missing = new[] { (Keys.JwtIssuer, issuer, "the OIDC issuer URL of your identity provider"), (Keys.FromEmailAddress, from, "an SES-verified sender address") }
+            .Where(k => k.Item2 is null)
+            .Select(k => $"-c {k.Item1}=<{k.Item3}>")
+            .ToList();
+        if (missing.Count > 0)
+        {
+            throw new ArgumentException(
+                $"Context {string.Join(" and ", missing.Select(m => m.Split('=')[0][3..]).Select(k => $"'{k}'"))} must be set: {string.Join(" ", missing)}.");
+        }
+
         return new InfraSettings
         {
             Shards = shards,
@@ -126,11 +136,10 @@ internal sealed record InfraSettings
             RuntimeIdentifier = rid,
             Bundle = !skip,
             BundleOnly = only,
-            JwtIssuer = issuer ?? PipelineTopology.Auth.LocalIssuer,
-            JwtIssuerDefaulted = issuer is null,
+            JwtIssuer = issuer!,
             JwtAudience = Get(Keys.JwtAudience) ?? PipelineTopology.Auth.Audience,
             SesIdentityArn = Get(Keys.SesIdentityArn),
-            FromEmailAddress = Get(Keys.FromEmailAddress) ?? "reminders@example.com",
+            FromEmailAddress = from!,
             WebhookKmsKeyArn = Get(Keys.WebhookKmsKeyArn),
             LogLevel = Get(Keys.LogLevel) ?? "Information",
             RepoRoot = Get(Keys.RepoRoot),

@@ -2,6 +2,7 @@ using Amazon.CDK;
 using Amazon.CDK.AWS.Lambda;
 using Amazon.CDK.AWS.Logs;
 using Constructs;
+using EventPipeline.Topology;
 using Function = Amazon.CDK.AWS.Lambda.Function;
 
 namespace EventPipeline.Infra;
@@ -23,7 +24,7 @@ internal static class PipelineFunction
             RemovalPolicy = RemovalPolicy.DESTROY,
         });
 
-        return new Function(scope, spec.ConstructId, new FunctionProps
+        var function = new Function(scope, spec.ConstructId, new FunctionProps
         {
             Description = spec.Description,
             Runtime = Runtime.PROVIDED_AL2023,
@@ -35,5 +36,7 @@ internal static class PipelineFunction
             Environment = variables,
             LogGroup = logGroup,
         });
+        Tags.Of(function).Add(PipelineTopology.NameTag, spec.Key);
+        return function;
     }
 }

@@ -45,13 +45,6 @@ internal sealed class QueryApiConstruct : Construct
             CreateDefaultStage = true,
         });
 
-        if (settings.JwtIssuerDefaulted)
-        {
-            Annotations.Of(this).AddWarningV2(
-                "eventpipeline:jwtIssuerDefaulted",
-                $"Context '{InfraSettings.Keys.JwtIssuer}' is not set: the JWT authorizer trusts '{settings.JwtIssuer}', the local dev issuer, which API Gateway cannot reach. Pass -c {InfraSettings.Keys.JwtIssuer}=https://<your OIDC issuer> for a real deploy.");
-        }
-
         var jwt = new HttpJwtAuthorizer("JwtAuthorizer", settings.JwtIssuer, new HttpJwtAuthorizerProps
         {
             JwtAudience = [settings.JwtAudience],

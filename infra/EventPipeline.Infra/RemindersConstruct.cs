@@ -33,7 +33,8 @@ internal sealed class RemindersConstruct : Construct
 
         StateMachine.AddToRolePolicy(new PolicyStatement(new PolicyStatementProps
         {
-            Actions = ["dynamodb:GetItem"],
+            // The condition check counts the entity item with a Query on the table's primary key (no index).
+            Actions = ["dynamodb:Query"],
             Resources = [aggregates.TableArn],
         }));
         StateMachine.AddToRolePolicy(new PolicyStatement(new PolicyStatementProps

@@ -23,6 +23,7 @@ internal sealed class StatefulStack : Stack
         EventsStream = new Stream(this, IdOf(PipelineTopology.EventsStream) + "Stream", settings.Shards is { } shards
             ? new StreamProps { StreamMode = StreamMode.PROVISIONED, ShardCount = shards }
             : new StreamProps { StreamMode = StreamMode.ON_DEMAND });
+        Amazon.CDK.Tags.Of(EventsStream).Add(PipelineTopology.NameTag, PipelineTopology.EventsStream);
 
         var tables = new Dictionary<string, Table>(StringComparer.Ordinal);
         foreach (var definition in PipelineTopology.Tables.All)
@@ -48,6 +49,7 @@ internal sealed class StatefulStack : Stack
                 });
             }
 
+            Amazon.CDK.Tags.Of(table).Add(PipelineTopology.NameTag, definition.Name);
             tables.Add(definition.Name, table);
             _ = new CfnOutput(this, IdOf(definition.Name) + "TableName", new CfnOutputProps
             {
@@ -58,13 +60,16 @@ internal sealed class StatefulStack : Stack
 
         Tables = tables;
 
-        // Batches the ESMs give up on (retries or record age exhausted) and events Ingest rejects land here.
+        // Batches the ESMs give up on (retries or record age exhausted) and events Ingest rejects land here. Retained
+        // on stack deletion like the tables: the messages are records the pipeline could not apply.
         DeadLetterQueue = new Queue(this, "DeadLetterQueue", new QueueProps
         {
             RetentionPeriod = Duration.Days(14),
             Encryption = QueueEncryption.SQS_MANAGED,
             EnforceSSL = true,
+            RemovalPolicy = RemovalPolicy.RETAIN,
         });
+        Amazon.CDK.Tags.Of(DeadLetterQueue).Add(PipelineTopology.NameTag, PipelineTopology.DeadLetterQueue);
 
         _ = new CfnOutput(this, "EventsStreamName", new CfnOutputProps { Description = "Kinesis stream producers put events on", Value = EventsStream.StreamName });
         _ = new CfnOutput(this, "EventsStreamArn", new CfnOutputProps { Value = EventsStream.StreamArn });

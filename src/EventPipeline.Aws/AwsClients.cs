@@ -1,57 +1,55 @@
 using Amazon;
 using Amazon.DynamoDBv2;
+using Amazon.Runtime;
+using Amazon.SimpleSystemsManagement;
 using Amazon.SQS;
 using EventPipeline.Aws.Clients;
 
 namespace EventPipeline.Aws;
 
 /// <summary>
-/// The AWS clients of one process, built once (per cold start, or per local stack) from <see cref="AwsEndpoints"/>:
-/// the SDK's DynamoDB and SQS clients, and our signed clients for the services the registry here does not serve.
+/// The AWS clients of one function (built once per cold start, or once per locally hosted function) from
+/// <see cref="AwsEndpoints"/>: the SDK's DynamoDB, SQS and SSM clients, and our signed clients for the services the
+/// registry here does not serve. Each is created on first use, so a function pays only for the clients it calls.
 /// </summary>
 public sealed class AwsClients : IDisposable
 {
+    private readonly Lazy<AmazonDynamoDBClient> _dynamo;
+    private readonly Lazy<AmazonSQSClient> _sqs;
+    private readonly Lazy<AmazonSimpleSystemsManagementClient> _ssm;
+    private readonly Lazy<KinesisClient> _kinesis;
+    private readonly Lazy<StepFunctionsClient> _stepFunctions;
+    private readonly Lazy<ApiGatewayManagementClient> _management;
+
     private AwsClients(AwsEndpoints endpoints)
     {
         Endpoints = endpoints;
         Http = AwsJsonClient.CreateHttpClient();
-        var ddbConfig = new AmazonDynamoDBConfig();
-        var sqsConfig = new AmazonSQSConfig();
-        if (endpoints.DynamoDb is { } ddb)
-        {
-            ddbConfig.ServiceURL = ddb.ToString();
-            ddbConfig.AuthenticationRegion = endpoints.Region;
-        }
-        else
-        {
-            ddbConfig.RegionEndpoint = RegionEndpoint.GetBySystemName(endpoints.Region);
-        }
-
-        sqsConfig.RegionEndpoint = RegionEndpoint.GetBySystemName(endpoints.Region);
-        DynamoDb = endpoints.Credentials is { } c ? new AmazonDynamoDBClient(c, ddbConfig) : new AmazonDynamoDBClient(ddbConfig);
-        Sqs = endpoints.Credentials is { } c2 ? new AmazonSQSClient(c2, sqsConfig) : new AmazonSQSClient(sqsConfig);
-        Kinesis = new KinesisClient(endpoints, Http);
-        Streams = new DynamoDbStreamsClient(endpoints, Http);
-        StepFunctions = new StepFunctionsClient(endpoints, Http);
-        Management = endpoints.ExecuteApi is null ? null : new ApiGatewayManagementClient(endpoints, Http);
+        _dynamo = new(() => Sdk(endpoints.DynamoDb, new AmazonDynamoDBConfig(), (c, cfg) => new AmazonDynamoDBClient(c, cfg), cfg => new AmazonDynamoDBClient(cfg)));
+        _sqs = new(() => Sdk(endpoints.Sqs, new AmazonSQSConfig(), (c, cfg) => new AmazonSQSClient(c, cfg), cfg => new AmazonSQSClient(cfg)));
+        _ssm = new(() => Sdk(endpoints.Ssm, new AmazonSimpleSystemsManagementConfig(), (c, cfg) => new AmazonSimpleSystemsManagementClient(c, cfg), cfg => new AmazonSimpleSystemsManagementClient(cfg)));
+        _kinesis = new(() => new KinesisClient(endpoints, Http));
+        _stepFunctions = new(() => new StepFunctionsClient(endpoints, Http));
+        _management = new(() => new ApiGatewayManagementClient(endpoints, Http));
     }
 
     public AwsEndpoints Endpoints { get; }
 
+    /// <summary>One HTTP client (connection pool) shared by the signed clients.</summary>
     public HttpClient Http { get; }
 
-    public AmazonDynamoDBClient DynamoDb { get; }
+    public AmazonDynamoDBClient DynamoDb => _dynamo.Value;
 
-    public AmazonSQSClient Sqs { get; }
+    public AmazonSQSClient Sqs => _sqs.Value;
 
-    public KinesisClient Kinesis { get; }
+    public AmazonSimpleSystemsManagementClient Ssm => _ssm.Value;
 
-    public DynamoDbStreamsClient Streams { get; }
+    public KinesisClient Kinesis => _kinesis.Value;
 
-    public StepFunctionsClient StepFunctions { get; }
+    public StepFunctionsClient StepFunctions => _stepFunctions.Value;
 
-    /// <summary>Null unless <see cref="AwsEndpoints.ExecuteApi"/> is set.</summary>
-    public ApiGatewayManagementClient? Management { get; }
+    /// <summary>The @connections client of <see cref="AwsEndpoints.ExecuteApi"/> (throws naming the setting when unset).</summary>
+    public ApiGatewayManagementClient Management => _management.Value;
 
     /// <summary>Clients for <paramref name="endpoints"/>.</summary>
     public static AwsClients Create(AwsEndpoints endpoints)
@@ -63,12 +61,52 @@ public sealed class AwsClients : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        DynamoDb.Dispose();
-        Sqs.Dispose();
-        Kinesis.Dispose();
-        Streams.Dispose();
-        StepFunctions.Dispose();
-        Management?.Dispose();
+        if (_dynamo.IsValueCreated)
+        {
+            _dynamo.Value.Dispose();
+        }
+
+        if (_sqs.IsValueCreated)
+        {
+            _sqs.Value.Dispose();
+        }
+
+        if (_ssm.IsValueCreated)
+        {
+            _ssm.Value.Dispose();
+        }
+
+        if (_kinesis.IsValueCreated)
+        {
+            _kinesis.Value.Dispose();
+        }
+
+        if (_stepFunctions.IsValueCreated)
+        {
+            _stepFunctions.Value.Dispose();
+        }
+
+        if (_management.IsValueCreated)
+        {
+            _management.Value.Dispose();
+        }
+
         Http.Dispose();
+    }
+
+    private TClient Sdk<TConfig, TClient>(Uri? serviceUrl, TConfig config, Func<AWSCredentials, TConfig, TClient> withCredentials, Func<TConfig, TClient> withDefaultChain)
+        where TConfig : ClientConfig
+    {
+        if (serviceUrl is not null)
+        {
+            config.ServiceURL = serviceUrl.ToString();
+            config.AuthenticationRegion = Endpoints.Region;
+        }
+        else
+        {
+            config.RegionEndpoint = RegionEndpoint.GetBySystemName(Endpoints.Region);
+        }
+
+        return Endpoints.Credentials is { } credentials ? withCredentials(credentials, config) : withDefaultChain(config);
     }
 }

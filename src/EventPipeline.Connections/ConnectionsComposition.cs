@@ -1,14 +1,18 @@
-using Amazon.DynamoDBv2;
+using EventPipeline.Application.Connections;
 using EventPipeline.Aws;
 using EventPipeline.Aws.Clients;
 using EventPipeline.Aws.Connections;
 using EventPipeline.Lambda;
+using EventPipeline.Topology;
 
 namespace EventPipeline.Connections;
 
 /// <summary>Builds the Connections function once per cold start (AWS) or once per local stack.</summary>
 public static class ConnectionsComposition
 {
+    /// <summary>The function's key (EMF dimension).</summary>
+    public const string FunctionKey = "connections";
+
     /// <summary>Token settings from the pipeline settings: a JWKS document in AWS, the HS256 dev key locally.</summary>
     public static TokenSettings Tokens(PipelineSettings settings)
     {
@@ -50,24 +54,23 @@ public static class ConnectionsComposition
         return TokenSettings.FromJwks(settings.JwtIssuer, settings.JwtAudience, await http.GetStringAsync(new Uri(uri), cancellationToken));
     }
 
-    /// <summary>Wires <see cref="ConnectionsFunction"/>.</summary>
-    /// <param name="settings">Tables and token settings.</param>
-    /// <param name="dynamo">DynamoDB client.</param>
-    /// <param name="management">The WebSocket API's @connections client.</param>
-    /// <param name="clock">Clock.</param>
-    /// <param name="log">Structured log; Lambda's default (JSON on stdout, LOG_LEVEL) when null.</param>
-    /// <param name="metrics">EMF metrics; stdout, namespace EventPipeline, FunctionName connections when null.</param>
-    /// <param name="tokens">Where tokens are verified; from <paramref name="settings"/> (JWKS or dev key) when null.</param>
-    public static ConnectionsFunction Create(PipelineSettings settings, IAmazonDynamoDB dynamo, IApiGatewayManagementClient management, TimeProvider clock, LambdaLog? log = null, EmfMetrics? metrics = null, TokenSettings? tokens = null)
+    /// <summary>
+    /// Reads <c>CONNECTIONS_TABLE</c>, <c>CHANGELOG_TABLE</c>, <c>WEBSOCKET_MANAGEMENT_ENDPOINT</c>, the token settings
+    /// (<c>JWT_ISSUER</c>, <c>JWT_AUDIENCE</c>, and <c>JWT_JWKS</c> or <c>JWT_HS256_KEY</c>, else OpenID Connect discovery
+    /// of the issuer's keys) and the AWS client settings, and wires the function.
+    /// </summary>
+    public static async Task<ConnectionsFunction> CreateAsync(FunctionHost host, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(settings);
-        return new ConnectionsFunction(
-            new TenantTokenValidator(tokens ?? Tokens(settings)),
-            new DynamoConnectionStore(dynamo, settings.ConnectionsTable, clock),
-            new DynamoChangeLog(dynamo, settings.ChangeLogTable, clock, settings.ChangeLogRetention),
-            management,
-            clock,
-            log ?? LambdaLog.FromEnvironment(clock: clock),
-            metrics ?? EmfMetrics.ForFunction("EventPipeline", "connections", clock: clock));
+        ArgumentNullException.ThrowIfNull(host);
+        var settings = PipelineSettings.FromEnvironment(host.Environment);
+        var aws = AwsClients.Create(AwsEndpoints.FromEnvironment(host.Environment) with { ExecuteApi = settings.WebSocketManagementEndpoint });
+        var tokens = await DiscoverTokensAsync(settings, aws.Http, cancellationToken);
+        var sessions = new ConnectionSessions(
+            new TenantTokenValidator(tokens),
+            new DynamoConnectionStore(aws.DynamoDb, settings.ConnectionsTable, host.Clock),
+            new DynamoChangeLog(aws.DynamoDb, settings.ChangeLogTable, host.Clock, settings.ChangeLogRetention),
+            new ApiGatewayConnectionPusher(aws.Management),
+            host.Clock);
+        return new ConnectionsFunction(sessions, host.Log(), host.Metrics(FunctionKey));
     }
 }

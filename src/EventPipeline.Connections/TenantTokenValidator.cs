@@ -1,3 +1,4 @@
+using EventPipeline.Application.Ports;
 using System.Security.Claims;
 using System.Text;
 using EventPipeline.Domain;
@@ -6,13 +7,6 @@ using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
 namespace EventPipeline.Connections;
-
-/// <summary>Outcome of validating a token: the tenant, or why it was refused (no token contents in the reason).</summary>
-public readonly record struct TokenResult(string? Tenant, string? Error)
-{
-    /// <summary>True when valid.</summary>
-    public bool IsValid => Tenant is not null;
-}
 
 /// <summary>Where tokens come from: an HS256 key (local stack) or an issuer's signing keys (JWKS, in AWS).</summary>
 public sealed record TokenSettings(string Issuer, string Audience, IReadOnlyList<SecurityKey> SigningKeys)
@@ -30,7 +24,7 @@ public sealed record TokenSettings(string Issuer, string Audience, IReadOnlyList
 /// Verifies a JWT's signature, issuer, audience and expiry, and returns the tenant claim it binds the caller to.
 /// Used at WebSocket $connect and by the local stack's HTTP API authorizer emulation.
 /// </summary>
-public sealed class TenantTokenValidator(TokenSettings settings)
+public sealed class TenantTokenValidator(TokenSettings settings) : ITenantTokens
 {
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
     private readonly TokenValidationParameters _parameters = new()
@@ -48,7 +42,7 @@ public sealed class TenantTokenValidator(TokenSettings settings)
     };
 
     /// <summary>Validates <paramref name="token"/>.</summary>
-    public async Task<TokenResult> ValidateAsync(string? token)
+    public async Task<TokenResult> ValidateAsync(string? token, CancellationToken cancellationToken = default)
     {
         if (string.IsNullOrWhiteSpace(token))
         {

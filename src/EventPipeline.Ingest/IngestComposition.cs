@@ -1,9 +1,9 @@
-using Amazon.DynamoDBv2;
+using EventPipeline.Application.Ingest;
 using EventPipeline.Aws;
 using EventPipeline.Aws.Aggregates;
+using EventPipeline.Aws.Clients;
 using EventPipeline.Aws.DeadLetters;
 using EventPipeline.Aws.Kinesis;
-using EventPipeline.Domain;
 using EventPipeline.Domain.Aggregation;
 using EventPipeline.Lambda;
 using EventPipeline.Sources;
@@ -11,55 +11,31 @@ using EventPipeline.Topology;
 
 namespace EventPipeline.Ingest;
 
-/// <summary>Builds the Ingest function once per cold start (AWS) or once per local stack.</summary>
+/// <summary>Builds the Ingest function once per cold start, from its environment (AWS and the local stack alike).</summary>
 public static class IngestComposition
 {
-    /// <summary>CloudWatch namespace of the pipeline's EMF metrics.</summary>
-    public const string MetricsNamespace = "EventPipeline";
+    /// <summary>The function's key (EMF dimension, dead-letter <c>function</c> field).</summary>
+    public const string FunctionKey = "ingest";
 
-    /// <summary>Wires <see cref="IngestFunction"/>.</summary>
-    public static IngestFunction Create(
-        PipelineSettings settings,
-        IAmazonDynamoDB dynamo,
-        IDeadLetterSink deadLetters,
-        SourceDependencies sources,
-        TimeProvider clock,
-        string functionName = "ingest",
-        LambdaLog? log = null,
-        EmfMetrics? metrics = null)
+    /// <summary>
+    /// Reads <c>AGGREGATES_TABLE</c>, <c>DEDUP_TABLE</c>, <c>DEAD_LETTER_QUEUE_URL</c>, <c>GRACE_PERIOD_SECONDS</c>,
+    /// <c>GRAPH_BASE_URL</c> and the AWS client settings, and wires the function.
+    /// </summary>
+    public static IngestFunction Create(FunctionHost host)
     {
-        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(host);
+        var settings = PipelineSettings.FromEnvironment(host.Environment);
+        var aws = AwsClients.Create(AwsEndpoints.FromEnvironment(host.Environment));
+        var sources = new SourceDependencies { HttpClient = aws.Http, GraphBaseUrl = settings.GraphBaseUrl, Clock = host.Clock };
         var pipeline = new IngestPipeline(
             SourceCatalog.Create(sources),
             new KplRecordSplitter(),
-            new DynamoAggregateStore(dynamo, settings.AggregatesTable),
-            new DynamoDedupStore(dynamo, settings.DedupTable, clock, PipelineTopology.DedupRetention),
-            deadLetters,
-            clock,
+            new AggregateWriter(new DynamoAggregateItems(aws.DynamoDb, settings.AggregatesTable)),
+            new DynamoDedupStore(aws.DynamoDb, settings.DedupTable, host.Clock, PipelineTopology.DedupRetention),
+            new SqsDeadLetterSink(aws.Sqs, settings.DeadLetterQueueUrl),
+            host.Clock,
             new AggregationOptions(settings.GracePeriod),
-            functionName);
-        // Defaults are Lambda's: JSON logs (LOG_LEVEL) and EMF on stdout. The local stack passes its own.
-        return new IngestFunction(
-            pipeline,
-            log ?? LambdaLog.FromEnvironment(clock: clock),
-            metrics ?? EmfMetrics.ForFunction(MetricsNamespace, functionName, clock: clock));
-    }
-}
-
-/// <summary>KPL de-aggregation as an <see cref="IRecordSplitter"/>; plain records pass through as one user record.</summary>
-public sealed class KplRecordSplitter : IRecordSplitter
-{
-    /// <inheritdoc />
-    public (IReadOnlyList<ReadOnlyMemory<byte>> Records, Rejection? Error) Split(ReadOnlyMemory<byte> data)
-    {
-        if (!KplAggregation.IsAggregated(data.Span))
-        {
-            return ([data], null);
-        }
-
-        var result = KplAggregation.Deaggregate("0", "", data);
-        return result.Succeeded
-            ? (result.Records.Select(r => r.Data).ToList(), null)
-            : ([], new Rejection("record", result.Error!));
+            FunctionKey);
+        return new IngestFunction(pipeline, host.Log(), host.Metrics(FunctionKey));
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using EventPipeline.Application.Ingest;
 using EventPipeline.Lambda;
 using EventPipeline.Lambda.Events;
 
@@ -26,12 +27,12 @@ public sealed class IngestFunction(IngestPipeline pipeline, LambdaLog? log = nul
         ArgumentNullException.ThrowIfNull(context);
         var started = Stopwatch.GetTimestamp();
         var log = _log.WithRequestId(context.AwsRequestId);
-        var shard = input.Records.Count > 0 ? IngestPipeline.ShardOf(input.Records[0]) : null;
+        var shard = input.Records.Count > 0 ? ShardOf(input.Records[0]) : null;
         var first = input.Records.Count > 0 ? input.Records[0].Kinesis.SequenceNumber : null;
         var last = input.Records.Count > 0 ? input.Records[^1].Kinesis.SequenceNumber : null;
         try
         {
-            var result = await pipeline.ProcessAsync(input, cancellationToken);
+            var result = await pipeline.ProcessAsync(input.Records.Select(ToStreamRecord).ToList(), cancellationToken);
             Record(log, result, shard, first, last, Stopwatch.GetElapsedTime(started));
             BatchProcessed?.Invoke(result);
             return new StreamsEventResponse
@@ -94,5 +95,23 @@ public sealed class IngestFunction(IngestPipeline pipeline, LambdaLog? log = nul
         {
             log.Warning("record failed; the batch is retried from here", ("shardId", shard), ("sequenceNumber", sequence));
         }
+    }
+
+    /// <summary>Shard id from the record's eventID (<c>shardId-000000000000:49545...</c>).</summary>
+    public static string ShardOf(KinesisEvent.KinesisEventRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var id = record.EventId ?? "";
+        var colon = id.IndexOf(':', StringComparison.Ordinal);
+        return colon > 0 ? id[..colon] : "shardId-000000000000";
+    }
+
+    private static StreamRecord ToStreamRecord(KinesisEvent.KinesisEventRecord record)
+    {
+        var k = record.Kinesis;
+        DateTimeOffset? arrived = k.ApproximateArrivalTimestamp > 0
+            ? DateTimeOffset.FromUnixTimeMilliseconds((long)(k.ApproximateArrivalTimestamp * 1000))
+            : null;
+        return new StreamRecord(ShardOf(record), k.SequenceNumber, k.PartitionKey, k.Data, arrived, record.EventSourceArn);
     }
 }

@@ -1,9 +1,5 @@
-using EventPipeline.Aws;
-using EventPipeline.Aws.Clients;
-using EventPipeline.Aws.DeadLetters;
 using EventPipeline.Lambda;
 using EventPipeline.Lambda.Events;
-using EventPipeline.Sources;
 
 namespace EventPipeline.Ingest;
 
@@ -11,16 +7,7 @@ namespace EventPipeline.Ingest;
 internal static class Program
 {
     private static Task<int> Main() => LambdaRuntime.RunAsync(
-        _ =>
-        {
-            var settings = PipelineSettings.FromEnvironment();
-            var aws = AwsClients.Create(AwsEndpoints.FromEnvironment());
-            var deadLetters = new SqsDeadLetterSink(aws.Sqs, settings.DeadLetterQueueUrl
-                ?? throw new InvalidOperationException("DEAD_LETTER_QUEUE_URL: required"));
-            var sources = new SourceDependencies { HttpClient = aws.Http, GraphBaseUrl = settings.GraphBaseUrl ?? new Uri("https://graph.microsoft.com/v1.0/") };
-            var function = IngestComposition.Create(settings, aws.DynamoDb, deadLetters, sources, TimeProvider.System);
-            return Task.FromResult<LambdaHandler<KinesisEvent, StreamsEventResponse>>(function.HandleAsync);
-        },
+        _ => Task.FromResult<LambdaHandler<KinesisEvent, StreamsEventResponse>>(IngestComposition.Create(FunctionHost.Process).HandleAsync),
         LambdaEventsJsonContext.Default.KinesisEvent,
         LambdaEventsJsonContext.Default.StreamsEventResponse);
 }

@@ -65,13 +65,14 @@ public sealed class LambdaLog
     /// A logger on stdout (or <paramref name="writer"/>) whose level comes from <c>LOG_LEVEL</c>, else Lambda's
     /// <c>AWS_LAMBDA_LOG_LEVEL</c>, else Information. An unrecognised value is reported in a Warning line.
     /// </summary>
-    public static LambdaLog FromEnvironment(TextWriter? writer = null, TimeProvider? clock = null)
+    public static LambdaLog FromEnvironment(TextWriter? writer = null, TimeProvider? clock = null, Func<string, string?>? read = null)
     {
-        var raw = Environment.GetEnvironmentVariable("LOG_LEVEL");
+        read ??= Environment.GetEnvironmentVariable;
+        var raw = read("LOG_LEVEL");
         var name = "LOG_LEVEL";
         if (string.IsNullOrWhiteSpace(raw))
         {
-            raw = Environment.GetEnvironmentVariable("AWS_LAMBDA_LOG_LEVEL");
+            raw = read("AWS_LAMBDA_LOG_LEVEL");
             name = "AWS_LAMBDA_LOG_LEVEL";
         }
 

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using EventPipeline.Ingest;
+using EventPipeline.Application.Ingest;
 using EventPipeline.Local.EventSources;
-using EventPipeline.Publish;
+using EventPipeline.Application.Publish;
 
 namespace EventPipeline.Local;
 
@@ -83,5 +83,6 @@ public sealed record MetricsSnapshot(IngestCounters Ingest, PublishCounters Publ
 [JsonSerializable(typeof(MetricsSnapshot))]
 [JsonSerializable(typeof(TokenBody))]
 [JsonSerializable(typeof(List<JsonElement>))]
+[JsonSerializable(typeof(List<EventPipeline.Local.Cli.FunctionRecord>))]
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
 internal sealed partial class LocalJsonContext : JsonSerializerContext;

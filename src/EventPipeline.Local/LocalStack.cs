@@ -2,52 +2,45 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Amazon.DynamoDBv2;
-using Amazon.DynamoDBv2.Model;
+using System.Text.Json.Nodes;
+using Amazon.Runtime;
+using Amazon.SimpleSystemsManagement.Model;
 using EventPipeline.Aws;
 using EventPipeline.Aws.Clients;
-using EventPipeline.Aws.DeadLetters;
 using EventPipeline.Connections;
-using EventPipeline.Ingest;
 using EventPipeline.Lambda.Events;
+using EventPipeline.Local.DeadLetters;
+using EventPipeline.Local.Deploy;
 using EventPipeline.Local.Emulators;
 using EventPipeline.Local.EventSources;
+using EventPipeline.Local.Functions;
 using EventPipeline.Local.Gateway;
-using EventPipeline.Publish;
-using EventPipeline.Query;
-using EventPipeline.Reminders;
+using EventPipeline.Local.Iam;
+using EventPipeline.Local.Webhooks;
 using EventPipeline.Sources;
 using EventPipeline.Topology;
-using EventPipeline.Workflow;
-using EventPipeline.Workflow.Local;
+using EventPipeline.StepFunctions.Local;
+using EventPipeline.StepFunctions.Local.Api;
+using EventPipeline.StepFunctions.Local.Integrations;
+using EventPipeline.StepFunctions.Local.Outbox;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
 namespace EventPipeline.Local;
 
-/// <summary>Where a running local stack can be reached (also written to <c>.eventpipeline/endpoints.json</c>).</summary>
-public sealed record LocalEndpoints(
-    string KinesisEndpoint,
-    string StreamName,
-    string Region,
-    string DynamoDbEndpoint,
-    string WebSocketUrl,
-    string RestUrl,
-    string WebhookUrl,
-    string DashboardUrl,
-    string DemoTenant,
-    string DemoToken,
-    string AccessKeyId,
-    string SecretAccessKey);
-
 /// <summary>
-/// The whole pipeline on one machine: real emulators (kinesis-mock, DynamoDB Local) spoken to over the AWS wire
-/// protocols, the same function classes as in AWS hosted in-process, Lambda-like event source mappings, and an
-/// API Gateway emulation. Dispose stops everything, children included.
+/// The whole pipeline on one machine, deployed from the synthesized CDK templates: real emulators (kinesis-mock,
+/// DynamoDB Local, moto) behind one local AWS endpoint that checks every call against the caller's IAM policy; every
+/// function built through its own composition root from the environment the template gives it; event source mappings
+/// and API Gateway routes as the template declares them. Dispose stops everything, children included.
 /// </summary>
 public sealed class LocalStack : IAsyncDisposable
 {
+    /// <summary>The administrator's access key (setup, CLI, tests): IAM does not restrict it.</summary>
+    public const string AdministratorKey = "local";
+
     private readonly List<IAsyncDisposable> _disposables = [];
+    private readonly List<IDisposable> _resources = [];
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _graphFailures = new(StringComparer.Ordinal);
     private EmulatorSet? _emulators;
 
@@ -57,35 +50,41 @@ public sealed class LocalStack : IAsyncDisposable
 
     public LocalEndpoints Endpoints { get; private set; } = null!;
 
+    /// <summary>Administrator clients (through the local AWS endpoint).</summary>
     public AwsClients Aws { get; private set; } = null!;
 
+    /// <summary>The deployed functions' configuration, read as the functions read it (the union of their environments).</summary>
     public PipelineSettings Settings { get; private set; } = null!;
+
+    /// <summary>What the templates deployed.</summary>
+    public LocalDeployment Deployment { get; private set; } = null!;
+
+    /// <summary>The cloud assembly that was deployed, and whether the synth came from the cache.</summary>
+    public SynthResult Synth { get; private set; } = null!;
+
+    /// <summary>The local AWS endpoint.</summary>
+    public AwsEdge Edge { get; private set; } = null!;
 
     public LocalGateway Gateway { get; private set; } = null!;
 
-    public IngestFunction Ingest { get; private set; } = null!;
-
-    public PublishFunction Publish { get; private set; } = null!;
-
-    public ConnectionsFunction Connections { get; private set; } = null!;
-
-    public QueryFunction Query { get; private set; } = null!;
-
-    public RemindersFunction Reminders { get; private set; } = null!;
+    /// <summary>The hosted functions.</summary>
+    public LocalFunctionSet Functions { get; private set; } = null!;
 
     public LocalStateMachine StateMachine { get; private set; } = null!;
 
     public IOutbox Outbox { get; private set; } = null!;
 
+    /// <summary>The dead-letter queue, read as a list.</summary>
     public IDeadLetterStore DeadLetters { get; private set; } = null!;
 
     public KinesisEventSourcePoller IngestMapping { get; private set; } = null!;
 
     public DynamoDbStreamPoller PublishMapping { get; private set; } = null!;
 
+    /// <summary>The 14 sources (the CLI signs requests with their signers).</summary>
     public IReadOnlyDictionary<string, SourceRegistration> Sources { get; private set; } = null!;
 
-    /// <summary>The webhook secrets the local Webhook function verifies with, and the CLI signs with.</summary>
+    /// <summary>The webhook secrets the local SSM holds, and the CLI signs with.</summary>
     public LocalSecrets WebhookSecrets { get; private set; } = null!;
 
     /// <summary>Counters of the running stack (the dashboard's and <c>/metrics</c>'s source).</summary>
@@ -93,6 +92,9 @@ public sealed class LocalStack : IAsyncDisposable
 
     /// <summary>The repository root.</summary>
     public string RepoRoot { get; private set; } = "";
+
+    /// <summary><c>.eventpipeline/</c> under the repository root.</summary>
+    public string DataDirectory { get; private set; } = "";
 
     private byte[] JwtKey { get; set; } = [];
 
@@ -119,162 +121,352 @@ public sealed class LocalStack : IAsyncDisposable
 
     private void Log(string message) => Options.Log?.Invoke(message);
 
-    private static Lambda.EmfMetrics EmfMetrics(string function) => Lambda.EmfMetrics.ForFunction("EventPipeline", function, TextWriter.Null);
-
     private async Task StartCoreAsync(CancellationToken ct)
     {
         RepoRoot = Options.RepoRoot ?? EmulatorInstaller.FindRepoRoot();
-        Uri kinesisUrl, dynamoUrl;
-        if (Options.ExternalKinesisEndpoint is { } ek && Options.ExternalDynamoDbEndpoint is { } ed)
+        DataDirectory = Path.Combine(RepoRoot, ".eventpipeline");
+        var persisted = Path.Combine(DataDirectory, "data");
+        if (Options.Fresh && Directory.Exists(persisted))
         {
-            (kinesisUrl, dynamoUrl) = (ek, ed);
-            Log($"using running emulators: kinesis {ek}, dynamodb {ed}");
+            Directory.Delete(persisted, recursive: true);
+        }
+
+        Directory.CreateDirectory(persisted);
+        JwtKey = Options.JwtKey is { } k ? Encoding.UTF8.GetBytes(k) : DevSigningKey(persisted);
+
+        // 1. Emulators, and the one AWS endpoint in front of them.
+        Uri kinesisUrl, dynamoUrl, motoUrl;
+        if (Options.ExternalKinesisEndpoint is { } ek && Options.ExternalDynamoDbEndpoint is { } ed && Options.ExternalMotoEndpoint is { } em)
+        {
+            (kinesisUrl, dynamoUrl, motoUrl) = (ek, ed, em);
+            Log($"using running emulators: kinesis {ek}, dynamodb {ed}, moto {em}");
         }
         else
         {
             Log("starting emulators (installing them first if needed)…");
             _emulators = await EmulatorSet.StartAsync(
-                new EmulatorOptions { RepoRoot = RepoRoot, KinesisPort = Options.KinesisPort, DynamoDbPort = Options.DynamoDbPort, Region = Options.Region, Log = Options.Log },
+                new EmulatorOptions
+                {
+                    RepoRoot = RepoRoot,
+                    KinesisPort = Options.KinesisPort,
+                    DynamoDbPort = Options.DynamoDbPort,
+                    MotoPort = Options.MotoPort,
+                    Region = Options.Region,
+                    AccountId = Options.AccountId,
+                    DataDirectory = Options.InMemory ? null : persisted,
+                    Log = Options.Log,
+                },
                 ct);
-            (kinesisUrl, dynamoUrl) = (_emulators.KinesisEndpoint, _emulators.DynamoDbEndpoint);
+            (kinesisUrl, dynamoUrl, motoUrl) = (_emulators.KinesisEndpoint, _emulators.DynamoDbEndpoint, _emulators.MotoEndpoint);
         }
 
-        JwtKey = Options.JwtKey is { } k ? Encoding.UTF8.GetBytes(k) : RandomNumberGenerator.GetBytes(32);
-        Settings = new PipelineSettings
+        Edge = await AwsEdge.StartAsync(Options.AwsPort, Options.Region, Options.AccountId, ct);
+        _disposables.Add(Edge);
+        Edge.AddPrincipal(new IamPrincipal("administrator", $"arn:aws:iam::{Options.AccountId}:root", AdministratorKey, AdministratorKey, null));
+        Edge.Forward("dynamodb", dynamoUrl);
+        Edge.Forward("kinesis", kinesisUrl);
+        foreach (var service in new[] { "sqs", "ssm", "sns", "ses", "events" })
         {
-            JwtHs256Key = null,
-            GracePeriod = Options.GracePeriod,
-        };
+            Edge.Forward(service, motoUrl);
+        }
 
-        // The gateway starts first: the publisher and the connections function need its @connections URL.
-        LocalFunctions? functions = null;
-        Gateway = await LocalGateway.StartAsync(Options.GatewayPort, () => functions ?? throw new InvalidOperationException("starting"), AddRoutes, ct);
-        _disposables.Add(Gateway);
-
-        var credentials = AwsEndpoints.LocalCredentials();
-        var endpoints = new AwsEndpoints
+        var edgeUrl = Edge.BaseUrl;
+        Aws = AwsClients.Create(new AwsEndpoints
         {
             Region = Options.Region,
-            Credentials = credentials,
-            Kinesis = kinesisUrl,
-            DynamoDb = dynamoUrl,
-            DynamoDbStreams = dynamoUrl,
-            ExecuteApi = Gateway.BaseUrl,
-        };
-        Aws = AwsClients.Create(endpoints);
-        await ResourceBootstrapper.EnsureAsync(Aws, Settings, Options.Shards, Log, ct);
-
-        var clock = TimeProvider.System;
-        var tokenSettings = TokenSettings.Hs256(Settings.JwtIssuer, Settings.JwtAudience, JwtKey);
-        var validator = new TenantTokenValidator(tokenSettings);
-        DeadLetters = new DynamoDeadLetterStore(Aws.DynamoDb, Settings.OperationsTable);
-        var sourceDeps = new SourceDependencies { HttpClient = Aws.Http, GraphBaseUrl = new Uri(Gateway.BaseUrl, "fake/graph/v1.0/"), Clock = clock };
-        Sources = SourceCatalog.Create(sourceDeps);
-
-        // Functions log and emit EMF to nowhere locally: the same counters are on /metrics and the dashboard.
-        Ingest = IngestComposition.Create(Settings, Aws.DynamoDb, DeadLetters, sourceDeps, clock, "ingest", new Lambda.LambdaLog(TextWriter.Null), EmfMetrics("ingest"));
-        Ingest.BatchProcessed += Metrics.OnIngest;
-        Publish = PublishComposition.Create(Settings, Aws.DynamoDb, Aws.Management!, clock, new Lambda.LambdaLog(TextWriter.Null), EmfMetrics("publish"));
-        Publish.BatchProcessed += Metrics.OnPublish;
-        Connections = new ConnectionsFunction(
-            validator,
-            new Aws.Connections.DynamoConnectionStore(Aws.DynamoDb, Settings.ConnectionsTable, clock),
-            new Aws.Connections.DynamoChangeLog(Aws.DynamoDb, Settings.ChangeLogTable, clock, Settings.ChangeLogRetention),
-            Aws.Management!,
-            clock);
-        Query = QueryComposition.Create(Settings, Aws.DynamoDb, clock, new Lambda.LambdaLog(TextWriter.Null), EmfMetrics("query"));
-
-        var dataDir = Path.Combine(RepoRoot, ".eventpipeline");
-        Directory.CreateDirectory(dataDir);
-        WebhookSecrets = LocalSecrets.LoadOrCreate(dataDir, Sources.Keys);
-        var outbox = JsonLinesOutbox.InDirectory(dataDir);
-        Outbox = outbox;
-        var definition = ReminderWorkflow.Render(new Dictionary<string, string>
-        {
-            [ReminderWorkflow.Placeholders.AggregatesTableName] = Settings.AggregatesTable,
-            [ReminderWorkflow.Placeholders.FromEmailAddress] = "reminders@eventpipeline.local",
+            Credentials = new BasicAWSCredentials(AdministratorKey, AdministratorKey),
+            Kinesis = edgeUrl,
+            DynamoDb = edgeUrl,
+            DynamoDbStreams = edgeUrl,
+            Sqs = edgeUrl,
+            Ssm = edgeUrl,
+            StepFunctions = edgeUrl,
         });
-        StateMachine = new LocalStateMachine(
-            definition,
-            new Dictionary<string, ITaskHandler>
-            {
-                [ReminderWorkflow.Resources.SesV2SendEmail] = new SesSendEmailHandler(outbox),
-                [ReminderWorkflow.Resources.SnsPublish] = new SnsPublishHandler(outbox),
-                [ReminderWorkflow.Resources.DynamoDbGetItem] = new DynamoDbGetItemHandler(
-                    new DynamoDbItemReader(new AwsJsonClient(dynamoUrl, "dynamodb", endpoints, Aws.Http))),
-            },
-            new LocalStateMachineOptions { TimeScale = Options.WorkflowTimeScale });
-        _disposables.Add(StateMachine);
-        Reminders = RemindersComposition.Create(
-            new LocalStepFunctionsClient(StateMachine),
-            new DynamoDbIdempotencyStore(Aws.DynamoDb, Settings.OperationsTable),
-            new RemindersOptions { StateMachineArn = StateMachine.StateMachineArn });
 
-        functions = new LocalFunctions
+        // 2. The gateway first: functions need its URL (webhook public base, the fake Graph API).
+        TenantTokenValidator? tokens = null;
+        Gateway = await LocalGateway.StartAsync(
+            new LocalGatewayOptions
+            {
+                Port = Options.GatewayPort,
+                Region = Options.Region,
+                AccountId = Options.AccountId,
+                Log = Options.Log,
+                Authorize = async (jwt, token) =>
+                {
+                    tokens ??= new TenantTokenValidator(TokenSettings.Hs256(jwt.Issuer, jwt.Audiences[0], JwtKey));
+                    var r = await tokens.ValidateAsync(token);
+                    return r.IsValid ? new Dictionary<string, string> { [PipelineTopology.Auth.TenantClaim] = r.Tenant! } : null;
+                },
+            },
+            AddRoutes,
+            ct);
+        _disposables.Add(Gateway);
+
+        // 3. The templates: synthesized from infra/ (cached), or as given.
+        if (Options.TemplateDirectory is { } given)
         {
-            Connections = Connections.HandleAsync,
-            Query = Query.HandleAsync,
-            Reminders = Reminders.HandleAsync,
-            Webhook = LocalWebhook.Create(this, WebhookSecrets),
-            Authorize = async token =>
+            Synth = new SynthResult(Path.GetFullPath(given), FromCache: true, TimeSpan.Zero);
+        }
+        else
+        {
+            Synth = await new CdkSynthesizer(RepoRoot, Options.Log).SynthesizeAsync(SynthContext, ct);
+            Log(Synth.FromCache ? $"templates from the synth cache ({Synth.Directory})" : $"synthesized the CDK app in {Synth.Took.TotalSeconds:0.0} s");
+        }
+
+        var assembly = CloudAssembly.Load(Synth.Directory);
+
+        // 4. Deploy: streams, tables, queues; functions, roles, mappings, routes read from the templates.
+        var graphBase = new Uri(Gateway.BaseUrl, "fake/graph/v1.0/").ToString();
+        var deployer = new LocalDeployer(Aws, new LocalDeployOptions
+        {
+            Region = Options.Region,
+            AccountId = Options.AccountId,
+            AwsEndpoint = edgeUrl,
+            Shards = Options.Shards,
+            Log = Options.Log,
+            ExtraEnvironment = key => LocalOnlyEnvironment(key, graphBase),
+        });
+        Deployment = await deployer.DeployAsync(assembly, ct);
+        foreach (var (arn, statements) in deployer.ResourcePolicies(assembly))
+        {
+            Edge.SetResourcePolicy(arn, statements);
+        }
+
+        foreach (var role in Deployment.Roles)
+        {
+            Edge.AddPrincipal(role);
+        }
+
+        Settings = PipelineSettings.FromVariables(Deployment.Functions
+            .SelectMany(f => f.Environment)
+            .Where(v => !v.Key.StartsWith("AWS_", StringComparison.Ordinal))
+            .GroupBy(v => v.Key, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First().Value, StringComparer.Ordinal));
+
+        // 5. Services the templates use without declaring: the webhook secrets in SSM, the state machine.
+        var sourceDependencies = new SourceDependencies { GraphBaseUrl = new Uri(graphBase) };
+        Sources = SourceCatalog.Create(sourceDependencies);
+        WebhookSecrets = LocalSecrets.LoadOrCreate(DataDirectory, Sources.Keys);
+        await SeedWebhookSecretsAsync(ct);
+
+        // The reminder workflow on the local interpreter: its tasks call DynamoDB, SES v2 and SNS over the wire with the
+        // state machine role's credentials, through the local AWS endpoint, as Step Functions calls them in AWS.
+        var machine = Deployment.StateMachines.Single();
+        var integrations = new ServiceIntegrationClients(
+            new ServiceIntegrationEndpoints
             {
-                var r = await validator.ValidateAsync(token);
-                return r.IsValid ? new Dictionary<string, string> { [PipelineTopology.Auth.TenantClaim] = r.Tenant! } : null;
+                Region = Options.Region,
+                Credentials = new SessionAWSCredentials(machine.Role.AccessKeyId, machine.Role.SecretAccessKey, "local-session-" + machine.Role.Name),
+                Endpoint = edgeUrl,
             },
-        };
+            Aws.Http);
+        _resources.Add(integrations);
+        // moto's SES refuses senders that are not verified identities; in AWS the operator verifies it before deploying,
+        // so here the administrator does.
+        using (var setup = new ServiceIntegrationClients(
+            new ServiceIntegrationEndpoints { Region = Options.Region, Credentials = new BasicAWSCredentials(AdministratorKey, AdministratorKey), Endpoint = edgeUrl },
+            Aws.Http))
+        {
+            await setup.SesV2.CreateEmailIdentityAsync(SynthContext["fromEmailAddress"], ct);
+        }
+        StateMachine = new LocalStateMachine(
+            machine.Definition,
+            ServiceIntegrations.Handlers(integrations),
+            new LocalStateMachineOptions { TimeScale = Options.WorkflowTimeScale, StateMachineArn = machine.Arn, RoleArn = machine.Role.Arn });
+        _disposables.Add(StateMachine);
+        var stepFunctions = new StepFunctionsApi([StateMachine]);
+        Edge.Serve(StepFunctionsApi.SigningName, async (context, body) =>
+        {
+            var response = await stepFunctions.HandleAsync(context.Request.Headers["X-Amz-Target"].ToString(), body, context.RequestAborted);
+            context.Response.StatusCode = response.Status;
+            context.Response.ContentType = StepFunctionsApi.ContentType;
+            await context.Response.WriteAsync(response.Json, context.RequestAborted);
+        });
+        Outbox = new MotoOutbox(motoUrl, Aws.Http);
+        Edge.Serve("execute-api", Gateway.ManagementAsync);
 
-        IngestMapping = new KinesisEventSourcePoller(
-            Aws.Kinesis,
-            Settings.EventsStream,
-            Ingest.HandleAsync,
-            new StreamPollerOptions
-            {
-                Mapping = Options.IngestMapping,
-                FunctionName = "ingest",
-                Region = Options.Region,
-                OnFailure = new DeadLetterFailureDestination(DeadLetters, "ingest"),
-                Log = Options.Log,
-            });
-        PublishMapping = new DynamoDbStreamPoller(
-            Aws.Streams,
-            Settings.AggregatesTable,
-            Publish.HandleAsync,
-            new StreamPollerOptions
-            {
-                Mapping = Options.PublishMapping,
-                FunctionName = "publish",
-                Region = Options.Region,
-                OnFailure = new DeadLetterFailureDestination(DeadLetters, "publish"),
-                Log = Options.Log,
-            });
-        IngestMapping.Start();
-        PublishMapping.Start();
-        _disposables.Add(IngestMapping);
-        _disposables.Add(PublishMapping);
+        // 6. The functions, each from its own composition root and environment.
+        var output = Options.FunctionOutput ?? FunctionLog();
+        Functions = await LocalFunctionSet.CreateAsync(Deployment, output, TimeProvider.System, ct);
+        if (Functions.Ingest is { } ingest)
+        {
+            ingest.BatchProcessed += Metrics.OnIngest;
+        }
 
-        var ws = new UriBuilder(Gateway.BaseUrl) { Scheme = "ws", Path = "/ws" }.Uri.ToString();
+        if (Functions.Publish is { } publish)
+        {
+            publish.BatchProcessed += Metrics.OnPublish;
+        }
+
+        Gateway.Configure(Deployment, Functions);
+        DeadLetters = new SqsDeadLetterQueue(Aws.Sqs, Deployment.Queue().Url);
+
+        // 7. The event source mappings, reading with their function's role, as Lambda's do.
+        var checkpoints = Options.InMemory ? null : new FileCheckpointStore(Path.Combine(persisted, "checkpoints.json"));
+        if (checkpoints is not null)
+        {
+            _resources.Add(checkpoints);
+        }
+
+        foreach (var mapping in Deployment.EventSourceMappings)
+        {
+            StartMapping(mapping, checkpoints);
+        }
+
+        // 8. Where everything answers.
         Endpoints = new LocalEndpoints(
+            AwsEndpoint: edgeUrl.ToString().TrimEnd('/'),
             KinesisEndpoint: kinesisUrl.ToString().TrimEnd('/'),
-            StreamName: Settings.EventsStream,
+            StreamName: Deployment.Stream().Name,
             Region: Options.Region,
             DynamoDbEndpoint: dynamoUrl.ToString().TrimEnd('/'),
-            WebSocketUrl: ws,
+            MotoEndpoint: motoUrl.ToString().TrimEnd('/'),
+            DeadLetterQueueUrl: Deployment.Queue().Url,
+            WebSocketUrl: Gateway.WebSocketUrl.ToString(),
             RestUrl: Gateway.BaseUrl.ToString().TrimEnd('/'),
             WebhookUrl: new Uri(Gateway.BaseUrl, "webhooks").ToString(),
             DashboardUrl: Gateway.BaseUrl.ToString(),
             DemoTenant: Options.DemoTenant,
             DemoToken: IssueToken(Options.DemoTenant),
-            AccessKeyId: "local",
-            SecretAccessKey: "local");
+            AccessKeyId: AdministratorKey,
+            SecretAccessKey: AdministratorKey)
+        {
+            Tables = Deployment.Tables.Where(t => t.NameTag is not null).ToDictionary(t => t.NameTag!, t => t.Name, StringComparer.Ordinal),
+        };
         if (Options.WriteEndpointsFile)
         {
-            await File.WriteAllTextAsync(Path.Combine(dataDir, "endpoints.json"), JsonSerializer.Serialize(Endpoints, LocalJsonContext.Default.LocalEndpoints), ct);
+            await File.WriteAllTextAsync(Path.Combine(DataDirectory, "endpoints.json"), JsonSerializer.Serialize(Endpoints, LocalJsonContext.Default.LocalEndpoints), ct);
+            await Cli.InvokeCommand.WriteAsync(RepoRoot, Deployment.Functions, ct);
         }
     }
 
-    private void AddRoutes(IEndpointRouteBuilderHolder holder)
+    /// <summary>The context the local synth passes the CDK app (explicit, like a real deploy's).</summary>
+    public static IReadOnlyDictionary<string, string> SynthContext { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        var app = holder.App;
+        ["bundling"] = "skip",
+        ["jwtIssuer"] = PipelineTopology.Auth.LocalIssuer,
+        ["fromEmailAddress"] = "reminders@eventpipeline.local",
+    };
+
+    /// <summary>
+    /// What the local stack adds to a function's environment beyond the template's, each for a reason the README lists:
+    /// the dev tokens' key (the local issuer has no OpenID discovery endpoint), the gateway's URL for URL-signing
+    /// providers, and the stand-in for Microsoft Graph.
+    /// </summary>
+    private Dictionary<string, string> LocalOnlyEnvironment(string key, string graphBase) => key switch
+    {
+        "connections" => new() { [PipelineTopology.Environment.JwtHs256Key] = Encoding.UTF8.GetString(JwtKey) },
+        "webhook" => new()
+        {
+            [PipelineTopology.Environment.WebhookPublicBaseUrl] = Gateway.BaseUrl.ToString().TrimEnd('/'),
+            [PipelineTopology.Environment.GraphBaseUrl] = graphBase,
+        },
+        "ingest" => new() { [PipelineTopology.Environment.GraphBaseUrl] = graphBase },
+        _ => [],
+    };
+
+    private void StartMapping(DeployedEventSourceMapping mapping, ICheckpointStore? checkpoints)
+    {
+        var function = Deployment.Functions.Single(f => f.Name == mapping.FunctionName);
+        var clients = RoleClients(function.Role);
+        var settings = Options.BatchingWindowOverride is { } window ? mapping.Settings with { MaximumBatchingWindowSeconds = window } : mapping.Settings;
+        IFailureDestination? onFailure = mapping.OnFailureDestinationArn is { } destination
+            ? new SqsFailureDestination(clients.Sqs, Deployment.Queues.Single(q => q.Arn == destination).Url)
+            : null;
+        var options = new StreamPollerOptions
+        {
+            Mapping = settings,
+            FunctionName = function.Name,
+            FunctionTimeout = function.Timeout,
+            StartingPosition = mapping.StartingPosition == "LATEST" ? StartingPosition.Latest : StartingPosition.TrimHorizon,
+            Region = Options.Region,
+            OnFailure = onFailure,
+            Checkpoints = checkpoints,
+            Log = Options.Log,
+        };
+        if (mapping.EventSourceArn.Contains(":kinesis:", StringComparison.Ordinal))
+        {
+            var lambda = Functions.Kinesis(function.Name);
+            var streamName = mapping.EventSourceArn[(mapping.EventSourceArn.LastIndexOf('/') + 1)..];
+            IngestMapping = new KinesisEventSourcePoller(clients.Kinesis, streamName, (e, _, ct) => lambda.InvokeAsync(e, ct), options);
+            IngestMapping.Start();
+            _disposables.Add(IngestMapping);
+        }
+        else
+        {
+            var lambda = Functions.DynamoDb(function.Name);
+            var streams = new DynamoDbStreamsClient(clients.Endpoints, clients.Http);
+            PublishMapping = new DynamoDbStreamPoller(streams, mapping.EventSourceArn, (e, _, ct) => lambda.InvokeAsync(e, ct), options);
+            PublishMapping.Start();
+            _disposables.Add(PublishMapping);
+        }
+    }
+
+    /// <summary>Clients signing with <paramref name="role"/>'s local credentials, through the local AWS endpoint.</summary>
+    private AwsClients RoleClients(IamPrincipal role)
+    {
+        var edge = Edge.BaseUrl;
+        var clients = AwsClients.Create(new AwsEndpoints
+        {
+            Region = Options.Region,
+            Credentials = new SessionAWSCredentials(role.AccessKeyId, role.SecretAccessKey, "local-session-" + role.Name),
+            Kinesis = edge,
+            DynamoDb = edge,
+            DynamoDbStreams = edge,
+            Sqs = edge,
+            Ssm = edge,
+            StepFunctions = edge,
+        });
+        _resources.Add(clients);
+        return clients;
+    }
+
+    /// <summary>
+    /// Puts the local secrets file into SSM Parameter Store where the Webhook function reads them: the <c>"*"</c> tenant's
+    /// entries as each source's default for every tenant (<c>{prefix}/{source}</c>), other tenants' under their name.
+    /// </summary>
+    private async Task SeedWebhookSecretsAsync(CancellationToken ct)
+    {
+        var prefix = Deployment.Function("webhook").Environment[PipelineTopology.Environment.WebhookSecretsParameterPrefix].TrimEnd('/');
+        var file = JsonNode.Parse(await File.ReadAllTextAsync(WebhookSecrets.VerifyPath, ct))?["tenants"]?.AsObject() ?? [];
+        foreach (var (tenant, sources) in file)
+        {
+            foreach (var (source, value) in sources?.AsObject() ?? [])
+            {
+                var name = tenant == "*" ? $"{prefix}/{source}" : $"{prefix}/{tenant}/{source}";
+                await Aws.Ssm.PutParameterAsync(
+                    new PutParameterRequest { Name = name, Value = value!.ToJsonString(), Type = Amazon.SimpleSystemsManagement.ParameterType.SecureString, Overwrite = true },
+                    ct);
+            }
+        }
+    }
+
+    private TextWriter FunctionLog()
+    {
+        var directory = Path.Combine(DataDirectory, "logs");
+        Directory.CreateDirectory(directory);
+        var writer = TextWriter.Synchronized(new StreamWriter(new FileStream(Path.Combine(directory, "functions.log"), FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true });
+        _resources.Add(writer);
+        return writer;
+    }
+
+    /// <summary>The dev tokens' HS256 key, created once and kept with the data so tokens survive a restart.</summary>
+    private static byte[] DevSigningKey(string directory)
+    {
+        var path = Path.Combine(directory, "dev-signing-key");
+        if (File.Exists(path))
+        {
+            return Encoding.UTF8.GetBytes(File.ReadAllText(path).Trim());
+        }
+
+        var key = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
+        File.WriteAllText(path, key);
+        return Encoding.UTF8.GetBytes(key);
+    }
+
+    private void AddRoutes(WebApplication app)
+    {
         app.MapGet("/metrics", () => Results.Json(Metrics.Snapshot(this), LocalJsonContext.Default.MetricsSnapshot));
         app.MapGet("/dev/token", (string? tenant) =>
             Domain.Names.IsValidTenant(tenant ?? Options.DemoTenant)
@@ -282,7 +474,7 @@ public sealed class LocalStack : IAsyncDisposable
                 : Results.BadRequest());
         app.MapGet("/endpoints.json", () => Results.Json(Endpoints, LocalJsonContext.Default.LocalEndpoints));
         app.MapGet("/outbox", async (CancellationToken ct) => Results.Json((await Outbox.ReadAllAsync(ct)).Select(e => JsonDocument.Parse(e.ToJson()).RootElement).ToList(), LocalJsonContext.Default.ListJsonElement));
-        app.MapGet("/dead-letters", async (CancellationToken ct) => Results.Json((await DeadLetters.ListAsync(1000, ct)).ToList(), DeadLetterJsonContext.Default.ListDeadLetterEntry));
+        app.MapGet("/dead-letters", async (CancellationToken ct) => Results.Json((await DeadLetters.ListAsync(1000, ct)).ToList(), Application.DeadLetters.DeadLetterJsonContext.Default.ListDeadLetterEntry));
         // A stand-in for Microsoft Graph, so the thin 'graph' source enriches locally without leaving the machine.
         // PUT/DELETE /fake/graph/failures/{resource}?status=503 makes one resource fail (outage, revoked consent) and
         // heals it: the path to dead letters and their redrive, exercised per resource so other callers are untouched.
@@ -315,6 +507,11 @@ public sealed class LocalStack : IAsyncDisposable
             {
                 Log($"stopping: {ex.GetType().Name}: {ex.Message}");
             }
+        }
+
+        foreach (var resource in _resources)
+        {
+            resource.Dispose();
         }
 
         Aws?.Dispose();

@@ -6,38 +6,59 @@ public sealed record LocalStackOptions
     /// <summary>Repository root (found by walking up to EventPipeline.sln when null).</summary>
     public string? RepoRoot { get; init; }
 
+    /// <summary>
+    /// A synthesized cloud assembly (a <c>cdk.out</c> folder) to deploy as given (<c>up --template</c>); null synthesizes
+    /// the CDK app (cached by a hash of its inputs).
+    /// </summary>
+    public string? TemplateDirectory { get; init; }
+
+    /// <summary>The local AWS endpoint's port (every service, SigV4 and IAM checked).</summary>
+    public int AwsPort { get; init; } = 4599;
+
     /// <summary>kinesis-mock's plain-HTTP port.</summary>
     public int KinesisPort { get; init; } = 4568;
 
     /// <summary>DynamoDB Local's port.</summary>
     public int DynamoDbPort { get; init; } = 8000;
 
+    /// <summary>moto_server's port.</summary>
+    public int MotoPort { get; init; } = 4576;
+
     /// <summary>The local API Gateway (WebSocket, REST, webhooks, dashboard) port.</summary>
     public int GatewayPort { get; init; } = 4510;
 
-    /// <summary>Region the clients sign for.</summary>
+    /// <summary>Region of every ARN and signature.</summary>
     public string Region { get; init; } = "us-east-1";
 
-    /// <summary>Shards of the events stream (several, so per-shard ordering and watermarks are exercised locally).</summary>
-    public int Shards { get; init; } = 2;
+    /// <summary>Account of every ARN.</summary>
+    public string AccountId { get; init; } = "000000000000";
+
+    /// <summary>Shards of the events stream, overriding the template (null: its ShardCount, or 4 for on-demand as in AWS).</summary>
+    public int? Shards { get; init; }
 
     /// <summary>Tenant of the demo token.</summary>
     public string DemoTenant { get; init; } = "demo";
 
-    /// <summary>HS256 key for local tokens; a random one per start when null.</summary>
+    /// <summary>HS256 key for local tokens; null uses the key kept in <c>.eventpipeline/</c> (created once).</summary>
     public string? JwtKey { get; init; }
 
+    /// <summary>Keep every emulator's data in memory (<c>up --in-memory</c>); by default it persists under <c>.eventpipeline/data</c>.</summary>
+    public bool InMemory { get; init; }
+
+    /// <summary>Delete the persisted data before starting (<c>up --fresh</c>).</summary>
+    public bool Fresh { get; init; }
+
     /// <summary>
-    /// Already-running emulators to use instead of starting our own (e.g. a LocalStack container, or emulators started
-    /// by hand): both must be set. Tables and the stream are created if missing.
+    /// Already-running emulators to use instead of starting our own (e.g. a LocalStack container): Kinesis, DynamoDB and
+    /// the services moto serves (SQS, SSM, SES, SNS, EventBridge) are forwarded there by the local AWS endpoint.
     /// </summary>
     public Uri? ExternalKinesisEndpoint { get; init; }
 
     /// <summary>See <see cref="ExternalKinesisEndpoint"/>.</summary>
     public Uri? ExternalDynamoDbEndpoint { get; init; }
 
-    /// <summary>Late-event grace period of metric windows.</summary>
-    public TimeSpan GracePeriod { get; init; } = TimeSpan.FromHours(1);
+    /// <summary>See <see cref="ExternalKinesisEndpoint"/>.</summary>
+    public Uri? ExternalMotoEndpoint { get; init; }
 
     /// <summary>Workflow time scale: 1 is real time, 0.01 makes a 100 s wait take 1 s (tests, demos).</summary>
     public double WorkflowTimeScale { get; init; } = 1.0;
@@ -45,11 +66,14 @@ public sealed record LocalStackOptions
     /// <summary>Write <c>.eventpipeline/endpoints.json</c> when ready (the fixture of parallel test runs turns it off).</summary>
     public bool WriteEndpointsFile { get; init; } = true;
 
-    /// <summary>Kinesis → Ingest mapping settings (the shared definition; tests shorten the batching window).</summary>
-    public Topology.EventSourceMappingSettings IngestMapping { get; init; } = Topology.PipelineTopology.IngestMapping;
+    /// <summary>
+    /// Overrides every event source mapping's batching window (seconds), a development setting: tests use 0 so a
+    /// single event is not held for the template's window. Null follows the template.
+    /// </summary>
+    public int? BatchingWindowOverride { get; init; }
 
-    /// <summary>Aggregates stream → Publish mapping settings.</summary>
-    public Topology.EventSourceMappingSettings PublishMapping { get; init; } = Topology.PipelineTopology.PublishMapping;
+    /// <summary>Where the functions' JSON log and EMF lines go (default <c>.eventpipeline/logs/functions.log</c>).</summary>
+    public TextWriter? FunctionOutput { get; init; }
 
     /// <summary>Progress and diagnostics.</summary>
     public Action<string>? Log { get; init; }

@@ -1,5 +1,6 @@
 using EventPipeline.Aws.Clients;
-using EventPipeline.Aws.DeadLetters;
+using EventPipeline.Application.DeadLetters;
+using EventPipeline.Local.DeadLetters;
 using EventPipeline.Domain;
 using EventPipeline.Sources;
 
@@ -80,7 +81,9 @@ public sealed class Redrive(IDeadLetterStore store, IKinesisClient kinesis, stri
 
             if (e.Data.Length == 0)
             {
-                outcomes.Add(new RedriveOutcome(e.Id, null, "data: the entry holds no record bytes to redrive"));
+                // An on-failure record (batch metadata, as Lambda writes it) or an entry too large for SQS: the records
+                // are re-read from the stream by shard and sequence range while the stream still retains them.
+                outcomes.Add(await RedriveFromStreamAsync(e, ct));
                 continue;
             }
 
@@ -97,6 +100,73 @@ public sealed class Redrive(IDeadLetterStore store, IKinesisClient kinesis, stri
         }
 
         return outcomes;
+    }
+
+    private async Task<RedriveOutcome> RedriveFromStreamAsync(DeadLetterEntry e, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(e.ShardId) || string.IsNullOrEmpty(e.SequenceNumber))
+        {
+            return new RedriveOutcome(e.Id, null, "data: the entry holds neither record bytes nor a shard and sequence number to re-read them from");
+        }
+
+        var records = await ReadRangeAsync(e.ShardId, e.SequenceNumber, e.EndSequenceNumber ?? e.SequenceNumber, ct);
+        if (records is null)
+        {
+            return new RedriveOutcome(e.Id, null,
+                $"sequenceNumber: the records {e.SequenceNumber}..{e.EndSequenceNumber ?? e.SequenceNumber} of {e.ShardId} are past the stream's retention and can no longer be re-read");
+        }
+
+        string? last = null;
+        foreach (var record in records)
+        {
+            last = (await kinesis.PutRecordAsync(streamName, record.PartitionKey, record.Data, ct)).SequenceNumber;
+        }
+
+        await store.MarkRedrivenAsync(e.Id, ct);
+        return new RedriveOutcome(e.Id, last, null);
+    }
+
+    /// <summary>The shard's records from <paramref name="first"/> to <paramref name="last"/>; null when the first one is gone.</summary>
+    private async Task<List<KinesisRecord>?> ReadRangeAsync(string shardId, string first, string last, CancellationToken ct)
+    {
+        string? iterator;
+        try
+        {
+            iterator = await kinesis.GetShardIteratorAsync(streamName, shardId, "AT_SEQUENCE_NUMBER", first, ct);
+        }
+        catch (AwsServiceException ex) when (ex.ErrorCode is "InvalidArgumentException" or "ResourceNotFoundException")
+        {
+            return null;
+        }
+
+        var end = System.Numerics.BigInteger.Parse(last, System.Globalization.CultureInfo.InvariantCulture);
+        var records = new List<KinesisRecord>();
+        for (var emptyReads = 0; iterator is not null && emptyReads < 3;)
+        {
+            var page = await kinesis.GetRecordsAsync(iterator, 1000, ct);
+            iterator = page.NextShardIterator;
+            emptyReads = page.Records.Count == 0 ? emptyReads + 1 : 0;
+            foreach (var record in page.Records)
+            {
+                if (System.Numerics.BigInteger.Parse(record.SequenceNumber, System.Globalization.CultureInfo.InvariantCulture) > end)
+                {
+                    return Checked(records, first);
+                }
+
+                records.Add(record);
+            }
+
+            if (page.MillisBehindLatest == 0 && page.Records.Count == 0)
+            {
+                break;
+            }
+        }
+
+        return Checked(records, first);
+
+        // A trimmed start returns later records: the range is only complete when its first record is there.
+        static List<KinesisRecord>? Checked(List<KinesisRecord> records, string first) =>
+            records.Count > 0 && records[0].SequenceNumber == first ? records : null;
     }
 
     /// <summary>True for records of the events stream (the ingest function's), which are the only ones a re-put makes sense for.</summary>

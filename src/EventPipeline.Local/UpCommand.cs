@@ -11,12 +11,18 @@ internal static class UpCommand
         var port = new Option<int>("--port") { Description = "Port of the local API Gateway (WebSocket, REST, webhooks, dashboard); 0 = any free port", DefaultValueFactory = _ => EnvInt("EVENTPIPELINE_PORT", 4510) };
         var kinesisPort = new Option<int>("--kinesis-port") { Description = "kinesis-mock plain-HTTP port", DefaultValueFactory = _ => EnvInt("EVENTPIPELINE_KINESIS_PORT", 4568) };
         var dynamoPort = new Option<int>("--dynamodb-port") { Description = "DynamoDB Local port", DefaultValueFactory = _ => EnvInt("EVENTPIPELINE_DYNAMODB_PORT", 8000) };
-        var shards = new Option<int>("--shards") { Description = "Shards of the events stream", DefaultValueFactory = _ => 2 };
+        var awsPort = new Option<int>("--aws-port") { Description = "Port of the local AWS endpoint (every service; SigV4 and IAM checked)", DefaultValueFactory = _ => EnvInt("EVENTPIPELINE_AWS_PORT", 4599) };
+        var motoPort = new Option<int>("--moto-port") { Description = "moto_server port (SQS, SSM, SES, SNS, EventBridge)", DefaultValueFactory = _ => EnvInt("EVENTPIPELINE_MOTO_PORT", 4576) };
+        var shards = new Option<int?>("--shards") { Description = "Shards of the events stream (default: the template's; on-demand streams get 4, as in AWS)" };
+        var template = new Option<DirectoryInfo?>("--template") { Description = "Deploy this cloud assembly (a cdk.out folder) instead of synthesizing infra/" };
+        var inMemory = new Option<bool>("--in-memory") { Description = "Keep all data in memory (by default it persists under .eventpipeline/data)" };
+        var fresh = new Option<bool>("--fresh") { Description = "Delete the persisted data before starting" };
+        var window = new Option<int?>("--batching-window") { Description = "Override every event source mapping's batching window, in seconds (development)" };
         var tenant = new Option<string>("--demo-tenant") { Description = "Tenant of the demo token", DefaultValueFactory = _ => "demo" };
         var timeScale = new Option<double>("--workflow-time-scale") { Description = "Speed-up of workflow waits (0.01 = a 100 s wait takes 1 s)", DefaultValueFactory = _ => 1.0 };
-        var command = new Command("up", "Start the local stack (the default verb): installs and starts the emulators, creates the stream and tables, hosts the functions, pollers and the API Gateway emulation.")
+        var command = new Command("up", "Start the local stack (the default verb): installs and starts the emulators, deploys the synthesized CDK templates on them, hosts the functions, event source mappings and API Gateway.")
         {
-            port, kinesisPort, dynamoPort, shards, tenant, timeScale,
+            port, awsPort, kinesisPort, dynamoPort, motoPort, shards, tenant, timeScale, template, inMemory, fresh, window,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -24,9 +30,15 @@ internal static class UpCommand
             var options = new LocalStackOptions
             {
                 GatewayPort = parse.GetValue(port),
+                AwsPort = parse.GetValue(awsPort),
                 KinesisPort = parse.GetValue(kinesisPort),
                 DynamoDbPort = parse.GetValue(dynamoPort),
+                MotoPort = parse.GetValue(motoPort),
                 Shards = parse.GetValue(shards),
+                TemplateDirectory = parse.GetValue(template)?.FullName,
+                InMemory = parse.GetValue(inMemory),
+                Fresh = parse.GetValue(fresh),
+                BatchingWindowOverride = parse.GetValue(window),
                 DemoTenant = parse.GetValue(tenant)!,
                 WorkflowTimeScale = parse.GetValue(timeScale),
                 Log = m => Console.Error.WriteLine($"  {m}"),
@@ -50,8 +62,9 @@ internal static class UpCommand
             {
                 var e = stack.Endpoints;
                 Console.WriteLine($"EventPipeline local stack is ready ({started.Elapsed.TotalSeconds:F1} s)");
-                Console.WriteLine($"  kinesis       {e.KinesisEndpoint}   stream '{e.StreamName}', region {e.Region}, keys local/local");
-                Console.WriteLine($"  dynamodb      {e.DynamoDbEndpoint}");
+                Console.WriteLine($"  aws endpoint  {e.AwsEndpoint}   every service, SigV4 + IAM; region {e.Region}, administrator keys {e.AccessKeyId}/{e.SecretAccessKey}");
+                Console.WriteLine($"  stream        {e.StreamName}");
+                Console.WriteLine($"  templates     {stack.Synth.Directory}{(stack.Synth.FromCache ? " (cached synth)" : "")}");
                 Console.WriteLine($"  websocket     {e.WebSocketUrl}?token=<token>");
                 Console.WriteLine($"  rest          {e.RestUrl}/aggregates/...   (Authorization: Bearer <token>)");
                 Console.WriteLine($"  webhooks      {e.WebhookUrl}/{{tenant}}/{{source}}");

@@ -1,22 +1,13 @@
-using EventPipeline.Aws;
-using EventPipeline.Aws.Clients;
 using EventPipeline.Lambda;
 using EventPipeline.Lambda.Events;
 
 namespace EventPipeline.Publish;
 
-/// <summary>Custom-runtime entry point (bootstrap).</summary>
+/// <summary>Custom-runtime entry point (bootstrap): builds the function once, then serves invocations.</summary>
 internal static class Program
 {
     private static Task<int> Main() => LambdaRuntime.RunAsync(
-        _ =>
-        {
-            var settings = PipelineSettings.FromEnvironment();
-            var endpoints = AwsEndpoints.FromEnvironment() with { ExecuteApi = settings.WebSocketManagementEndpoint };
-            var aws = AwsClients.Create(endpoints);
-            var function = PublishComposition.Create(settings, aws.DynamoDb, aws.Management!, TimeProvider.System);
-            return Task.FromResult<LambdaHandler<DynamoDBEvent, StreamsEventResponse>>(function.HandleAsync);
-        },
+        _ => Task.FromResult<LambdaHandler<DynamoDBEvent, StreamsEventResponse>>(PublishComposition.Create(FunctionHost.Process).HandleAsync),
         LambdaEventsJsonContext.Default.DynamoDBEvent,
         LambdaEventsJsonContext.Default.StreamsEventResponse);
 }

@@ -1,30 +1,31 @@
-using Amazon.DynamoDBv2;
+using EventPipeline.Application.Publish;
 using EventPipeline.Aws;
 using EventPipeline.Aws.Clients;
 using EventPipeline.Aws.Connections;
 using EventPipeline.Lambda;
+using EventPipeline.Topology;
 
 namespace EventPipeline.Publish;
 
-/// <summary>Builds the Publish function once per cold start (AWS) or once per local stack.</summary>
+/// <summary>Builds the Publish function once per cold start, from its environment (AWS and the local stack alike).</summary>
 public static class PublishComposition
 {
-    /// <summary>Wires <see cref="PublishFunction"/>.</summary>
-    /// <param name="settings">Tables.</param>
-    /// <param name="dynamo">DynamoDB client.</param>
-    /// <param name="management">The WebSocket API's @connections client.</param>
-    /// <param name="clock">Clock.</param>
-    /// <param name="log">Structured log; Lambda's default (JSON on stdout, LOG_LEVEL) when null.</param>
-    /// <param name="metrics">EMF metrics; stdout, namespace EventPipeline, FunctionName publish when null.</param>
-    public static PublishFunction Create(PipelineSettings settings, IAmazonDynamoDB dynamo, IApiGatewayManagementClient management, TimeProvider clock, LambdaLog? log = null, EmfMetrics? metrics = null)
+    /// <summary>The function's key (EMF dimension).</summary>
+    public const string FunctionKey = "publish";
+
+    /// <summary>
+    /// Reads <c>CONNECTIONS_TABLE</c>, <c>CHANGELOG_TABLE</c>, <c>WEBSOCKET_MANAGEMENT_ENDPOINT</c>,
+    /// <c>CHANGELOG_RETENTION_SECONDS</c> and the AWS client settings, and wires the function.
+    /// </summary>
+    public static PublishFunction Create(FunctionHost host)
     {
-        ArgumentNullException.ThrowIfNull(settings);
-        return new PublishFunction(
-            new PublishPipeline(
-                new DynamoConnectionStore(dynamo, settings.ConnectionsTable, clock),
-                new DynamoChangeLog(dynamo, settings.ChangeLogTable, clock, settings.ChangeLogRetention),
-                management),
-            log ?? LambdaLog.FromEnvironment(clock: clock),
-            metrics ?? EmfMetrics.ForFunction("EventPipeline", "publish", clock: clock));
+        ArgumentNullException.ThrowIfNull(host);
+        var settings = PipelineSettings.FromEnvironment(host.Environment);
+        var aws = AwsClients.Create(AwsEndpoints.FromEnvironment(host.Environment) with { ExecuteApi = settings.WebSocketManagementEndpoint });
+        var pipeline = new PublishPipeline(
+            new DynamoConnectionStore(aws.DynamoDb, settings.ConnectionsTable, host.Clock),
+            new DynamoChangeLog(aws.DynamoDb, settings.ChangeLogTable, host.Clock, settings.ChangeLogRetention),
+            new ApiGatewayConnectionPusher(aws.Management));
+        return new PublishFunction(pipeline, host.Log(), host.Metrics(FunctionKey));
     }
 }

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using EventPipeline.Application.Publish;
+using EventPipeline.Aws.Aggregates;
 using EventPipeline.Lambda;
 using EventPipeline.Lambda.Events;
 
@@ -28,7 +30,7 @@ public sealed class PublishFunction(PublishPipeline pipeline, LambdaLog? log = n
         var log = _log.WithRequestId(context.AwsRequestId);
         try
         {
-            var result = await pipeline.ProcessAsync(input, cancellationToken);
+            var result = await pipeline.ProcessAsync(ToChanges(input), cancellationToken);
             if (metrics is { } m)
             {
                 m.Increment("Changes", result.Changes);
@@ -60,5 +62,27 @@ public sealed class PublishFunction(PublishPipeline pipeline, LambdaLog? log = n
             metrics?.Increment("BatchDuration", Stopwatch.GetElapsedTime(started).TotalMilliseconds, "Milliseconds");
             metrics?.Flush();
         }
+    }
+
+    /// <summary>
+    /// The batch's changes: each record's new image decoded to its aggregate (removals and items that are not
+    /// aggregates carry nothing to push). The batch id is the first and last sequence numbers and the record count, the
+    /// same on every redelivery of the batch.
+    /// </summary>
+    public static ChangeBatch ToChanges(DynamoDBEvent input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var records = input.Records;
+        var changes = new List<AggregateChange>(records.Count);
+        foreach (var r in records)
+        {
+            if (r.Dynamodb.NewImage is { } image && AggregateItemMapper.ToStored(StreamImages.ToItem(image)) is { } stored)
+            {
+                changes.Add(new AggregateChange(stored.State, stored.Version));
+            }
+        }
+
+        var batchId = records.Count == 0 ? "empty" : $"{records[0].Dynamodb.SequenceNumber}-{records[^1].Dynamodb.SequenceNumber}-{records.Count}";
+        return new ChangeBatch(batchId, changes);
     }
 }

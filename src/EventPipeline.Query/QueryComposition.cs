@@ -1,28 +1,29 @@
-using Amazon.DynamoDBv2;
+using EventPipeline.Application.Query;
 using EventPipeline.Aws;
+using EventPipeline.Aws.Aggregates;
+using EventPipeline.Aws.Clients;
 using EventPipeline.Aws.Connections;
 using EventPipeline.Lambda;
+using EventPipeline.Topology;
 
 namespace EventPipeline.Query;
 
-/// <summary>Builds the Query function once per cold start (AWS) or once per local stack.</summary>
+/// <summary>Builds the Query function once per cold start, from its environment (AWS and the local stack alike).</summary>
 public static class QueryComposition
 {
-    /// <summary>Wires <see cref="QueryFunction"/>.</summary>
-    /// <param name="settings">Tables.</param>
-    /// <param name="dynamo">DynamoDB client.</param>
-    /// <param name="clock">Clock.</param>
-    /// <param name="log">Structured log; Lambda's default (JSON on stdout, LOG_LEVEL) when null.</param>
-    /// <param name="metrics">EMF metrics; stdout, namespace EventPipeline, FunctionName query when null.</param>
-    public static QueryFunction Create(PipelineSettings settings, IAmazonDynamoDB dynamo, TimeProvider clock, LambdaLog? log = null, EmfMetrics? metrics = null)
+    /// <summary>The function's key (EMF dimension).</summary>
+    public const string FunctionKey = "query";
+
+    /// <summary>Reads <c>AGGREGATES_TABLE</c>, <c>CHANGELOG_TABLE</c> and the AWS client settings, and wires the function.</summary>
+    public static QueryFunction Create(FunctionHost host)
     {
-        ArgumentNullException.ThrowIfNull(settings);
-        return new QueryFunction(
-            dynamo,
-            settings.AggregatesTable,
-            new DynamoChangeLog(dynamo, settings.ChangeLogTable, clock, settings.ChangeLogRetention),
-            clock,
-            log ?? LambdaLog.FromEnvironment(clock: clock),
-            metrics ?? EmfMetrics.ForFunction("EventPipeline", "query", clock: clock));
+        ArgumentNullException.ThrowIfNull(host);
+        var settings = PipelineSettings.FromEnvironment(host.Environment);
+        var aws = AwsClients.Create(AwsEndpoints.FromEnvironment(host.Environment));
+        var queries = new AggregateQueries(
+            new DynamoAggregateReader(aws.DynamoDb, settings.AggregatesTable),
+            new DynamoChangeLog(aws.DynamoDb, settings.ChangeLogTable, host.Clock, settings.ChangeLogRetention),
+            host.Clock);
+        return new QueryFunction(queries, host.Log(), host.Metrics(FunctionKey));
     }
 }

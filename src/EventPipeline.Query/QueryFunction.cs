@@ -1,11 +1,8 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Amazon.DynamoDBv2;
-using Amazon.DynamoDBv2.Model;
-using EventPipeline.Aws.Aggregates;
-using EventPipeline.Aws.Connections;
+using EventPipeline.Application.Ports;
+using EventPipeline.Application.Query;
 using EventPipeline.Domain;
 using EventPipeline.Domain.Aggregation;
 using EventPipeline.Lambda;
@@ -15,24 +12,16 @@ using EventPipeline.Topology;
 namespace EventPipeline.Query;
 
 /// <summary>
-/// REST reads of the caller's aggregates (HTTP API v2 payloads). The tenant always comes from the verified token's
-/// claims, never from the URL, so another tenant's data cannot be addressed.
+/// REST reads of the caller's aggregates (HTTP API v2 payloads) → <see cref="AggregateQueries"/>. Dispatches on the
+/// route key API Gateway matched (<see cref="PipelineTopology.HttpRoutes.Query"/>) and its path parameters; the tenant
+/// always comes from the verified token's claims, never from the URL, so another tenant's data cannot be addressed.
 /// </summary>
-/// <param name="dynamo">DynamoDB client.</param>
-/// <param name="aggregatesTable">The aggregates table.</param>
-/// <param name="changeLog">Change log (for <c>/channels/{channel}/changes</c>).</param>
-/// <param name="clock">Clock.</param>
+/// <param name="queries">The read use cases.</param>
 /// <param name="log">Structured log, one line per request (silent when null).</param>
 /// <param name="metrics">EMF metrics, flushed once per request (none when null).</param>
-public sealed class QueryFunction(IAmazonDynamoDB dynamo, string aggregatesTable, IChangeLog changeLog, TimeProvider clock, LambdaLog? log = null, EmfMetrics? metrics = null)
+public sealed class QueryFunction(AggregateQueries queries, LambdaLog? log = null, EmfMetrics? metrics = null)
 {
     private readonly LambdaLog _log = log ?? new LambdaLog(TextWriter.Null);
-
-    /// <summary>Most windows one metric query may return.</summary>
-    public const int MaxWindows = 1440;
-
-    /// <summary>Largest page of entities.</summary>
-    public const int MaxPageSize = 100;
 
     /// <summary>Lambda handler.</summary>
     public async Task<APIGatewayHttpApiV2ProxyResponse> HandleAsync(APIGatewayHttpApiV2ProxyRequest request, ILambdaContext context, CancellationToken cancellationToken)
@@ -69,258 +58,141 @@ public sealed class QueryFunction(IAmazonDynamoDB dynamo, string aggregatesTable
         }
     }
 
-    private async Task<APIGatewayHttpApiV2ProxyResponse> HandleCoreAsync(APIGatewayHttpApiV2ProxyRequest request, CancellationToken cancellationToken)
+    private async Task<APIGatewayHttpApiV2ProxyResponse> HandleCoreAsync(APIGatewayHttpApiV2ProxyRequest request, CancellationToken ct)
     {
         var tenant = request.RequestContext.Authorizer?.Jwt?.Claims?.GetValueOrDefault(PipelineTopology.Auth.TenantClaim);
         if (!Names.IsValidTenant(tenant))
         {
-            return Error(401, "unauthorized", "token", $"must carry a '{PipelineTopology.Auth.TenantClaim}' claim");
+            return HttpApiResponses.Error(401, "unauthorized", "token", $"must carry a '{PipelineTopology.Auth.TenantClaim}' claim");
         }
 
-        var method = request.RequestContext.Http.Method;
-        if (!string.Equals(method, "GET", StringComparison.OrdinalIgnoreCase))
-        {
-            return Error(405, "method_not_allowed", "method", "must be GET");
-        }
-
-        var segments = request.RawPath.Trim('/').Split('/').Select(Uri.UnescapeDataString).ToArray();
+        var p = request.PathParameters ?? [];
         var q = request.QueryStringParameters ?? [];
         try
         {
-            return segments switch
+            switch (request.RouteKey)
             {
-                ["aggregates", "entities", var kind, var id] => await GetEntityAsync(tenant!, kind, id, cancellationToken),
-                ["aggregates", "entities", var kind] => await ListEntitiesAsync(tenant!, kind, q, cancellationToken),
-                ["aggregates", "metrics"] => await ListMetricsAsync(tenant!, cancellationToken),
-                ["aggregates", "metrics", var name] => await GetMetricAsync(tenant!, name, q, cancellationToken),
-                ["channels", .. var rest] when rest.Length >= 2 && rest[^1] == "changes" =>
-                    await ChangesAsync(tenant!, string.Join('/', rest[..^1]), q, cancellationToken),
-                _ => Error(404, "not_found", "path", "no such route"),
-            };
+                case PipelineTopology.HttpRoutes.GetEntity:
+                    return Render(await queries.EntityAsync(tenant!, Path(p, "kind"), Path(p, "id"), ct), Render);
+                case PipelineTopology.HttpRoutes.ListEntities:
+                    {
+                        var kind = Path(p, "kind");
+                        var after = q.TryGetValue("cursor", out var cursor) && cursor.Length > 0 ? DecodeCursor(cursor) : null;
+                        return Render(await queries.EntitiesAsync(tenant!, kind, IntParam(q, "limit", 25), after, ct), (w, page) =>
+                        {
+                            w.WriteStartObject();
+                            w.WriteString("kind", kind);
+                            WriteArray(w, "items", page.Items);
+                            if (page.NextAfter is null)
+                            {
+                                w.WriteNull("nextCursor");
+                            }
+                            else
+                            {
+                                w.WriteString("nextCursor", EncodeCursor(page.NextAfter));
+                            }
+
+                            w.WriteEndObject();
+                        });
+                    }
+
+                case PipelineTopology.HttpRoutes.ListMetrics:
+                    {
+                        var totals = await queries.MetricsAsync(tenant!, ct);
+                        return HttpApiResponses.Json(200, w => WriteArray(w, "metrics", totals));
+                    }
+
+                case PipelineTopology.HttpRoutes.GetMetric:
+                    return Render(
+                        await queries.MetricAsync(tenant!, Path(p, "name"), q.GetValueOrDefault("granularity"), TimeParam(q, "from"), TimeParam(q, "to"), ct),
+                        (w, m) =>
+                        {
+                            w.WriteStartObject();
+                            w.WriteString("metric", m.Metric);
+                            w.WriteString("granularity", m.Granularity.Name());
+                            w.WriteString("from", Granularities.BucketLabel(m.From));
+                            w.WriteString("to", Granularities.BucketLabel(m.To));
+                            w.WritePropertyName("total");
+                            AggregateJson.Write(w, m.Total.State, m.Total.Version);
+                            WriteArray(w, "windows", m.Windows);
+                            w.WriteEndObject();
+                        });
+                case PipelineTopology.HttpRoutes.ChannelChanges when Path(p, "channel") is var path && path.EndsWith("/changes", StringComparison.Ordinal):
+                    {
+                        var channel = path[..^"/changes".Length];
+                        if (!q.TryGetValue("since", out var s) || !long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var since))
+                        {
+                            throw new BadParameter("since", "required, a non-negative integer sequence");
+                        }
+
+                        return Render(await queries.ChangesAsync(tenant!, channel, since, IntParam(q, "limit", 500), ct), (w, changes) =>
+                        {
+                            w.WriteStartObject();
+                            w.WriteString("channel", channel);
+                            w.WriteNumber("since", since);
+                            w.WriteNumber("latest", changes.Latest);
+                            w.WriteBoolean("reload", changes.Gap);
+                            w.WriteStartArray("changes");
+                            foreach (var e in changes.Entries)
+                            {
+                                w.WriteRawValue(e.Payload, skipInputValidation: true);
+                            }
+
+                            w.WriteEndArray();
+                            w.WriteEndObject();
+                        });
+                    }
+
+                default:
+                    return HttpApiResponses.Error(404, "not_found", "path", "no such route");
+            }
         }
         catch (BadParameter bad)
         {
-            return Error(400, "bad_request", bad.Field, bad.Rule);
+            return HttpApiResponses.Error(400, "bad_request", bad.Field, bad.Rule);
         }
     }
 
-    private async Task<APIGatewayHttpApiV2ProxyResponse> GetEntityAsync(string tenant, string kind, string id, CancellationToken ct)
+    /// <summary>The answer as JSON, or its 400/404 naming the field and the rule.</summary>
+    private static APIGatewayHttpApiV2ProxyResponse Render<T>(QueryOutcome<T> outcome, Action<Utf8JsonWriter, T> write)
+        where T : class
     {
-        CheckName("kind", kind);
-        if (!Names.IsValidId(id))
+        if (outcome.Value is { } value)
         {
-            throw new BadParameter("id", Names.IdRule);
+            return HttpApiResponses.JsonValue(200, w => write(w, value));
         }
 
-        var r = await dynamo.GetItemAsync(
-            new GetItemRequest
-            {
-                TableName = aggregatesTable,
-                Key = Key(AggregateKey.EntityPartition(tenant, kind), id),
-            },
-            ct);
-        if (r.Item is not { Count: > 0 } item || AggregateItemMapper.FromItem(item) is not { } state)
-        {
-            return Error(404, "not_found", "id", $"no entity {kind}/{id}");
-        }
-
-        return Ok(w => AggregateJson.Write(w, state, AggregateItemMapper.VersionOf(item)));
+        var problem = outcome.Problem!;
+        return outcome.Failure == QueryFailure.NotFound
+            ? HttpApiResponses.Error(404, "not_found", problem.Field, problem.Rule)
+            : HttpApiResponses.Error(400, "bad_request", problem.Field, problem.Rule);
     }
 
-    private async Task<APIGatewayHttpApiV2ProxyResponse> ListEntitiesAsync(string tenant, string kind, Dictionary<string, string> q, CancellationToken ct)
+    private static void Render(Utf8JsonWriter w, StoredAggregate stored) => AggregateJson.Write(w, stored.State, stored.Version);
+
+    private static void WriteArray(Utf8JsonWriter w, string name, IEnumerable<StoredAggregate> items)
     {
-        CheckName("kind", kind);
-        var limit = IntParam(q, "limit", 25, 1, MaxPageSize);
-        Dictionary<string, AttributeValue>? start = null;
-        if (q.TryGetValue("cursor", out var cursor) && cursor.Length > 0)
+        w.WriteStartArray(name);
+        foreach (var item in items)
         {
-            start = Key(AggregateKey.EntityPartition(tenant, kind), DecodeCursor(cursor));
+            AggregateJson.Write(w, item.State, item.Version);
         }
 
-        var page = await dynamo.QueryAsync(
-            new QueryRequest
-            {
-                TableName = aggregatesTable,
-                KeyConditionExpression = "pk = :pk",
-                ExpressionAttributeValues = new() { [":pk"] = new AttributeValue { S = AggregateKey.EntityPartition(tenant, kind) } },
-                Limit = limit,
-                ExclusiveStartKey = start,
-            },
-            ct);
-        var next = page.LastEvaluatedKey is { Count: > 0 } lek ? EncodeCursor(lek["sk"].S) : null;
-        return Ok(w =>
-        {
-            w.WriteString("kind", kind);
-            w.WriteStartArray("items");
-            foreach (var item in page.Items)
-            {
-                if (AggregateItemMapper.FromItem(item) is { } s)
-                {
-                    AggregateJson.Write(w, s, AggregateItemMapper.VersionOf(item));
-                }
-            }
-
-            w.WriteEndArray();
-            if (next is null)
-            {
-                w.WriteNull("nextCursor");
-            }
-            else
-            {
-                w.WriteString("nextCursor", next);
-            }
-        }, wrap: true);
+        w.WriteEndArray();
     }
 
-    private async Task<APIGatewayHttpApiV2ProxyResponse> ListMetricsAsync(string tenant, CancellationToken ct)
-    {
-        var items = await QueryAllAsync(AggregateKey.TotalsPartition(tenant), null, null, 10_000, ct);
-        return Ok(w =>
-        {
-            w.WriteStartArray("metrics");
-            foreach (var item in items)
-            {
-                if (AggregateItemMapper.FromItem(item) is { } s)
-                {
-                    AggregateJson.Write(w, s, AggregateItemMapper.VersionOf(item));
-                }
-            }
+    private static string Path(Dictionary<string, string> parameters, string name) =>
+        parameters.TryGetValue(name, out var value) ? value : throw new BadParameter(name, "required path parameter");
 
-            w.WriteEndArray();
-        }, wrap: true);
-    }
-
-    private async Task<APIGatewayHttpApiV2ProxyResponse> GetMetricAsync(string tenant, string name, Dictionary<string, string> q, CancellationToken ct)
-    {
-        CheckName("name", name);
-        if (!q.TryGetValue("granularity", out var gs) || !Granularities.TryParse(gs, out var g))
-        {
-            throw new BadParameter("granularity", "required, one of: minute, hour, day");
-        }
-
-        var to = TimeParam(q, "to") ?? clock.GetUtcNow();
-        var from = TimeParam(q, "from") ?? to - (g.Size() * 60);
-        if (from >= to)
-        {
-            throw new BadParameter("from", "must be before 'to'");
-        }
-
-        if ((to - from).Ticks / g.Size().Ticks > MaxWindows)
-        {
-            throw new BadParameter("to", $"range must span at most {MaxWindows} {g.Name()} windows");
-        }
-
-        var total = await dynamo.GetItemAsync(new GetItemRequest { TableName = aggregatesTable, Key = Key(AggregateKey.TotalsPartition(tenant), name) }, ct);
-        if (total.Item is not { Count: > 0 } totalItem || AggregateItemMapper.FromItem(totalItem) is not { } totalState)
-        {
-            return Error(404, "not_found", "name", $"no metric '{name}'");
-        }
-
-        var windows = await QueryAllAsync(
-            AggregateKey.WindowPartition(tenant, name, g),
-            Granularities.BucketLabel(g.BucketStart(from)),
-            Granularities.BucketLabel(g.BucketStart(to)),
-            MaxWindows + 1,
-            ct);
-        return Ok(w =>
-        {
-            w.WriteString("metric", name);
-            w.WriteString("granularity", g.Name());
-            w.WriteString("from", Granularities.BucketLabel(g.BucketStart(from)));
-            w.WriteString("to", Granularities.BucketLabel(g.BucketStart(to)));
-            w.WritePropertyName("total");
-            AggregateJson.Write(w, totalState, AggregateItemMapper.VersionOf(totalItem));
-            w.WriteStartArray("windows");
-            foreach (var item in windows)
-            {
-                if (AggregateItemMapper.FromItem(item) is { } s)
-                {
-                    AggregateJson.Write(w, s, AggregateItemMapper.VersionOf(item));
-                }
-            }
-
-            w.WriteEndArray();
-        }, wrap: true);
-    }
-
-    private async Task<APIGatewayHttpApiV2ProxyResponse> ChangesAsync(string tenant, string channel, Dictionary<string, string> q, CancellationToken ct)
-    {
-        if (Channels.Validate(channel) is { } rule)
-        {
-            throw new BadParameter("channel", rule);
-        }
-
-        if (!q.TryGetValue("since", out var s) || !long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var since))
-        {
-            throw new BadParameter("since", "required, a non-negative integer sequence");
-        }
-
-        var limit = IntParam(q, "limit", 500, 1, 1000);
-        var changes = await changeLog.ReadSinceAsync(tenant, channel, since, limit, ct);
-        return Ok(w =>
-        {
-            w.WriteString("channel", channel);
-            w.WriteNumber("since", since);
-            w.WriteNumber("latest", changes.Latest);
-            w.WriteBoolean("reload", changes.Gap);
-            w.WriteStartArray("changes");
-            foreach (var e in changes.Entries)
-            {
-                w.WriteRawValue(e.Payload, skipInputValidation: true);
-            }
-
-            w.WriteEndArray();
-        }, wrap: true);
-    }
-
-    private async Task<List<Dictionary<string, AttributeValue>>> QueryAllAsync(string pk, string? fromSk, string? toSk, int max, CancellationToken ct)
-    {
-        var items = new List<Dictionary<string, AttributeValue>>();
-        Dictionary<string, AttributeValue>? start = null;
-        do
-        {
-            var request = new QueryRequest
-            {
-                TableName = aggregatesTable,
-                KeyConditionExpression = fromSk is null ? "pk = :pk" : "pk = :pk AND sk BETWEEN :a AND :b",
-                ExpressionAttributeValues = new() { [":pk"] = new AttributeValue { S = pk } },
-                ExclusiveStartKey = start,
-            };
-            if (fromSk is not null)
-            {
-                request.ExpressionAttributeValues[":a"] = new AttributeValue { S = fromSk };
-                request.ExpressionAttributeValues[":b"] = new AttributeValue { S = toSk };
-            }
-
-            var page = await dynamo.QueryAsync(request, ct);
-            items.AddRange(page.Items);
-            start = page.LastEvaluatedKey is { Count: > 0 } lek ? lek : null;
-        }
-        while (start is not null && items.Count < max);
-        return items;
-    }
-
-    private static void CheckName(string field, string value)
-    {
-        if (!Names.IsValidName(value))
-        {
-            throw new BadParameter(field, Names.NameRule);
-        }
-    }
-
-    private static int IntParam(Dictionary<string, string> q, string name, int fallback, int min, int max)
+    private static int IntParam(Dictionary<string, string> q, string name, int fallback)
     {
         if (!q.TryGetValue(name, out var s))
         {
             return fallback;
         }
 
-        if (!int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var v) || v < min || v > max)
-        {
-            throw new BadParameter(name, $"must be an integer from {min} to {max}");
-        }
-
-        return v;
+        // Not a number: out of every range, so the use case names the range in its rule.
+        return int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : -1;
     }
 
     private static DateTimeOffset? TimeParam(Dictionary<string, string> q, string name)
@@ -338,8 +210,8 @@ public sealed class QueryFunction(IAmazonDynamoDB dynamo, string aggregatesTable
         return t;
     }
 
-    private static string EncodeCursor(string sk) =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes("v1:" + sk)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    private static string EncodeCursor(string id) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes("v1:" + id)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     private static string DecodeCursor(string cursor)
     {
@@ -358,53 +230,6 @@ public sealed class QueryFunction(IAmazonDynamoDB dynamo, string aggregatesTable
         }
 
         throw new BadParameter("cursor", "must be a cursor returned by a previous page");
-    }
-
-    private static Dictionary<string, AttributeValue> Key(string pk, string sk) => new()
-    {
-        ["pk"] = new AttributeValue { S = pk },
-        ["sk"] = new AttributeValue { S = sk },
-    };
-
-    private static APIGatewayHttpApiV2ProxyResponse Ok(Action<Utf8JsonWriter> write, bool wrap = false) => Json(200, w =>
-    {
-        if (wrap)
-        {
-            w.WriteStartObject();
-            write(w);
-            w.WriteEndObject();
-        }
-        else
-        {
-            write(w);
-        }
-    });
-
-    /// <summary>An error response naming the field and the rule.</summary>
-    public static APIGatewayHttpApiV2ProxyResponse Error(int status, string code, string field, string rule) => Json(status, w =>
-    {
-        w.WriteStartObject();
-        w.WriteString("error", code);
-        w.WriteString("field", field);
-        w.WriteString("rule", rule);
-        w.WriteString("message", $"{field}: {rule}");
-        w.WriteEndObject();
-    });
-
-    private static APIGatewayHttpApiV2ProxyResponse Json(int status, Action<Utf8JsonWriter> write)
-    {
-        var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var w = new Utf8JsonWriter(buffer))
-        {
-            write(w);
-        }
-
-        return new APIGatewayHttpApiV2ProxyResponse
-        {
-            StatusCode = status,
-            Headers = new() { ["content-type"] = "application/json" },
-            Body = Encoding.UTF8.GetString(buffer.WrittenSpan),
-        };
     }
 
     private sealed class BadParameter(string field, string rule) : Exception($"{field}: {rule}")

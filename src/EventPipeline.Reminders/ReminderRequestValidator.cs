@@ -21,18 +21,28 @@ public sealed partial class ReminderRequestValidator(TimeProvider clock)
     /// </summary>
     public const int MaxMessageLength = 1000;
 
-    /// <summary>A Standard workflow runs at most one year, so no reminder can wait longer.</summary>
-    public const int MaxWaitSeconds = 31_536_000;
+    /// <summary>
+    /// Longest wait: one year minus one day, 31,449,600 s. A Standard workflow execution runs at most one year
+    /// (Step Functions service quotas, "Quotas related to state machine executions": maximum execution time, Standard
+    /// workflows, 1 year; https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html), and one that runs
+    /// longer fails with States.Timeout. The wait is not the whole execution: the condition check and the
+    /// notifications, with their retries, come after it, so a reminder waiting the full year would time out before it
+    /// could send. The day left covers them, and the clocks of this function and Step Functions disagreeing.
+    /// </summary>
+    public const int MaxWaitSeconds = OneYearSeconds - OneDaySeconds;
+
+    private const int OneYearSeconds = 365 * 24 * 60 * 60;
+    private const int OneDaySeconds = 24 * 60 * 60;
 
     /// <summary>Rule texts, shared with the tests so a reworded rule changes in one place.</summary>
     public static class Rules
     {
         public const string Body = "must be a JSON object";
         public const string ExactlyOneWhen = "exactly one of waitSeconds or at is required";
-        public const string WaitSeconds = "must be an integer from 1 to 31536000 (one year)";
+        public const string WaitSeconds = "must be an integer from 1 to 31449600 (one year minus one day)";
         public const string AtFormat = "must be an ISO-8601 timestamp with a time zone, e.g. 2030-01-02T03:04:05Z";
         public const string AtFuture = "must be in the future";
-        public const string AtWithinYear = "must be within one year from now";
+        public const string AtWithinYear = "must be at most 31449600 seconds (one year minus one day) from now";
         public const string Preference = "must be one of email, sms, both";
         public const string Message = "must be a string of 1 to 1000 characters";
         public const string Email = "must be an email address (name@domain.tld)";

@@ -1,6 +1,5 @@
 using System.Text;
-using System.Text.Json.Nodes;
-using EventPipeline.Aws.Clients;
+using EventPipeline.Application.Reminders;
 using EventPipeline.Lambda;
 using EventPipeline.Lambda.Events;
 using EventPipeline.Topology;
@@ -12,17 +11,10 @@ namespace EventPipeline.Reminders;
 /// caller's Idempotency-Key, and starts the reminder workflow. 202 <c>{"executionArn"}</c>; 400 with every broken rule;
 /// 401 without a tenant claim; 409 when the Idempotency-Key was used with a different body.
 /// </summary>
-public sealed class RemindersFunction(
-    IStepFunctionsClient stepFunctions,
-    IIdempotencyStore idempotency,
-    RemindersOptions options,
-    TimeProvider clock)
+public sealed class RemindersFunction(ReminderScheduler scheduler, TimeProvider clock)
 {
     /// <summary>Request header carrying the client's idempotency key (HTTP API lower-cases header names).</summary>
     public const string IdempotencyKeyHeader = "idempotency-key";
-
-    /// <summary>Longest accepted Idempotency-Key.</summary>
-    public const int MaxIdempotencyKeyLength = 255;
 
     private readonly ReminderRequestValidator _validator = new(clock);
 
@@ -34,7 +26,7 @@ public sealed class RemindersFunction(
         var tenant = request.RequestContext.Authorizer?.Jwt?.Claims?.GetValueOrDefault(PipelineTopology.Auth.TenantClaim);
         if (string.IsNullOrEmpty(tenant))
         {
-            return Json(401, new JsonObject { ["message"] = $"the token has no '{PipelineTopology.Auth.TenantClaim}' claim" });
+            return HttpApiResponses.Error(401, "unauthorized", "token", $"must carry a '{PipelineTopology.Auth.TenantClaim}' claim");
         }
 
         var body = request.Body;
@@ -51,67 +43,25 @@ public sealed class RemindersFunction(
         }
 
         var (inputJson, errors) = _validator.Validate(tenant, body);
-        var allErrors = new List<ValidationError>(errors);
+        var problems = errors.Select(e => (e.Field, e.Rule)).ToList();
         string? key = null;
         if (request.Headers?.TryGetValue(IdempotencyKeyHeader, out var headerValue) == true)
         {
             key = headerValue;
-            if (key.Length is 0 or > MaxIdempotencyKeyLength || key.Any(c => c is < ' ' or > '~'))
+            if (ReminderScheduler.CheckIdempotencyKey(key) is { } badKey)
             {
-                allErrors.Add(new ValidationError("Idempotency-Key", "must be 1 to 255 printable ASCII characters"));
+                problems.Add((badKey.Field, badKey.Rule));
             }
         }
 
-        if (allErrors.Count > 0 || inputJson is null)
+        if (problems.Count > 0 || inputJson is null)
         {
-            return Errors(400, allErrors);
+            return HttpApiResponses.Errors(400, "bad_request", problems.Count > 0 ? problems : [("body", ReminderRequestValidator.Rules.Body)]);
         }
 
-        string name;
-        if (key is null)
-        {
-            name = ExecutionNames.Random();
-        }
-        else
-        {
-            name = ExecutionNames.FromIdempotencyKey(tenant, key);
-            var hash = ExecutionNames.InputHash(inputJson);
-            var stored = await idempotency.GetOrAddInputHashAsync(name, hash, cancellationToken);
-            if (!string.Equals(stored, hash, StringComparison.Ordinal))
-            {
-                return Errors(409, [new ValidationError("Idempotency-Key", "was already used with a different request body")]);
-            }
-        }
-
-        string executionArn;
-        try
-        {
-            executionArn = (await stepFunctions.StartExecutionAsync(options.StateMachineArn, name, inputJson, cancellationToken)).ExecutionArn;
-        }
-        catch (AwsServiceException e) when (e.ErrorCode.EndsWith("ExecutionAlreadyExists", StringComparison.Ordinal) && key is not null)
-        {
-            // The store proved this name was first used with this very input: the execution is ours, already closed.
-            executionArn = ExecutionNames.ExecutionArn(options.StateMachineArn, name);
-        }
-
-        return Json(202, new JsonObject { ["executionArn"] = executionArn });
+        var started = await scheduler.StartAsync(tenant, inputJson, key, cancellationToken);
+        return started.Conflicting is { } conflict
+            ? HttpApiResponses.Error(409, "conflict", conflict.Field, conflict.Rule)
+            : HttpApiResponses.Json(202, w => w.WriteString("executionArn", started.ExecutionArn));
     }
-
-    private static APIGatewayHttpApiV2ProxyResponse Errors(int status, IEnumerable<ValidationError> errors)
-    {
-        var list = new JsonArray();
-        foreach (var e in errors)
-        {
-            list.Add((JsonNode)new JsonObject { ["field"] = e.Field, ["rule"] = e.Rule });
-        }
-
-        return Json(status, new JsonObject { ["errors"] = list });
-    }
-
-    private static APIGatewayHttpApiV2ProxyResponse Json(int status, JsonObject body) => new()
-    {
-        StatusCode = status,
-        Headers = new Dictionary<string, string> { ["content-type"] = "application/json" },
-        Body = body.ToJsonString(),
-    };
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using EventPipeline.Domain;
+using EventPipeline.Sources.CloudEvents;
 
 namespace EventPipeline.Sources;
 
@@ -126,7 +127,7 @@ public static class IngestEnvelopeCodec
         if (specVersion is not null)
         {
             // A structured CloudEvent: the whole record is the body, byte-exact.
-            return new IngestEnvelope(ceTenant ?? "", "cloudevents", arrivedAt, new Dictionary<string, string> { ["content-type"] = "application/cloudevents+json" }, Encoding.UTF8.GetString(data));
+            return new IngestEnvelope(ceTenant ?? "", CloudEventsAdapter.SourceName, arrivedAt, new Dictionary<string, string> { ["content-type"] = CloudEventsAdapter.StructuredContentType }, Encoding.UTF8.GetString(data));
         }
 
         if (string.IsNullOrEmpty(tenant))

@@ -9,6 +9,16 @@ public static class PipelineTopology
     /// <summary>Kinesis stream producers put ingest envelopes and CloudEvents on.</summary>
     public const string EventsStream = "events";
 
+    /// <summary>The dead-letter queue (rejected events, and the event source mappings' on-failure records).</summary>
+    public const string DeadLetterQueue = "deadletters";
+
+    /// <summary>
+    /// Tag the CDK app puts on every stream, table, queue and function, valued with its name here (<c>aggregates</c>,
+    /// <c>ingest</c>, …): the local stack and the CLI find deployed resources by it instead of by CloudFormation's
+    /// generated names.
+    /// </summary>
+    public const string NameTag = "eventpipeline:name";
+
     /// <summary>Tables. Every table has a string partition key <c>pk</c> and string sort key <c>sk</c>, and a TTL attribute <c>ttl</c> (epoch seconds).</summary>
     public static class Tables
     {
@@ -129,7 +139,7 @@ public static class PipelineTopology
         public const string LocalIssuer = "https://eventpipeline.local";
     }
 
-    /// <summary>Environment variables the functions read (set by the CDK app in AWS and by the local stack in-process).</summary>
+    /// <summary>Environment variables the functions read (set by the CDK app in AWS; the local stack takes them from the synthesized template).</summary>
     public static class Environment
     {
         public const string AggregatesTable = "AGGREGATES_TABLE";
@@ -152,6 +162,9 @@ public static class PipelineTopology
         public const string GracePeriodSeconds = "GRACE_PERIOD_SECONDS";
         public const string ChangeLogRetentionSeconds = "CHANGELOG_RETENTION_SECONDS";
         public const string WebhookSecretsParameterPrefix = "WEBHOOK_SECRETS_PREFIX";
+
+        /// <summary>Scheme, host and optional prefix providers post to, when it is not <c>https://{domainName}</c>.</summary>
+        public const string WebhookPublicBaseUrl = "WEBHOOK_PUBLIC_BASE_URL";
         public const string GraphBaseUrl = "GRAPH_BASE_URL";
         public const string LogLevel = "LOG_LEVEL";
     }

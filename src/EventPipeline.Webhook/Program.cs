@@ -1,18 +1,13 @@
-using EventPipeline.Aws.Clients;
 using EventPipeline.Lambda;
 using EventPipeline.Lambda.Events;
 
 namespace EventPipeline.Webhook;
 
-/// <summary>Custom-runtime entry point (bootstrap).</summary>
+/// <summary>Custom-runtime entry point (bootstrap): builds the function once, then serves invocations.</summary>
 internal static class Program
 {
     private static Task<int> Main() => LambdaRuntime.RunAsync(
-        _ =>
-        {
-            var function = WebhookComposition.FromEnvironment(new KinesisClient(AwsEndpoints.FromEnvironment()));
-            return Task.FromResult<LambdaHandler<APIGatewayHttpApiV2ProxyRequest, APIGatewayHttpApiV2ProxyResponse>>(function.HandleAsync);
-        },
+        _ => Task.FromResult<LambdaHandler<APIGatewayHttpApiV2ProxyRequest, APIGatewayHttpApiV2ProxyResponse>>(WebhookComposition.Create(FunctionHost.Process).HandleAsync),
         LambdaEventsJsonContext.Default.APIGatewayHttpApiV2ProxyRequest,
         LambdaEventsJsonContext.Default.APIGatewayHttpApiV2ProxyResponse);
 }

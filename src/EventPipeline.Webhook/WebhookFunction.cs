@@ -1,9 +1,7 @@
-using System.Buffers;
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using EventPipeline.Aws.Clients;
+using EventPipeline.Application.Webhooks;
 using EventPipeline.Domain;
 using EventPipeline.Lambda;
 using EventPipeline.Lambda.Events;
@@ -27,35 +25,24 @@ public sealed class WebhookFunction
     public const string GraphSource = "graph";
 
     private const int MaxLoggedIds = 20;
-    private const int MaxPartitionKeyLength = 256;
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private readonly IReadOnlyDictionary<string, SourceRegistration> _sources;
-    private readonly IWebhookSecrets _secrets;
-    private readonly IKinesisClient _kinesis;
+    private readonly WebhookIntake _intake;
     private readonly LambdaLog _log;
     private readonly WebhookOptions _options;
-    private readonly TimeProvider _clock;
+    private readonly EmfMetrics? _metrics;
 
     /// <summary>A handler over <paramref name="sources"/> (usually <see cref="SourceCatalog.Create"/>).</summary>
-    public WebhookFunction(
-        IReadOnlyDictionary<string, SourceRegistration> sources,
-        IWebhookSecrets secrets,
-        IKinesisClient kinesis,
-        LambdaLog log,
-        WebhookOptions? options = null,
-        TimeProvider? clock = null)
+    public WebhookFunction(IReadOnlyDictionary<string, SourceRegistration> sources, WebhookIntake intake, LambdaLog log, WebhookOptions? options = null, EmfMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(sources);
-        ArgumentNullException.ThrowIfNull(secrets);
-        ArgumentNullException.ThrowIfNull(kinesis);
+        ArgumentNullException.ThrowIfNull(intake);
         ArgumentNullException.ThrowIfNull(log);
         _sources = sources;
-        _secrets = secrets;
-        _kinesis = kinesis;
+        _intake = intake;
         _log = log;
         _options = options ?? new WebhookOptions();
-        _clock = clock ?? TimeProvider.System;
+        _metrics = metrics;
     }
 
     /// <summary>Handles one HTTP API (payload 2.0) request.</summary>
@@ -76,6 +63,13 @@ public sealed class WebhookFunction
         }
 
         Log(context, trace, response.StatusCode);
+        if (_metrics is { } m)
+        {
+            m.Increment("Requests");
+            m.Increment(response.StatusCode >= 500 ? "ServerErrors" : response.StatusCode >= 400 ? "ClientErrors" : "Successes");
+            m.Flush();
+        }
+
         return response;
     }
 
@@ -134,9 +128,9 @@ public sealed class WebhookFunction
             return new APIGatewayHttpApiV2ProxyResponse
             {
                 StatusCode = 200,
-                Headers = new Dictionary<string, string>
+                Headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
                 {
-                    ["Content-Type"] = "text/plain; charset=utf-8",
+                    [HttpApiResponses.ContentType] = "text/plain; charset=utf-8",
                     // The token is echoed verbatim: forbid sniffing so it can never be rendered as HTML.
                     ["X-Content-Type-Options"] = "nosniff",
                 },
@@ -144,78 +138,26 @@ public sealed class WebhookFunction
             };
         }
 
-        IReadOnlyList<string> secrets;
-        try
+        var outcome = await _intake.AcceptAsync(new WebhookDelivery(tenant!, source, PublicUrl(request), headers, body), ct);
+        trace.EventIds = outcome.EventIds.Count > 0 ? outcome.EventIds.ToList() : null;
+        trace.Deferred = outcome.EnrichmentDeferred;
+        trace.Exception = outcome.Cause;
+        if (outcome.Problem is { } problem)
         {
-            secrets = await _secrets.GetAsync(tenant!, source.Name, ct);
-        }
-        catch (WebhookSecretsUnavailableException ex)
-        {
-            trace.Exception = ex;
-            return Unavailable(trace, "secrets", "the secret store is unavailable; retry later");
-        }
-
-        if (secrets.Count == 0)
-        {
-            return Error(trace, 401, "unauthorized", "signature", "no webhook secret configured");
-        }
-
-        var url = PublicUrl(request);
-        var now = _clock.GetUtcNow();
-        var auth = source.Authenticator.Verify(new WebhookRequest("POST", url, headers, body), secrets, now);
-        if (!auth.Ok)
-        {
-            return Error(trace, 401, "unauthorized", "signature", auth.Reason ?? "not authentic");
-        }
-
-        string text;
-        try
-        {
-            text = StrictUtf8.GetString(body);
-        }
-        catch (DecoderFallbackException)
-        {
-            return Error(trace, 400, "rejected", "body", "must be UTF-8 text");
-        }
-
-        var envelope = new IngestEnvelope(tenant!, source.Name, now, WebhookHeaders.ForEnvelope(headers, secrets), text) { Url = url };
-
-        IReadOnlyList<CanonicalEvent> events = [];
-        try
-        {
-            switch (await source.Adapter.AdaptAsync(envelope, ct))
+            return outcome.Verdict switch
             {
-                case AdapterResult.Rejected rejected:
-                    return Error(trace, 400, "rejected", rejected.Reason.Field, rejected.Reason.Rule);
-                case AdapterResult.Accepted accepted:
-                    events = accepted.Events;
-                    break;
-            }
-        }
-        catch (TransientSourceException ex)
-        {
-            // Enrichment (Graph) is down: the notice is authentic, so accept it; the stream's consumer retries the fetch.
-            trace.Deferred = true;
-            trace.Exception = ex;
+                WebhookVerdict.Unauthorized => Error(trace, 401, "unauthorized", problem.Field, problem.Rule),
+                WebhookVerdict.TooLarge => Error(trace, 413, "payload_too_large", problem.Field, problem.Rule),
+                WebhookVerdict.Unavailable => Unavailable(trace, problem.Field, problem.Rule),
+                _ => Error(trace, 400, "rejected", problem.Field, problem.Rule),
+            };
         }
 
-        trace.EventIds = events.Select(e => e.EventId).ToList();
-        var partitionKey = PartitionKey(tenant!, source.Name, events);
-        try
-        {
-            await _kinesis.PutRecordAsync(_options.StreamName, partitionKey, IngestEnvelopeCodec.Encode(envelope), ct);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
-        {
-            trace.Exception = ex;
-            return Unavailable(trace, "stream", "the event stream is unavailable; retry later");
-        }
-
-        trace.PartitionKey = partitionKey;
-        return Json(202, w =>
+        trace.PartitionKey = outcome.PartitionKey;
+        return HttpApiResponses.Json(202, w =>
         {
             w.WriteBoolean("accepted", true);
-            w.WriteNumber("events", events.Count);
+            w.WriteNumber("events", outcome.EventIds.Count);
             if (trace.Deferred)
             {
                 w.WriteBoolean("enrichmentDeferred", true);
@@ -223,34 +165,11 @@ public sealed class WebhookFunction
         });
     }
 
-    /// <summary>
-    /// The stream's partition key: one entity's events stay in order on one shard while different entities spread;
-    /// payloads without events (deferred enrichment) fall back to the tenant's source. Kinesis allows 256 characters,
-    /// so a longer key hashes the entity part (still stable per entity).
-    /// </summary>
-    public static string PartitionKey(string tenant, string source, IReadOnlyList<CanonicalEvent> events)
-    {
-        ArgumentNullException.ThrowIfNull(events);
-        if (events.Count == 0)
-        {
-            return $"{tenant}:{source}";
-        }
-
-        var entity = events[0].Entity;
-        var key = $"{tenant}:{entity.Kind}/{entity.Id}";
-        if (key.Length <= MaxPartitionKeyLength)
-        {
-            return key;
-        }
-
-        return $"{tenant}:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{entity.Kind}/{entity.Id}")))}";
-    }
-
     private APIGatewayHttpApiV2ProxyResponse CloudEventsHandshake(Dictionary<string, string> headers, Trace trace)
     {
         var response = new APIGatewayHttpApiV2ProxyResponse
         {
-            Headers = new Dictionary<string, string> { ["Allow"] = "OPTIONS, POST" },
+            Headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["Allow"] = "OPTIONS, POST" },
         };
         if (headers.TryGetValue("webhook-request-origin", out var origin) && !string.IsNullOrWhiteSpace(origin))
         {
@@ -414,31 +333,7 @@ public sealed class WebhookFunction
             trace.Reason = $"{field}: {rule}";
         }
 
-        return Json(status, w =>
-        {
-            w.WriteString("error", code);
-            w.WriteString("field", field);
-            w.WriteString("rule", rule);
-            w.WriteString("message", $"{field}: {rule}");
-        });
-    }
-
-    private static APIGatewayHttpApiV2ProxyResponse Json(int status, Action<Utf8JsonWriter> members)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var w = new Utf8JsonWriter(buffer))
-        {
-            w.WriteStartObject();
-            members(w);
-            w.WriteEndObject();
-        }
-
-        return new APIGatewayHttpApiV2ProxyResponse
-        {
-            StatusCode = status,
-            Headers = new Dictionary<string, string> { ["Content-Type"] = "application/json" },
-            Body = Encoding.UTF8.GetString(buffer.WrittenSpan),
-        };
+        return HttpApiResponses.Error(status, code, field, rule);
     }
 
     private void Log(ILambdaContext context, Trace trace, int status)

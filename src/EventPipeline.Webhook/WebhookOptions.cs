@@ -1,15 +1,10 @@
-using EventPipeline.Topology;
-
 namespace EventPipeline.Webhook;
 
-/// <summary>Settings of the webhook function; <see cref="WebhookComposition"/> reads them from the environment.</summary>
+/// <summary>Settings of the webhook function's HTTP side; <see cref="WebhookComposition"/> reads them from the environment.</summary>
 public sealed record WebhookOptions
 {
     /// <summary>Largest accepted body, after base64 decoding (1 MiB: the Kinesis record limit minus room for the envelope).</summary>
     public const int MaxBodyBytes = 1_048_576;
-
-    /// <summary>Kinesis stream the envelopes are put on.</summary>
-    public string StreamName { get; init; } = PipelineTopology.EventsStream;
 
     /// <summary>
     /// Scheme, host and optional prefix providers post to (e.g. <c>https://hooks.example.com</c>), when it differs from

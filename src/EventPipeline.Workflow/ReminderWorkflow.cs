@@ -31,7 +31,8 @@ public static class ReminderWorkflow
     /// <summary>Task resources the definition uses (the local executor needs a handler for each).</summary>
     public static class Resources
     {
-        public const string DynamoDbGetItem = "arn:aws:states:::dynamodb:getItem";
+        /// <summary>The condition check: a Query that counts the entity item whose attribute equals the expected text.</summary>
+        public const string DynamoDbQuery = "arn:aws:states:::aws-sdk:dynamodb:query";
         public const string SesV2SendEmail = "arn:aws:states:::aws-sdk:sesv2:sendEmail";
         public const string SnsPublish = "arn:aws:states:::sns:publish";
     }

@@ -5,12 +5,12 @@ using System.Text.Json;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Amazon.Runtime;
+using EventPipeline.Application.Ingest;
 using EventPipeline.Aws.Aggregates;
-using EventPipeline.Aws.DeadLetters;
+using EventPipeline.Aws.Kinesis;
+using EventPipeline.Testing;
 using EventPipeline.Domain;
 using EventPipeline.Domain.Aggregation;
-using EventPipeline.Ingest;
-using EventPipeline.Lambda.Events;
 using EventPipeline.Local;
 using EventPipeline.Sources;
 using EventPipeline.Topology;
@@ -40,7 +40,7 @@ internal static class CoalescingBenchmark
         if (endpoint is null)
         {
             Console.WriteLine("starting the local stack (DynamoDB Local on a free port)...");
-            stack = await LocalStack.StartAsync(new LocalStackOptions { GatewayPort = 0, KinesisPort = 0, DynamoDbPort = 0, WriteEndpointsFile = false });
+            stack = await LocalStack.StartAsync(new LocalStackOptions { GatewayPort = 0, AwsPort = 0, KinesisPort = 0, DynamoDbPort = 0, MotoPort = 0, InMemory = true, WriteEndpointsFile = false });
             endpoint = stack.Endpoints.DynamoDbEndpoint;
         }
 
@@ -103,9 +103,9 @@ internal static class CoalescingBenchmark
         var pipeline = new IngestPipeline(
             SourceCatalog.Create(new SourceDependencies { Clock = clock }),
             new KplRecordSplitter(),
-            new DynamoAggregateStore(dynamo, aggregates),
+            new AggregateWriter(new DynamoAggregateItems(dynamo, aggregates)),
             new DynamoDedupStore(dynamo, dedup, clock, PipelineTopology.DedupRetention),
-            new NoDeadLetters(),
+            new InMemoryDeadLetters(),
             clock,
             AggregationOptions.Default,
             "bench");
@@ -114,16 +114,12 @@ internal static class CoalescingBenchmark
         var sw = Stopwatch.StartNew();
         foreach (var chunk in workload.Chunk(batchSize))
         {
-            var batch = new KinesisEvent();
+            var batch = new List<StreamRecord>();
             foreach (var e in chunk)
             {
                 sequence += 17;
                 var seq = sequence.ToString(CultureInfo.InvariantCulture);
-                batch.Records.Add(new KinesisEvent.KinesisEventRecord
-                {
-                    EventId = $"shardId-000000000000:{seq}",
-                    Kinesis = new KinesisEvent.Record { PartitionKey = e.Entity.ToString(), SequenceNumber = seq, Data = CloudEvent(e), ApproximateArrivalTimestamp = now.ToUnixTimeSeconds() },
-                });
+                batch.Add(new StreamRecord("shardId-000000000000", seq, e.Entity.ToString(), CloudEvent(e), now, null));
             }
 
             var result = await pipeline.ProcessAsync(batch, CancellationToken.None);
@@ -293,11 +289,6 @@ internal static class CoalescingBenchmark
     private sealed class FixedClock(DateTimeOffset now) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => now;
-    }
-
-    private sealed class NoDeadLetters : IDeadLetterSink
-    {
-        public Task SendAsync(IReadOnlyList<DeadLetterEntry> entries, CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     /// <summary>Counts UpdateItem calls (the naive writer's writes).</summary>

@@ -14,7 +14,7 @@ internal static class SmokeBenchmark
         var binary = ColdStartBenchmark.StringArg(args, "--binary") ?? await FunctionBuilds.AotAsync("Ingest");
         var eventFile = ColdStartBenchmark.StringArg(args, "--event") ?? Path.Combine(FunctionBuilds.RepoRoot, "events", "aws", "kinesis-event.json");
         Console.Error.WriteLine("starting the local stack (DynamoDB Local + tables) …");
-        await using var stack = await LocalStack.StartAsync(new LocalStackOptions { GatewayPort = 0, KinesisPort = 0, DynamoDbPort = 0, WriteEndpointsFile = false });
+        await using var stack = await LocalStack.StartAsync(new LocalStackOptions { GatewayPort = 0, AwsPort = 0, KinesisPort = 0, DynamoDbPort = 0, MotoPort = 0, InMemory = true, WriteEndpointsFile = false });
         await using var api = await RuntimeApiServer.StartAsync();
         ColdStart run;
         try

@@ -55,13 +55,13 @@ public sealed class ApiRouteTests(InfraFixture fixture)
     }
 
     [Fact]
-    public void JwtAuthorizer_NoContext_UsesTopologyAudienceAndAuthorizationHeader()
+    public void JwtAuthorizer_IssuerContext_UsesItWithTopologyAudienceAndAuthorizationHeader()
     {
         var authorizer = Assert.Single(InfraFixture.Resources(fixture.StatelessJson, "AWS::ApiGatewayV2::Authorizer").ToList()).Properties;
 
         Assert.Equal("JWT", (string?)authorizer["AuthorizerType"]);
         Assert.Equal(PipelineTopology.Auth.Audience, (string?)authorizer["JwtConfiguration"]!["Audience"]![0]);
-        Assert.Equal(PipelineTopology.Auth.LocalIssuer, (string?)authorizer["JwtConfiguration"]!["Issuer"]);
+        Assert.Equal(InfraFixture.Issuer, (string?)authorizer["JwtConfiguration"]!["Issuer"]);
         Assert.Equal("$request.header.Authorization", (string?)authorizer["IdentitySource"]![0]);
     }
 

@@ -11,6 +11,9 @@ namespace EventPipeline.Infra.Tests;
 /// </summary>
 public sealed class InfraFixture
 {
+    /// <summary>The issuer every test synth passes (the app refuses to synthesize without one).</summary>
+    public const string Issuer = "https://issuer.example.com";
+
     public InfraFixture()
     {
         var app = new App(new AppProps { Context = Context() });
@@ -102,6 +105,9 @@ public sealed class InfraFixture
         var context = JsonNode.Parse(File.ReadAllText(Path.Combine(directory.FullName, "cdk.json")))!["context"]!.AsObject()
             .ToDictionary(c => c.Key, c => (object)(c.Value is JsonValue value && value.TryGetValue<bool>(out var flag) ? flag : c.Value!.ToString()));
         context["bundling"] = "skip";
+        // Required for every synth (no defaults that deploy a stack refusing every token or email).
+        context["jwtIssuer"] = Issuer;
+        context["fromEmailAddress"] = "reminders@example.com";
         return context;
     }
 

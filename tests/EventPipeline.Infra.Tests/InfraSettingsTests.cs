@@ -7,7 +7,7 @@ namespace EventPipeline.Infra.Tests;
 public sealed class InfraSettingsTests
 {
     [Fact]
-    public void FromContext_Empty_DefaultsToOnDemandX64BundlingAndTopologyAudience()
+    public void FromContext_OnlyRequiredKeys_DefaultsToOnDemandX64BundlingAndTopologyAudience()
     {
         var settings = Settings(new Dictionary<string, object>());
 
@@ -15,7 +15,22 @@ public sealed class InfraSettingsTests
         Assert.Equal(Architecture.X86_64.Name, settings.Architecture.Name);
         Assert.Equal("linux-x64", settings.RuntimeIdentifier);
         Assert.Equal(PipelineTopology.Auth.Audience, settings.JwtAudience);
-        Assert.True(settings.JwtIssuerDefaulted);
+        Assert.Equal(Issuer, settings.JwtIssuer);
+        Assert.Equal(Sender, settings.FromEmailAddress);
+    }
+
+    [Theory]
+    [InlineData("jwtIssuer")]
+    [InlineData("fromEmailAddress")]
+    public void FromContext_RequiredKeyMissing_ThrowsNamingIt(string key)
+    {
+        var context = Required();
+        context.Remove(key);
+
+        var error = Assert.Throws<ArgumentException>(() => InfraSettings.FromContext(new App(new AppProps { Context = context }).Node));
+
+        Assert.Contains($"'{key}'", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"-c {key}=", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -54,6 +69,19 @@ public sealed class InfraSettingsTests
         Assert.Throws<ArgumentException>(() => QueryApiConstruct.ParseRouteKey("get aggregates"));
     }
 
-    private static InfraSettings Settings(Dictionary<string, object> context) =>
-        InfraSettings.FromContext(new App(new AppProps { Context = context }).Node);
+    private const string Issuer = "https://issuer.example.com";
+    private const string Sender = "reminders@example.com";
+
+    private static Dictionary<string, object> Required() => new() { ["jwtIssuer"] = Issuer, ["fromEmailAddress"] = Sender };
+
+    private static InfraSettings Settings(Dictionary<string, object> context)
+    {
+        var all = Required();
+        foreach (var (key, value) in context)
+        {
+            all[key] = value;
+        }
+
+        return InfraSettings.FromContext(new App(new AppProps { Context = all }).Node);
+    }
 }

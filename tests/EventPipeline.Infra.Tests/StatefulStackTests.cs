@@ -66,6 +66,30 @@ public sealed class StatefulStackTests(InfraFixture fixture)
     }
 
     [Fact]
+    public void DeadLetterQueue_StackDeleted_IsRetainedLikeTheTables()
+    {
+        var queue = Assert.Single(fixture.StatefulJson["Resources"]!.AsObject(), r => (string?)r.Value!["Type"] == "AWS::SQS::Queue").Value!;
+
+        Assert.Equal("Retain", (string?)queue["DeletionPolicy"]);
+        Assert.Equal("Retain", (string?)queue["UpdateReplacePolicy"]);
+    }
+
+    [Theory]
+    [InlineData("AWS::DynamoDB::Table")]
+    [InlineData("AWS::Kinesis::Stream")]
+    [InlineData("AWS::SQS::Queue")]
+    public void StatefulResources_Every_CarryTheirTopologyNameTag(string type)
+    {
+        var known = PipelineTopology.Tables.All.Select(t => t.Name).Append(PipelineTopology.EventsStream).Append(PipelineTopology.DeadLetterQueue).ToHashSet();
+
+        Assert.All(InfraFixture.Resources(fixture.StatefulJson, type), r =>
+        {
+            var tag = r.Properties["Tags"]!.AsArray().Single(t => (string?)t!["Key"] == PipelineTopology.NameTag);
+            Assert.Contains((string)tag!["Value"]!, known);
+        });
+    }
+
+    [Fact]
     public void DeadLetterQueue_Always_Keeps14DaysAndIsEncrypted()
     {
         fixture.Stateful.HasResourceProperties("AWS::SQS::Queue", new Dictionary<string, object>

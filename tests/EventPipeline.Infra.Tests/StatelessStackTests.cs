@@ -20,6 +20,17 @@ public sealed class StatelessStackTests(InfraFixture fixture)
         });
     }
 
+    [Fact]
+    public void Functions_All_CarryTheirCatalogKeyAsNameTag()
+    {
+        var keys = InfraFixture.Resources(fixture.StatelessJson, "AWS::Lambda::Function")
+            .Select(f => (string?)f.Properties["Tags"]!.AsArray().Single(t => (string?)t!["Key"] == EventPipeline.Topology.PipelineTopology.NameTag)!["Value"])
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
+        Assert.Equal(FunctionCatalog.All.Select(f => f.Key).Order(StringComparer.Ordinal), keys);
+    }
+
     [Theory]
     [InlineData("connections")]
     [InlineData("publish")]
@@ -42,7 +53,7 @@ public sealed class StatelessStackTests(InfraFixture fixture)
         var definition = machine["DefinitionString"]!.ToJsonString();
 
         Assert.Equal("STANDARD", (string?)machine["StateMachineType"] ?? "STANDARD");
-        Assert.Contains("arn:aws:states:::dynamodb:getItem", definition, StringComparison.Ordinal);
+        Assert.Contains("arn:aws:states:::aws-sdk:dynamodb:query", definition, StringComparison.Ordinal);
         Assert.Contains("arn:aws:states:::sns:publish", definition, StringComparison.Ordinal);
         Assert.Matches(new Regex(@"arn:aws:states:::(aws-sdk:)?sesv?2?:sendEmail"), definition);
         var substitutions = machine["DefinitionSubstitutions"]!.AsObject();

@@ -1,10 +1,18 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using EventPipeline.Aws.Clients;
+using EventPipeline.Application.Ports;
+using EventPipeline.Application.Reminders;
 using EventPipeline.Lambda;
 using EventPipeline.Lambda.Events;
+using EventPipeline.StepFunctions.Local;
+using EventPipeline.StepFunctions.Local.Api;
+using EventPipeline.StepFunctions.Local.Integrations;
+using EventPipeline.StepFunctions.Local.Outbox;
 using EventPipeline.Workflow;
-using EventPipeline.Workflow.Local;
+using EventPipeline.Aws.Clients;
+using EventPipeline.Aws.Reminders;
+using EventPipeline.Testing;
+using Microsoft.Extensions.Time.Testing;
 using static EventPipeline.Reminders.ReminderRequestValidator;
 
 namespace EventPipeline.Reminders.Tests;
@@ -14,8 +22,10 @@ public sealed class RemindersFunctionTests : IAsyncDisposable
     private const string Arn = "arn:aws:states:us-east-1:000000000000:stateMachine:reminders";
     private static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;
 
-    private readonly InMemoryOutbox _outbox = new();
+    private readonly InMemoryNotifications _outbox = new();
     private readonly LocalStateMachine _machine;
+    private readonly HttpClient _http;
+    private readonly StepFunctionsClient _stepFunctions;
     private readonly CountingClient _client;
     private readonly RemindersFunction _function;
 
@@ -28,18 +38,28 @@ public sealed class RemindersFunctionTests : IAsyncDisposable
         });
         _machine = new LocalStateMachine(
             definition,
+            // SES and SNS in memory; no DynamoDB: these tests look at what the function starts, not at condition checks.
             new Dictionary<string, ITaskHandler>
             {
                 [ReminderWorkflow.Resources.SesV2SendEmail] = new SesSendEmailHandler(_outbox),
                 [ReminderWorkflow.Resources.SnsPublish] = new SnsPublishHandler(_outbox),
-                [ReminderWorkflow.Resources.DynamoDbGetItem] = new DynamoDbGetItemHandler(new InMemoryItemReader()),
             },
             new LocalStateMachineOptions { StateMachineArn = Arn, TimeScale = 0.001 });
-        _client = new CountingClient(new LocalStepFunctionsClient(_machine));
-        _function = RemindersComposition.Create(_client, new InMemoryIdempotencyStore(), new RemindersOptions { StateMachineArn = Arn }, new FixedClock(Now));
+        // The production client over the Step Functions API, in process: the function sees what it sees in AWS.
+        _http = new HttpClient(new StepFunctionsApiMessageHandler(new StepFunctionsApi([_machine])));
+        _stepFunctions = new StepFunctionsClient(
+            new AwsEndpoints { Region = "us-east-1", Credentials = AwsEndpoints.LocalCredentials(), StepFunctions = new Uri("http://states.in-process/") },
+            _http);
+        _client = new CountingClient(_stepFunctions);
+        _function = new RemindersFunction(new ReminderScheduler(new InMemoryIdempotencyStore(), new StepFunctionsWorkflowStarter(_client, Arn)), new FakeTimeProvider(Now));
     }
 
-    public ValueTask DisposeAsync() => _machine.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        _stepFunctions.Dispose();
+        _http.Dispose();
+        await _machine.DisposeAsync();
+    }
 
     [Fact]
     public async Task HandleAsync_ValidEmailReminder_Returns202AndStartsExecution()
@@ -114,6 +134,8 @@ public sealed class RemindersFunctionTests : IAsyncDisposable
 
     [Theory]
     [InlineData("0")]
+    [InlineData("31449601")]
+    [InlineData("31536000")]
     [InlineData("31536001")]
     [InlineData("1.5")]
     [InlineData("\"60\"")]
@@ -126,12 +148,44 @@ public sealed class RemindersFunctionTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task HandleAsync_WaitSecondsOneYear_Accepted()
+    public async Task HandleAsync_WaitSecondsOneYearMinusOneDay_Accepted()
     {
         var body = Valid();
-        body["waitSeconds"] = MaxWaitSeconds;
+        body["waitSeconds"] = 31_449_600;
 
         Assert.Equal(202, (await SendAsync(body)).StatusCode);
+    }
+
+    [Fact]
+    public async Task HandleAsync_WaitSecondsOneYear_Returns400BecauseTheExecutionCouldNotFinish()
+    {
+        // 31,536,000 s is the whole of a Standard execution's one-year maximum: nothing would be left to send.
+        var body = Valid();
+        body["waitSeconds"] = 31_536_000;
+
+        AssertErrors(await SendAsync(body), (Fields.WaitSeconds, Rules.WaitSeconds));
+    }
+
+    [Fact]
+    public async Task HandleAsync_AtOneYearMinusOneDayFromNow_Accepted()
+    {
+        var body = Valid();
+        body.Remove("waitSeconds");
+        body["at"] = Now.AddSeconds(MaxWaitSeconds).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+        Assert.Equal(202, (await SendAsync(body)).StatusCode);
+    }
+
+    [Theory]
+    [InlineData(31_449_601)]
+    [InlineData(31_536_000)]
+    public async Task HandleAsync_AtBeyondOneYearMinusOneDay_Returns400(int secondsFromNow)
+    {
+        var body = Valid();
+        body.Remove("waitSeconds");
+        body["at"] = Now.AddSeconds(secondsFromNow).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+        AssertErrors(await SendAsync(body), (Fields.At, Rules.AtWithinYear));
     }
 
     [Theory]
@@ -434,10 +488,5 @@ public sealed class RemindersFunctionTests : IAsyncDisposable
             Calls++;
             return inner.StartExecutionAsync(stateMachineArn, name, inputJson, cancellationToken);
         }
-    }
-
-    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
     }
 }

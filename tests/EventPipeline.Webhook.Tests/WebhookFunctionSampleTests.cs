@@ -1,3 +1,4 @@
+using EventPipeline.Testing;
 using EventPipeline.Sources.Tests;
 using System.Text.Json;
 using EventPipeline.Sources;
@@ -26,11 +27,15 @@ public sealed class WebhookFunctionSampleTests
     }
 
     [Fact]
-    public void Catalog_GroupASources_HaveSamples()
+    public void Catalog_EverySource_HasSamples()
     {
-        // Guards the theories below against silently running on nothing.
+        // Guards the theories below against silently running on nothing, or on fewer sources than the catalog has.
         Assert.Superset(
-            new HashSet<string> { "github", "stripe", "shopify", "pagerduty", "zendesk", "twilio", "sendgrid" },
+            new HashSet<string>
+            {
+                "github", "stripe", "shopify", "pagerduty", "zendesk", "twilio", "sendgrid",
+                "segment", "salesforce", "jira", "eventbridge", "cloudevents", "csv", "graph",
+            },
             SourceNames().ToHashSet());
     }
 
@@ -45,15 +50,14 @@ public sealed class WebhookFunctionSampleTests
         var response = await fixture.Handle(WebhookTestKit.ToApiRequest(signed));
 
         Assert.True(response.StatusCode == 202, response.Body);
-        var put = Assert.Single(fixture.Kinesis.Puts);
-        Assert.Equal("events", put.Stream);
+        var put = Assert.Single(fixture.Stream.Records);
         var envelope = IngestEnvelopeCodec.Decode(put.Data, WebhookTestKit.Now);
         Assert.Equal(WebhookTestKit.Tenant, envelope.Tenant);
         Assert.Equal(source, envelope.Source);
         Assert.Equal(WebhookTestKit.Now, envelope.ReceivedAt);
         Assert.Equal(sample.Body, System.Text.Encoding.UTF8.GetBytes(envelope.Body));
         Assert.Equal($"{WebhookTestKit.PublicBase}/webhooks/{WebhookTestKit.Tenant}/{source}", envelope.Url);
-        var expectedHeaders = signed.Headers.Where(h => WebhookHeaders.Keep(h.Key)).ToDictionary(h => h.Key, h => h.Value);
+        var expectedHeaders = signed.Headers.Where(h => EventPipeline.Application.Webhooks.WebhookHeaders.Keep(h.Key)).ToDictionary(h => h.Key, h => h.Value);
         Assert.Equal(expectedHeaders.OrderBy(h => h.Key, StringComparer.Ordinal), envelope.Headers.OrderBy(h => h.Key, StringComparer.Ordinal));
         Assert.False(envelope.Headers.ContainsKey("authorization"));
 
@@ -89,7 +93,7 @@ public sealed class WebhookFunctionSampleTests
         Assert.Equal("rejected", body.RootElement.GetProperty("error").GetString());
         Assert.Equal(sample.Expect.GetProperty("rejected").GetString(), body.RootElement.GetProperty("field").GetString());
         Assert.False(string.IsNullOrEmpty(body.RootElement.GetProperty("rule").GetString()));
-        Assert.Empty(fixture.Kinesis.Puts);
+        Assert.Empty(fixture.Stream.Records);
     }
 
     [Theory]
@@ -97,13 +101,13 @@ public sealed class WebhookFunctionSampleTests
     public async Task HandleAsync_SignedWithSecondActiveSecret_Accepted(string source)
     {
         var sample = Samples.For(source).First(s => !s.Expect.TryGetProperty("rejected", out _));
-        var secrets = new FakeSecrets([(source, [WebhookTestKit.VerifyingSecret(source, 0), WebhookTestKit.VerifyingSecret(source, 1)])]);
+        var secrets = new InMemoryWebhookSecrets().With(WebhookTestKit.Tenant, source, WebhookTestKit.VerifyingSecret(source, 0), WebhookTestKit.VerifyingSecret(source, 1));
         var fixture = WebhookTestKit.Create(secrets: secrets);
 
         var response = await fixture.Handle(WebhookTestKit.ToApiRequest(WebhookTestKit.Signed(sample, secretIndex: 1)));
 
         Assert.True(response.StatusCode == 202, response.Body);
-        Assert.Single(fixture.Kinesis.Puts);
+        Assert.Single(fixture.Stream.Records);
     }
 
     [Theory]
@@ -111,13 +115,13 @@ public sealed class WebhookFunctionSampleTests
     public async Task HandleAsync_SignedWithSecretNotConfigured_401AndNothingWritten(string source)
     {
         var sample = Samples.For(source).First(s => !s.Expect.TryGetProperty("rejected", out _));
-        var secrets = new FakeSecrets([(source, [WebhookTestKit.VerifyingSecret(source, 1)])]);
+        var secrets = new InMemoryWebhookSecrets().With(WebhookTestKit.Tenant, source, WebhookTestKit.VerifyingSecret(source, 1));
         var fixture = WebhookTestKit.Create(secrets: secrets);
 
         var response = await fixture.Handle(WebhookTestKit.ToApiRequest(WebhookTestKit.Signed(sample, secretIndex: 0)));
 
         Assert.Equal(401, response.StatusCode);
-        Assert.Empty(fixture.Kinesis.Puts);
+        Assert.Empty(fixture.Stream.Records);
         Assert.DoesNotContain(WebhookTestKit.VerifyingSecret(source, 1), response.Body!, StringComparison.Ordinal);
     }
 

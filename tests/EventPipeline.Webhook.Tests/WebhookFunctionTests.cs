@@ -1,3 +1,5 @@
+using EventPipeline.Testing;
+using EventPipeline.Sources.Signing;
 using EventPipeline.Sources.Tests;
 using System.Text;
 using System.Text.Json;
@@ -26,7 +28,7 @@ public sealed class WebhookFunctionTests
         var response = await fixture.Handle(request);
 
         AssertError(response, 404, "not_found", "source");
-        Assert.Empty(fixture.Kinesis.Puts);
+        Assert.Empty(fixture.Stream.Records);
     }
 
     [Theory]
@@ -43,7 +45,7 @@ public sealed class WebhookFunctionTests
 
         AssertError(response, 404, "not_found", "path");
         Assert.DoesNotContain("tenant", response.Body!, StringComparison.OrdinalIgnoreCase);
-        Assert.Empty(fixture.Kinesis.Puts);
+        Assert.Empty(fixture.Stream.Records);
     }
 
     [Fact]
@@ -57,7 +59,7 @@ public sealed class WebhookFunctionTests
 
         var body = AssertError(response, 401, "unauthorized", "signature");
         Assert.Equal("signature mismatch", body.GetProperty("rule").GetString());
-        Assert.Empty(fixture.Kinesis.Puts);
+        Assert.Empty(fixture.Stream.Records);
     }
 
     [Fact]
@@ -87,7 +89,7 @@ public sealed class WebhookFunctionTests
 
         var body = AssertError(response, 401, "unauthorized", "signature");
         Assert.Equal("missing X-Hub-Signature-256 header", body.GetProperty("rule").GetString());
-        Assert.Empty(fixture.Kinesis.Puts);
+        Assert.Empty(fixture.Stream.Records);
     }
 
     [Fact]
@@ -101,32 +103,32 @@ public sealed class WebhookFunctionTests
 
         var body = AssertError(response, 401, "unauthorized", "signature");
         Assert.Equal("timestamp outside 300 s tolerance", body.GetProperty("rule").GetString());
-        Assert.Empty(fixture.Kinesis.Puts);
+        Assert.Empty(fixture.Stream.Records);
     }
 
     [Fact]
     public async Task HandleAsync_NoSecretsConfiguredForTenant_401AndNothingWritten()
     {
-        var fixture = WebhookTestKit.Create(secrets: new FakeSecrets([]));
+        var fixture = WebhookTestKit.Create(secrets: new InMemoryWebhookSecrets());
 
         var response = await fixture.Handle(GitHubRequest());
 
         var body = AssertError(response, 401, "unauthorized", "signature");
         Assert.Equal("no webhook secret configured", body.GetProperty("rule").GetString());
-        Assert.Empty(fixture.Kinesis.Puts);
+        Assert.Empty(fixture.Stream.Records);
     }
 
     [Fact]
     public async Task HandleAsync_SecretStoreDown_503WithRetryAfter()
     {
-        var secrets = new FakeSecrets([("github", [WebhookTestKit.Shared])]) { Failure = new WebhookSecretsUnavailableException("ssm down") };
+        var secrets = new InMemoryWebhookSecrets { Unavailable = true }.With(WebhookTestKit.Tenant, "github", WebhookTestKit.Shared);
         var fixture = WebhookTestKit.Create(secrets: secrets);
 
         var response = await fixture.Handle(GitHubRequest());
 
         AssertError(response, 503, "unavailable", "secrets");
         Assert.Equal("5", response.Headers!["Retry-After"]);
-        Assert.Empty(fixture.Kinesis.Puts);
+        Assert.Empty(fixture.Stream.Records);
     }
 
     [Fact]
@@ -139,7 +141,7 @@ public sealed class WebhookFunctionTests
         var response = await fixture.Handle(request);
 
         AssertError(response, 413, "payload_too_large", "body");
-        Assert.Empty(fixture.Kinesis.Puts);
+        Assert.Empty(fixture.Stream.Records);
     }
 
     [Fact]
@@ -166,7 +168,7 @@ public sealed class WebhookFunctionTests
         var response = await fixture.Handle(request);
 
         AssertError(response, 413, "payload_too_large", "body");
-        Assert.Empty(fixture.Kinesis.Puts);
+        Assert.Empty(fixture.Stream.Records);
     }
 
     [Fact]
@@ -193,7 +195,7 @@ public sealed class WebhookFunctionTests
         var response = await fixture.Handle(request);
 
         Assert.Equal(202, response.StatusCode);
-        var envelope = IngestEnvelopeCodec.Decode(Assert.Single(fixture.Kinesis.Puts).Data, WebhookTestKit.Now);
+        var envelope = IngestEnvelopeCodec.Decode(Assert.Single(fixture.Stream.Records).Data, WebhookTestKit.Now);
         Assert.Equal(sample.Body, Encoding.UTF8.GetBytes(envelope.Body));
     }
 
@@ -207,28 +209,28 @@ public sealed class WebhookFunctionTests
 
         var body = AssertError(response, 400, "rejected", "body");
         Assert.Equal("must be valid JSON", body.GetProperty("rule").GetString());
-        Assert.Empty(fixture.Kinesis.Puts);
+        Assert.Empty(fixture.Stream.Records);
     }
 
     [Fact]
     public async Task HandleAsync_ValidSignatureOverNonUtf8Bytes_400NamingBody()
     {
         var stub = new StubSource("stub", e => AdapterResult.Of());
-        var fixture = WebhookTestKit.Create(StubSource.CatalogWith(stub), new FakeSecrets([("stub", ["tok-12345678"])]));
+        var fixture = WebhookTestKit.Create(StubSource.CatalogWith(stub), new InMemoryWebhookSecrets().With(WebhookTestKit.Tenant, "stub", "tok-12345678"));
         var signed = WebhookRequestBuilder.Build(stub.Registration, "acme", new byte[] { 0x7b, 0xff, 0xfe, 0x7d }, null, "tok-12345678", WebhookTestKit.PublicBase, WebhookTestKit.Now);
 
         var response = await fixture.Handle(WebhookTestKit.ToApiRequest(signed, base64: true));
 
         AssertError(response, 400, "rejected", "body");
         Assert.Equal(0, stub.AdaptCalls);
-        Assert.Empty(fixture.Kinesis.Puts);
+        Assert.Empty(fixture.Stream.Records);
     }
 
     [Fact]
     public async Task HandleAsync_KinesisFails_503WithRetryAfter()
     {
         var fixture = WebhookTestKit.Create();
-        fixture.Kinesis.Failure = new HttpRequestException("connection refused");
+        fixture.Stream.Unavailable = true;
 
         var response = await fixture.Handle(GitHubRequest());
 
@@ -240,13 +242,13 @@ public sealed class WebhookFunctionTests
     public async Task HandleAsync_EnrichmentTransientlyUnavailable_Accepted202KeyedByTenantAndSource()
     {
         var stub = new StubSource("stub", _ => throw new TransientSourceException("graph fetch timed out"));
-        var fixture = WebhookTestKit.Create(StubSource.CatalogWith(stub), new FakeSecrets([("stub", ["tok-12345678"])]));
+        var fixture = WebhookTestKit.Create(StubSource.CatalogWith(stub), new InMemoryWebhookSecrets().With(WebhookTestKit.Tenant, "stub", "tok-12345678"));
         var signed = WebhookRequestBuilder.Build(stub.Registration, "acme", "{}"u8.ToArray(), null, "tok-12345678", WebhookTestKit.PublicBase, WebhookTestKit.Now);
 
         var response = await fixture.Handle(WebhookTestKit.ToApiRequest(signed));
 
         Assert.Equal(202, response.StatusCode);
-        Assert.Equal("acme:stub", Assert.Single(fixture.Kinesis.Puts).PartitionKey);
+        Assert.Equal("acme:stub", Assert.Single(fixture.Stream.Records).PartitionKey);
         using var body = JsonDocument.Parse(response.Body!);
         Assert.True(body.RootElement.GetProperty("enrichmentDeferred").GetBoolean());
     }
@@ -257,14 +259,14 @@ public sealed class WebhookFunctionTests
         var stub = new StubSource("stub", e => AdapterResult.Of(
             StubSource.Event(e.Tenant, e.Source, "e1", new EntityRef("order", "42")),
             StubSource.Event(e.Tenant, e.Source, "e2", new EntityRef("order", "43"))));
-        var fixture = WebhookTestKit.Create(StubSource.CatalogWith(stub), new FakeSecrets([("stub", ["tok-12345678"])]));
+        var fixture = WebhookTestKit.Create(StubSource.CatalogWith(stub), new InMemoryWebhookSecrets().With(WebhookTestKit.Tenant, "stub", "tok-12345678"));
         var signed = WebhookRequestBuilder.Build(stub.Registration, "acme", "{}"u8.ToArray(), null, "tok-12345678", WebhookTestKit.PublicBase, WebhookTestKit.Now);
 
         var response = await fixture.Handle(WebhookTestKit.ToApiRequest(signed));
 
         Assert.Equal(202, response.StatusCode);
         Assert.Equal("""{"accepted":true,"events":2}""", response.Body);
-        Assert.Equal("acme:order/42", Assert.Single(fixture.Kinesis.Puts).PartitionKey);
+        Assert.Equal("acme:order/42", Assert.Single(fixture.Stream.Records).PartitionKey);
         var line = Assert.Single(fixture.Log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
         using var log = JsonDocument.Parse(line);
         Assert.Equal("e1,e2", log.RootElement.GetProperty("dedupIds").GetString());
@@ -276,12 +278,12 @@ public sealed class WebhookFunctionTests
         var id = new string('x', 1000);
         CanonicalEvent[] events = [StubSource.Event("acme", "stub", "e1", new EntityRef("doc", id))];
 
-        var key = WebhookFunction.PartitionKey("acme", "stub", events);
+        var key = EventPipeline.Application.Webhooks.WebhookIntake.PartitionKey("acme", "stub", events);
 
         Assert.True(key.Length <= 256);
         Assert.StartsWith("acme:", key, StringComparison.Ordinal);
-        Assert.Equal(key, WebhookFunction.PartitionKey("acme", "stub", [StubSource.Event("acme", "stub", "e2", new EntityRef("doc", id))]));
-        Assert.NotEqual(key, WebhookFunction.PartitionKey("acme", "stub", [StubSource.Event("acme", "stub", "e1", new EntityRef("doc", id + "y"))]));
+        Assert.Equal(key, EventPipeline.Application.Webhooks.WebhookIntake.PartitionKey("acme", "stub", [StubSource.Event("acme", "stub", "e2", new EntityRef("doc", id))]));
+        Assert.NotEqual(key, EventPipeline.Application.Webhooks.WebhookIntake.PartitionKey("acme", "stub", [StubSource.Event("acme", "stub", "e1", new EntityRef("doc", id + "y"))]));
     }
 
     [Fact]
@@ -300,7 +302,7 @@ public sealed class WebhookFunctionTests
         var response = await fixture.Handle(request);
 
         Assert.Equal(202, response.StatusCode);
-        var envelope = IngestEnvelopeCodec.Decode(Assert.Single(fixture.Kinesis.Puts).Data, WebhookTestKit.Now);
+        var envelope = IngestEnvelopeCodec.Decode(Assert.Single(fixture.Stream.Records).Data, WebhookTestKit.Now);
         Assert.Equal(
             ["content-type", "user-agent", "x-github-delivery", "x-github-event", "x-github-hook-id", "x-hub-signature-256"],
             envelope.Headers.Keys.Order(StringComparer.Ordinal));
@@ -312,14 +314,14 @@ public sealed class WebhookFunctionTests
         var sample = Samples.For("twilio").First(s => !s.Expect.TryGetProperty("rejected", out _));
         var request = WebhookTestKit.ToApiRequest(WebhookTestKit.Signed(sample));
         request.RequestContext.DomainName = "abc123.execute-api.us-east-1.amazonaws.com";
-        var withOverride = WebhookTestKit.Create(options: new WebhookOptions { PublicBaseUrl = "https://hooks.example.com/" });
+        var withOverride = WebhookTestKit.Create(publicBaseUrl: "https://hooks.example.com/");
         var without = WebhookTestKit.Create();
 
         var accepted = await withOverride.Handle(request);
         var rejected = await without.Handle(request);
 
         Assert.Equal(202, accepted.StatusCode);
-        Assert.Equal("https://hooks.example.com/webhooks/acme/twilio", IngestEnvelopeCodec.Decode(withOverride.Kinesis.Puts[0].Data, WebhookTestKit.Now).Url);
+        Assert.Equal("https://hooks.example.com/webhooks/acme/twilio", IngestEnvelopeCodec.Decode(withOverride.Stream.Records[0].Data, WebhookTestKit.Now).Url);
         Assert.Equal(401, rejected.StatusCode);
     }
 
@@ -327,7 +329,7 @@ public sealed class WebhookFunctionTests
     public async Task HandleAsync_GraphValidationToken_200PlainTextEchoWithoutSecretsOrWrites()
     {
         var graph = new StubSource("graph", _ => throw new InvalidOperationException("handshake must not reach the adapter"));
-        var fixture = WebhookTestKit.Create(StubSource.CatalogWith(graph), new FakeSecrets([]));
+        var fixture = WebhookTestKit.Create(StubSource.CatalogWith(graph), new InMemoryWebhookSecrets());
         var request = Request("graph", "POST", body: "");
         request.RawQueryString = "validationToken=Validation%3A%20Testing%20client%20application";
         request.QueryStringParameters = new Dictionary<string, string> { ["validationToken"] = "Validation: Testing client application" };
@@ -338,14 +340,14 @@ public sealed class WebhookFunctionTests
         Assert.StartsWith("text/plain", response.Headers!["Content-Type"], StringComparison.Ordinal);
         Assert.Equal("Validation: Testing client application", response.Body);
         Assert.Equal(0, graph.AdaptCalls);
-        Assert.Empty(fixture.Kinesis.Puts);
+        Assert.Empty(fixture.Stream.Records);
     }
 
     [Fact]
     public async Task HandleAsync_GraphValidationTokenOnlyInRawQuery_DecodedAndEchoed()
     {
         var graph = new StubSource("graph", _ => AdapterResult.Of());
-        var fixture = WebhookTestKit.Create(StubSource.CatalogWith(graph), new FakeSecrets([]));
+        var fixture = WebhookTestKit.Create(StubSource.CatalogWith(graph), new InMemoryWebhookSecrets());
         var request = Request("graph", "POST", body: "");
         request.RawQueryString = "validationToken=a%2Bb+c";
 
@@ -373,7 +375,7 @@ public sealed class WebhookFunctionTests
     public async Task HandleAsync_CloudEventsOptionsHandshake_200GrantsOriginAndRate()
     {
         var cloudEvents = new StubSource("cloudevents", _ => AdapterResult.Of());
-        var fixture = WebhookTestKit.Create(StubSource.CatalogWith(cloudEvents), new FakeSecrets([]));
+        var fixture = WebhookTestKit.Create(StubSource.CatalogWith(cloudEvents), new InMemoryWebhookSecrets());
         var request = Request("cloudevents", "OPTIONS", body: null);
         request.Headers = new Dictionary<string, string> { ["webhook-request-origin"] = "eventemitter.example.com", ["webhook-request-rate"] = "120" };
 
@@ -383,7 +385,7 @@ public sealed class WebhookFunctionTests
         Assert.Equal("eventemitter.example.com", response.Headers!["WebHook-Allowed-Origin"]);
         Assert.Equal("*", response.Headers["WebHook-Allowed-Rate"]);
         Assert.Contains("POST", response.Headers["Allow"], StringComparison.Ordinal);
-        Assert.Empty(fixture.Kinesis.Puts);
+        Assert.Empty(fixture.Stream.Records);
     }
 
     [Fact]

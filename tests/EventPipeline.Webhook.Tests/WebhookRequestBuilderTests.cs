@@ -1,3 +1,4 @@
+using EventPipeline.Sources.Signing;
 using EventPipeline.Sources.Tests;
 namespace EventPipeline.Webhook.Tests;
 

@@ -1,10 +1,12 @@
-using EventPipeline.Sources.Tests;
-using System.Security.Cryptography;
 using System.Text;
-using EventPipeline.Aws.Clients;
+using EventPipeline.Application.Ports;
 using EventPipeline.Lambda;
 using EventPipeline.Lambda.Events;
 using EventPipeline.Sources;
+using EventPipeline.Sources.Signing;
+using EventPipeline.Sources.Tests;
+using EventPipeline.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace EventPipeline.Webhook.Tests;
 
@@ -14,15 +16,12 @@ public static class WebhookTestKit
     public const string Tenant = "acme";
     public const string PublicBase = "https://hooks.example.com";
 
-    /// <summary>The symmetric secret (the group-B Graph samples embed it as clientState, so it must be this one).</summary>
-    public const string Shared = "test-secret-0123456789";
+    /// <summary>The symmetric secret (the Graph samples embed it as clientState, so it must be this one).</summary>
+    public const string Shared = TestSecrets.Shared;
 
-    public const string Rotated = "rotated-secret-9876543210";
+    public const string Rotated = TestSecrets.Rotated;
 
     public static readonly DateTimeOffset Now = new(2024, 5, 2, 10, 0, 0, TimeSpan.Zero);
-
-    // SendGrid verifies with public keys and signs with private keys: two pairs, current and other.
-    private static readonly (string PrivateKey, string PublicKey)[] SendGridKeys = [NewP256Key(), NewP256Key()];
 
     private static readonly HttpClient Http = new();
 
@@ -36,30 +35,34 @@ public static class WebhookTestKit
     });
 
     /// <summary>The secret a provider signs with (SendGrid: PKCS#8 private key); index 0 current, 1 another.</summary>
-    public static string SigningSecret(string source, int index = 0) =>
-        IsSendGrid(source) ? SendGridKeys[index].PrivateKey : index == 0 ? Shared : Rotated;
+    public static string SigningSecret(string source, int index = 0) => TestSecrets.Signing(source, index);
 
     /// <summary>The secret configured for verification (SendGrid: SPKI public key).</summary>
-    public static string VerifyingSecret(string source, int index = 0) =>
-        IsSendGrid(source) ? SendGridKeys[index].PublicKey : index == 0 ? Shared : Rotated;
+    public static string VerifyingSecret(string source, int index = 0) => TestSecrets.Verifying(source, index);
 
     public static Fixture Create(
         IReadOnlyDictionary<string, SourceRegistration>? sources = null,
         IWebhookSecrets? secrets = null,
-        WebhookOptions? options = null)
+        string? publicBaseUrl = null)
     {
-        var kinesis = new FakeKinesis();
+        var clock = new FakeTimeProvider(Now);
+        var stream = new InMemoryEventStream(clock);
         var logText = new StringWriter();
-        var log = new LambdaLog(logText, LambdaLogLevel.Debug);
-        var clock = new FixedClock(Now);
-        var function = WebhookComposition.Create(
-            sources ?? Catalog,
-            secrets ?? new FakeSecrets(Catalog.Keys.Select(k => (k, (IReadOnlyList<string>)[VerifyingSecret(k)]))),
-            kinesis,
-            log,
-            options ?? new WebhookOptions { PublicBaseUrl = null },
-            clock);
-        return new Fixture(function, kinesis, logText);
+        var host = new FunctionHost { Environment = name => name == "LOG_LEVEL" ? "Debug" : null, Output = logText, MetricsOutput = TextWriter.Null, Clock = clock };
+        var function = WebhookComposition.Create(sources ?? Catalog, secrets ?? AllSources(), stream, host, publicBaseUrl);
+        return new Fixture(function, stream, logText);
+    }
+
+    /// <summary>The test tenant's verifying secret for every source; other tenants have none.</summary>
+    public static InMemoryWebhookSecrets AllSources()
+    {
+        var secrets = new InMemoryWebhookSecrets();
+        foreach (var source in Catalog.Keys)
+        {
+            secrets.With(Tenant, source, VerifyingSecret(source));
+        }
+
+        return secrets;
     }
 
     /// <summary>An HTTP API v2 request for <paramref name="signed"/>, as API Gateway delivers it on hooks.example.com.</summary>
@@ -99,87 +102,10 @@ public static class WebhookTestKit
 
     public static ILambdaContext Context() => new LambdaContext("req-1", "arn:aws:lambda:us-east-1:000000000000:function:webhook", Now.AddSeconds(30), null, "webhook");
 
-    private static bool IsSendGrid(string source) => string.Equals(source, "sendgrid", StringComparison.OrdinalIgnoreCase);
-
-    private static (string PrivateKey, string PublicKey) NewP256Key()
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        return (Convert.ToBase64String(key.ExportPkcs8PrivateKey()), Convert.ToBase64String(key.ExportSubjectPublicKeyInfo()));
-    }
 }
 
-public sealed record Fixture(WebhookFunction Function, FakeKinesis Kinesis, StringWriter Log)
+public sealed record Fixture(WebhookFunction Function, InMemoryEventStream Stream, StringWriter Log)
 {
     public Task<APIGatewayHttpApiV2ProxyResponse> Handle(APIGatewayHttpApiV2ProxyRequest request) =>
         Function.HandleAsync(request, WebhookTestKit.Context(), CancellationToken.None);
-}
-
-/// <summary>Records PutRecord calls; throws when <see cref="Failure"/> is set.</summary>
-public sealed class FakeKinesis : IKinesisClient
-{
-    private readonly List<(string Stream, string PartitionKey, byte[] Data)> _puts = [];
-
-    public Exception? Failure { get; set; }
-
-    public IReadOnlyList<(string Stream, string PartitionKey, byte[] Data)> Puts
-    {
-        get
-        {
-            lock (_puts)
-            {
-                return _puts.ToList();
-            }
-        }
-    }
-
-    public Task<PutRecordResult> PutRecordAsync(string streamName, string partitionKey, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
-    {
-        if (Failure is not null)
-        {
-            throw Failure;
-        }
-
-        lock (_puts)
-        {
-            _puts.Add((streamName, partitionKey, data.ToArray()));
-            return Task.FromResult(new PutRecordResult("shardId-000000000000", (_puts.Count * 10).ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        }
-    }
-
-    public Task CreateStreamAsync(string streamName, int shardCount, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-    public Task<StreamSummary> DescribeStreamSummaryAsync(string streamName, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-    public Task<PutRecordsResult> PutRecordsAsync(string streamName, IReadOnlyList<PutRecordsEntry> records, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-    public Task<IReadOnlyList<Shard>> ListShardsAsync(string streamName, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-    public Task<string> GetShardIteratorAsync(string streamName, string shardId, string iteratorType, string? startingSequenceNumber, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-    public Task<GetRecordsResult> GetRecordsAsync(string shardIterator, int limit, CancellationToken cancellationToken) => throw new NotSupportedException();
-}
-
-/// <summary>Secrets per source for the test tenant only; other tenants have none.</summary>
-public sealed class FakeSecrets(IEnumerable<(string Source, IReadOnlyList<string> Secrets)> entries) : IWebhookSecrets
-{
-    private readonly Dictionary<string, IReadOnlyList<string>> _bySource = entries.ToDictionary(e => e.Source, e => e.Secrets, StringComparer.OrdinalIgnoreCase);
-
-    public Exception? Failure { get; set; }
-
-    public ValueTask<IReadOnlyList<string>> GetAsync(string tenant, string source, CancellationToken cancellationToken)
-    {
-        if (Failure is not null)
-        {
-            throw Failure;
-        }
-
-        return ValueTask.FromResult(tenant == WebhookTestKit.Tenant && _bySource.TryGetValue(source, out var s) ? s : (IReadOnlyList<string>)[]);
-    }
-}
-
-public sealed class FixedClock(DateTimeOffset now) : TimeProvider
-{
-    public DateTimeOffset Now { get; set; } = now;
-
-    public override DateTimeOffset GetUtcNow() => Now;
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Amazon.DynamoDBv2.Model;
+using EventPipeline.Application.Ports;
 using EventPipeline.Domain;
 using EventPipeline.Domain.Aggregation;
 
@@ -195,6 +196,21 @@ public static class AggregateItemMapper
     }
 
     /// <summary>The item's version (0 when absent).</summary>
+    /// <summary>The stored aggregate an item holds (state, version, watermarks); null when the item is not an aggregate.</summary>
+    public static StoredAggregate? ToStored(IReadOnlyDictionary<string, AttributeValue> item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        if (FromItem(item) is not { } state)
+        {
+            return null;
+        }
+
+        var watermarks = item.TryGetValue(Watermarks, out var wm) && wm.M is { } m
+            ? m.ToDictionary(w => w.Key, w => w.Value.S, StringComparer.Ordinal)
+            : new Dictionary<string, string>(StringComparer.Ordinal);
+        return new StoredAggregate(state, VersionOf(item), watermarks);
+    }
+
     public static long VersionOf(IReadOnlyDictionary<string, AttributeValue>? item) => item is null ? 0 : Long(item, Version);
 
     internal static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("O", Inv);

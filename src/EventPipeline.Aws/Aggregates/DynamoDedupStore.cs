@@ -1,31 +1,10 @@
 using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using EventPipeline.Application.Ports;
 using EventPipeline.Domain;
 
 namespace EventPipeline.Aws.Aggregates;
-
-/// <summary>Result of claiming events for one delivery.</summary>
-/// <param name="OwnedElsewhere">Keys another stream position owns: duplicates, not to be applied here.</param>
-/// <param name="WriteRequests">Claim writes made.</param>
-public sealed record DedupClaim(IReadOnlySet<DedupKey> OwnedElsewhere, int WriteRequests);
-
-/// <summary>Decides which stream position applies each event (tenant, source, dedup id).</summary>
-public interface IDedupStore
-{
-    /// <summary>
-    /// Claims each key for its owner (the stream position the event was read at) unless another owner holds it.
-    /// A key claimed by the same owner before (a redelivery) stays this owner's.
-    /// </summary>
-    Task<DedupClaim> ClaimAsync(IReadOnlyCollection<(DedupKey Key, string Owner)> candidates, CancellationToken cancellationToken);
-
-    /// <summary>
-    /// Marks claims as applied (every aggregate key written). An applied claim is never taken over; an unapplied one
-    /// can be, once older than the claim lease — so a record abandoned after its retries can be redriven.
-    /// Returns the number of write requests made.
-    /// </summary>
-    Task<int> MarkAppliedAsync(IReadOnlyCollection<(DedupKey Key, string Owner)> applied, CancellationToken cancellationToken);
-}
 
 /// <summary>
 /// Dedup markers in DynamoDB that name the one stream position (shard + sequence) allowed to apply an event. The marker

@@ -8,20 +8,26 @@ namespace EventPipeline.Aws.Clients;
 /// </summary>
 public sealed record AwsEndpoints
 {
-    /// <summary>Environment variable overriding the Kinesis endpoint.</summary>
-    public const string KinesisEndpointVariable = "EVENTPIPELINE_KINESIS_ENDPOINT";
+    /// <summary>The SDKs' standard variable for one endpoint for every service (the local stack's AWS endpoint).</summary>
+    public const string EndpointUrlVariable = "AWS_ENDPOINT_URL";
 
-    /// <summary>Environment variable overriding the DynamoDB endpoint (and the Streams endpoint unless that is set).</summary>
-    public const string DynamoDbEndpointVariable = "EVENTPIPELINE_DYNAMODB_ENDPOINT";
+    /// <summary>Kinesis endpoint override (the SDKs' service-specific variable).</summary>
+    public const string KinesisEndpointVariable = "AWS_ENDPOINT_URL_KINESIS";
 
-    /// <summary>Environment variable overriding the DynamoDB Streams endpoint.</summary>
-    public const string DynamoDbStreamsEndpointVariable = "EVENTPIPELINE_DYNAMODB_STREAMS_ENDPOINT";
+    /// <summary>DynamoDB endpoint override.</summary>
+    public const string DynamoDbEndpointVariable = "AWS_ENDPOINT_URL_DYNAMODB";
 
-    /// <summary>Environment variable overriding the Step Functions endpoint.</summary>
-    public const string StepFunctionsEndpointVariable = "EVENTPIPELINE_STATES_ENDPOINT";
+    /// <summary>DynamoDB Streams endpoint override.</summary>
+    public const string DynamoDbStreamsEndpointVariable = "AWS_ENDPOINT_URL_DYNAMODB_STREAMS";
 
-    /// <summary>Environment variable holding the WebSocket management endpoint, <c>https://{api}.execute-api.{region}.amazonaws.com/{stage}</c>.</summary>
-    public const string WebSocketManagementEndpointVariable = "EVENTPIPELINE_WEBSOCKET_MANAGEMENT_ENDPOINT";
+    /// <summary>Step Functions endpoint override.</summary>
+    public const string StepFunctionsEndpointVariable = "AWS_ENDPOINT_URL_SFN";
+
+    /// <summary>SQS endpoint override.</summary>
+    public const string SqsEndpointVariable = "AWS_ENDPOINT_URL_SQS";
+
+    /// <summary>SSM endpoint override.</summary>
+    public const string SsmEndpointVariable = "AWS_ENDPOINT_URL_SSM";
 
     /// <summary>The signing region, e.g. <c>eu-west-1</c>.</summary>
     public required string Region { get; init; }
@@ -48,6 +54,12 @@ public sealed record AwsEndpoints
     /// <summary>Step Functions endpoint override; default <c>https://states.{region}.amazonaws.com</c>.</summary>
     public Uri? StepFunctions { get; init; }
 
+    /// <summary>SQS endpoint override; default the SDK's regional endpoint.</summary>
+    public Uri? Sqs { get; init; }
+
+    /// <summary>SSM Parameter Store endpoint override; default the SDK's regional endpoint.</summary>
+    public Uri? Ssm { get; init; }
+
     /// <summary>Retry policy for throttling, 5xx and transport errors.</summary>
     public AwsRetryOptions Retry { get; init; } = new();
 
@@ -68,26 +80,41 @@ public sealed record AwsEndpoints
 
     /// <summary>The WebSocket management endpoint; throws naming the setting when it is missing.</summary>
     public Uri ExecuteApiEndpoint => ExecuteApi ?? throw new InvalidOperationException(
-        $"{nameof(ExecuteApi)} is not set: the WebSocket management endpoint has no default; set {WebSocketManagementEndpointVariable} " +
+        $"{nameof(ExecuteApi)} is not set: the WebSocket management endpoint has no default; set {Topology.PipelineTopology.Environment.WebSocketManagementEndpoint} " +
         "to https://{api}.execute-api.{region}.amazonaws.com/{stage}.");
 
     /// <summary>
-    /// Reads AWS_REGION (else AWS_DEFAULT_REGION) and the EVENTPIPELINE_*_ENDPOINT overrides. Credentials come from
-    /// the SDK's default chain. <paramref name="getVariable"/> replaces <see cref="Environment.GetEnvironmentVariable(string)"/> in tests.
+    /// Reads what Lambda (or the local stack) puts in a function's environment: AWS_REGION (else AWS_DEFAULT_REGION), the
+    /// execution role's credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN; the SDK's default chain
+    /// when absent), and the SDKs' standard endpoint overrides (AWS_ENDPOINT_URL_&lt;SERVICE&gt;, else AWS_ENDPOINT_URL).
+    /// <paramref name="getVariable"/> replaces the process environment: the local stack hosts several functions in one
+    /// process, each with its own environment.
     /// </summary>
     public static AwsEndpoints FromEnvironment(Func<string, string?>? getVariable = null)
     {
         getVariable ??= Environment.GetEnvironmentVariable;
         var region = NonEmpty(getVariable("AWS_REGION")) ?? NonEmpty(getVariable("AWS_DEFAULT_REGION"))
             ?? throw new InvalidOperationException("AWS_REGION is not set (nor AWS_DEFAULT_REGION): the clients need a signing region.");
+        var all = ParseEndpoint(getVariable, EndpointUrlVariable);
+        Uri? Service(string variable) => ParseEndpoint(getVariable, variable) ?? all;
+        AWSCredentials? credentials = null;
+        if (NonEmpty(getVariable("AWS_ACCESS_KEY_ID")) is { } key && NonEmpty(getVariable("AWS_SECRET_ACCESS_KEY")) is { } secret)
+        {
+            credentials = NonEmpty(getVariable("AWS_SESSION_TOKEN")) is { } token
+                ? new SessionAWSCredentials(key, secret, token)
+                : new BasicAWSCredentials(key, secret);
+        }
+
         return new AwsEndpoints
         {
             Region = region,
-            Kinesis = ParseEndpoint(getVariable, KinesisEndpointVariable),
-            DynamoDb = ParseEndpoint(getVariable, DynamoDbEndpointVariable),
-            DynamoDbStreams = ParseEndpoint(getVariable, DynamoDbStreamsEndpointVariable),
-            ExecuteApi = ParseEndpoint(getVariable, WebSocketManagementEndpointVariable),
-            StepFunctions = ParseEndpoint(getVariable, StepFunctionsEndpointVariable),
+            Credentials = credentials,
+            Kinesis = Service(KinesisEndpointVariable),
+            DynamoDb = Service(DynamoDbEndpointVariable),
+            DynamoDbStreams = Service(DynamoDbStreamsEndpointVariable),
+            StepFunctions = Service(StepFunctionsEndpointVariable),
+            Sqs = Service(SqsEndpointVariable),
+            Ssm = Service(SsmEndpointVariable),
         };
     }
 

@@ -11,11 +11,13 @@ public readonly record struct AwsResponse(int StatusCode, byte[] Body);
 
 /// <summary>
 /// One AWS service endpoint called over SigV4-signed HTTP: the JSON 1.0/1.1 protocols (<c>POST /</c> with
-/// <c>X-Amz-Target</c>) and REST-JSON (method + path). Maps error bodies to <see cref="AwsServiceException"/> and
-/// retries throttling, 5xx and transport errors with bounded exponential backoff and full jitter.
+/// <c>X-Amz-Target</c>) and REST-JSON (method + path); a Query-protocol call (form body, XML answer) goes through
+/// <see cref="SendRestAsync"/>. Maps error bodies (JSON, or the Query protocol's XML <c>&lt;Error&gt;</c>) to
+/// <see cref="AwsServiceException"/> and retries throttling, 5xx and transport errors with bounded exponential
+/// backoff and full jitter.
 /// </summary>
 /// <remarks>
-/// The typed clients (<see cref="KinesisClient"/>, <see cref="DynamoDbStreamsClient"/>, ...) each own one. Share one
+/// The typed clients (<see cref="KinesisClient"/>, the local stack's DynamoDB Streams client, ...) each own one. Share one
 /// <see cref="HttpClient"/> from <see cref="CreateHttpClient"/> between them so connections are pooled per process.
 /// Bodies are written with <see cref="Utf8JsonWriter"/> and read as <see cref="JsonElement"/>: no reflection, AOT-safe.
 /// </remarks>
@@ -228,7 +230,10 @@ public sealed class AwsJsonClient : IDisposable
         return new SigV4Credentials(credentials.AccessKey, credentials.SecretKey, credentials.UseToken ? credentials.Token : null);
     }
 
-    /// <summary>Reads <c>__type</c>/<c>code</c> and <c>message</c> from a JSON error body, or <c>x-amzn-ErrorType</c> for REST.</summary>
+    /// <summary>
+    /// Reads <c>__type</c>/<c>code</c> and <c>message</c> from a JSON error body, <c>x-amzn-ErrorType</c> for REST, or
+    /// <c>&lt;Error&gt;&lt;Code/&gt;&lt;Message/&gt;&lt;/Error&gt;</c> from a Query-protocol XML body (SNS, SQS's old protocol, STS).
+    /// </summary>
     internal static AwsServiceException MapError(HttpResponseMessage response, byte[] body)
     {
         var status = (int)response.StatusCode;
@@ -239,7 +244,11 @@ public sealed class AwsJsonClient : IDisposable
             code = values.FirstOrDefault();
         }
 
-        if (body.Length > 0)
+        if (body.Length > 0 && FirstNonSpace(body) == (byte)'<')
+        {
+            (code, message) = ReadXmlError(body, code);
+        }
+        else if (body.Length > 0)
         {
             try
             {
@@ -271,6 +280,58 @@ public sealed class AwsJsonClient : IDisposable
         }
 
         return new AwsServiceException(status, NormalizeErrorCode(code) ?? FallbackCode(status), message ?? response.ReasonPhrase ?? "no message");
+    }
+
+    private static byte FirstNonSpace(byte[] body)
+    {
+        foreach (var b in body)
+        {
+            if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'))
+            {
+                return b;
+            }
+        }
+
+        return 0;
+    }
+
+    // <ErrorResponse><Error><Type>Sender</Type><Code>InvalidParameter</Code><Message>…</Message></Error>…</ErrorResponse>
+    private static (string? Code, string? Message) ReadXmlError(byte[] body, string? headerCode)
+    {
+        string? code = headerCode;
+        string? message = null;
+        try
+        {
+            using var reader = System.Xml.XmlReader.Create(new MemoryStream(body), new System.Xml.XmlReaderSettings { DtdProcessing = System.Xml.DtdProcessing.Prohibit, XmlResolver = null });
+            reader.MoveToContent();
+            while (!reader.EOF)
+            {
+                // ReadElementContentAsString leaves the reader on the next node already, so it must not Read() again.
+                if (reader.NodeType == System.Xml.XmlNodeType.Element && reader.LocalName is "Code" or "Message")
+                {
+                    var isCode = reader.LocalName == "Code";
+                    var text = reader.ReadElementContentAsString();
+                    if (isCode)
+                    {
+                        code ??= text;
+                    }
+                    else
+                    {
+                        message ??= text;
+                    }
+                }
+                else
+                {
+                    reader.Read();
+                }
+            }
+        }
+        catch (System.Xml.XmlException)
+        {
+            // Not XML after all (an HTML error page, say): keep the status as the error.
+        }
+
+        return (code, message);
     }
 
     // "com.amazonaws.kinesis.v20131202#ResourceNotFoundException" and "GoneException:http://..." both name GoneException-style codes.

@@ -23,21 +23,3 @@ public interface IKinesisClient
 
     Task<GetRecordsResult> GetRecordsAsync(string shardIterator, int limit, CancellationToken cancellationToken);
 }
-
-public sealed record StreamSummary(string StreamName, string StreamArn, string StreamStatus, int OpenShardCount);
-
-public sealed record PutRecordResult(string ShardId, string SequenceNumber);
-
-public sealed record PutRecordsEntry(string PartitionKey, ReadOnlyMemory<byte> Data);
-
-/// <summary>One entry per input record, in order; ErrorCode set when that record failed.</summary>
-public sealed record PutRecordsResult(int FailedRecordCount, IReadOnlyList<PutRecordsResultEntry> Records);
-
-public sealed record PutRecordsResultEntry(string? ShardId, string? SequenceNumber, string? ErrorCode, string? ErrorMessage);
-
-public sealed record Shard(string ShardId, string StartingSequenceNumber, string? EndingSequenceNumber);
-
-public sealed record KinesisRecord(string SequenceNumber, string PartitionKey, byte[] Data, DateTimeOffset ApproximateArrivalTimestamp);
-
-/// <summary>NextShardIterator is null when the shard is closed and fully read.</summary>
-public sealed record GetRecordsResult(IReadOnlyList<KinesisRecord> Records, string? NextShardIterator, long MillisBehindLatest);

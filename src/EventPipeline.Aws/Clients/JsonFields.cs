@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace EventPipeline.Aws.Clients;
 
 /// <summary>Reading AWS JSON responses: a missing required field is a malformed response, named in the error.</summary>
-internal static class JsonFields
+public static class JsonFields
 {
     /// <summary>Epoch seconds as a JSON number (fractional allowed); some emulators send a numeric string.</summary>
     public static DateTimeOffset ReadEpochSeconds(JsonElement value)

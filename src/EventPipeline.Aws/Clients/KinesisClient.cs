@@ -166,7 +166,7 @@ public sealed class KinesisClient : IKinesisClient, IDisposable
     /// <inheritdoc />
     public void Dispose() => _client.Dispose();
 
-    internal static Shard ReadShard(JsonElement shard)
+    public static Shard ReadShard(JsonElement shard)
     {
         var range = JsonFields.Required(shard, "SequenceNumberRange");
         return new Shard(JsonFields.RequiredString(shard, "ShardId"), JsonFields.RequiredString(range, "StartingSequenceNumber"), JsonFields.OptionalString(range, "EndingSequenceNumber"));

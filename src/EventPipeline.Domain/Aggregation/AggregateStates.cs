@@ -66,6 +66,16 @@ public sealed class MetricStats
     }
 
     /// <summary>Value equality.</summary>
+    /// <summary>Copies <paramref name="other"/>'s values into this.</summary>
+    public void CopyFrom(MetricStats other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        Count = other.Count;
+        Sum = other.Sum;
+        Min = other.Min;
+        Max = other.Max;
+    }
+
     public bool SameAs(MetricStats other) => Count == other.Count && Sum == other.Sum && Min == other.Min && Max == other.Max;
 }
 
@@ -93,6 +103,17 @@ public abstract class AggregateState
 
     /// <summary>True when both states hold the same content (versions and watermarks are storage concerns, not compared).</summary>
     public abstract bool SameContentAs(AggregateState other);
+
+    /// <summary>A deep copy (stores that keep states in memory hand out copies, as a database read would).</summary>
+    public AggregateState Copy()
+    {
+        var copy = CopyContent();
+        copy.ChangedBy.UnionWith(ChangedBy);
+        return copy;
+    }
+
+    /// <summary>A deep copy of the content (<see cref="ChangedBy"/> is copied by <see cref="Copy"/>).</summary>
+    protected abstract AggregateState CopyContent();
 }
 
 /// <summary>Latest state of one entity, merged per attribute by last writer wins on event time.</summary>
@@ -147,6 +168,19 @@ public sealed class EntityViewState(EntityKey key) : AggregateState
     }
 
     /// <inheritdoc />
+    protected override AggregateState CopyContent()
+    {
+        var copy = new EntityViewState((EntityKey)Key) { LastType = LastType, FirstEventAt = FirstEventAt, LastEventAt = LastEventAt, EventCount = EventCount };
+        foreach (var (name, value) in Attributes)
+        {
+            copy.Attributes[name] = value;
+        }
+
+        copy.Sources.UnionWith(Sources);
+        return copy;
+    }
+
+    /// <inheritdoc />
     public override bool SameContentAs(AggregateState other) =>
         other is EntityViewState o && o.Key == Key && o.EventCount == EventCount && o.FirstEventAt == FirstEventAt
         && o.LastEventAt == LastEventAt && Equals(o.LastType, LastType) && o.Sources.SetEquals(Sources)
@@ -174,6 +208,14 @@ public sealed class WindowState(WindowKey key) : AggregateState
 
     /// <inheritdoc />
     public override bool SameContentAs(AggregateState other) => other is WindowState o && o.Key == Key && o.Stats.SameAs(Stats);
+
+    /// <inheritdoc />
+    protected override AggregateState CopyContent()
+    {
+        var copy = new WindowState(WindowKey);
+        copy.Stats.CopyFrom(Stats);
+        return copy;
+    }
 }
 
 /// <summary>All-time statistics of one metric, and how many events arrived too late for each granularity's window.</summary>
@@ -215,6 +257,15 @@ public sealed class TotalState(TotalKey key) : AggregateState
     }
 
     /// <inheritdoc />
+    protected override AggregateState CopyContent()
+    {
+        var copy = new TotalState(new TotalKey(Key.Tenant, Metric)) { FirstEventAt = FirstEventAt, LastEventAt = LastEventAt };
+        copy.Stats.CopyFrom(Stats);
+        Late.CopyTo(copy.Late, 0);
+        return copy;
+    }
+
+    /// <inheritdoc />
     public override bool SameContentAs(AggregateState other) =>
         other is TotalState o && o.Key == Key && o.Stats.SameAs(Stats) && o.Late.AsSpan().SequenceEqual(Late)
         && o.FirstEventAt == FirstEventAt && o.LastEventAt == LastEventAt;
@@ -252,6 +303,14 @@ public sealed class LateEventState(LateEventKey key) : AggregateState
         }
 
         ChangedBy.Add(e.Source);
+    }
+
+    /// <inheritdoc />
+    protected override AggregateState CopyContent()
+    {
+        var copy = new LateEventState(LateKey) { OccurredAt = OccurredAt, Value = Value };
+        copy.MissedWindows.UnionWith(MissedWindows);
+        return copy;
     }
 
     /// <inheritdoc />

@@ -19,13 +19,16 @@ public sealed class CliStack
     /// <summary>The repository root (holds <c>events/</c>).</summary>
     public required string RepoRoot { get; init; }
 
+    /// <summary>The deployed functions with their resolved environments (for <c>invoke</c>); read lazily from <c>functions.json</c>.</summary>
+    public Func<IReadOnlyList<Deploy.DeployedFunction>> Functions { get; init; } = () => [];
+
     /// <summary>Reads the files <c>up</c> wrote under <paramref name="repoRoot"/> (default: found from the working directory).</summary>
     /// <exception cref="CliException">The stack is not running (no endpoints file) or a file is unreadable.</exception>
     public static CliStack Load(string? repoRoot = null)
     {
-        repoRoot ??= CliEndpoints.FindRepoRoot();
+        repoRoot ??= LocalEndpoints.FindRepoRoot();
         var dir = Path.Combine(repoRoot, ".eventpipeline");
-        var endpoints = CliEndpoints.ReadFile(repoRoot);
+        var endpoints = LocalEndpoints.Load(repoRoot);
 
         var signing = new Dictionary<string, string>(StringComparer.Ordinal);
         var signingPath = Path.Combine(dir, "webhook-signing.json");
@@ -42,14 +45,14 @@ public sealed class CliStack
             }
         }
 
-        return new CliStack { Endpoints = endpoints, SigningSecrets = signing, RepoRoot = repoRoot };
+        return new CliStack { Endpoints = endpoints, SigningSecrets = signing, RepoRoot = repoRoot, Functions = () => InvokeCommand.LoadFunctions(repoRoot) };
     }
 
     /// <summary>The stack the tests run in-process.</summary>
     public static CliStack From(LocalStack stack)
     {
         ArgumentNullException.ThrowIfNull(stack);
-        return new CliStack { Endpoints = stack.Endpoints, SigningSecrets = stack.WebhookSecrets.Signing, RepoRoot = stack.RepoRoot };
+        return new CliStack { Endpoints = stack.Endpoints, SigningSecrets = stack.WebhookSecrets.Signing, RepoRoot = stack.RepoRoot, Functions = () => stack.Deployment.Functions };
     }
 
     /// <summary>A bearer token for <paramref name="tenant"/> (the demo token, or one from the stack's <c>/dev/token</c>).</summary>

@@ -4,7 +4,8 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Amazon.Runtime;
 using EventPipeline.Aws;
-using EventPipeline.Aws.DeadLetters;
+using EventPipeline.Application.DeadLetters;
+using EventPipeline.Local.DeadLetters;
 
 namespace EventPipeline.Local.Cli;
 
@@ -15,10 +16,10 @@ namespace EventPipeline.Local.Cli;
 internal static class DlqCommand
 {
     /// <summary>The verb, talking to the stack found through <c>.eventpipeline/endpoints.json</c>.</summary>
-    public static Command Create() => Create(ct => CliEndpoints.LoadAsync(cancellationToken: ct), Console.Out, Console.Error);
+    public static Command Create() => Create(_ => Task.FromResult(LocalEndpoints.Load()), Console.Out, Console.Error);
 
     /// <summary>The verb with its stack and console given (tests).</summary>
-    internal static Command Create(Func<CancellationToken, Task<CliEndpoints>> load, TextWriter output, TextWriter error)
+    internal static Command Create(Func<CancellationToken, Task<LocalEndpoints>> load, TextWriter output, TextWriter error)
     {
         var json = new Option<bool>("--json") { Description = "Print the entries as a JSON array (record bytes base64) instead of a table" };
         var listCategory = new Option<string?>("--category") { Description = "Only entries of this category (malformed, unknown-source, rejected, invalid-event, bad-aggregate, adapter-error, retries-exhausted, record-age-exceeded)" };
@@ -87,7 +88,7 @@ internal static class DlqCommand
     }
 
     private static async Task<int> RunAsync(
-        Func<CancellationToken, Task<CliEndpoints>> load,
+        Func<CancellationToken, Task<LocalEndpoints>> load,
         TextWriter error,
         Func<Redrive, CancellationToken, Task<int>> body,
         CancellationToken ct)
@@ -96,7 +97,7 @@ internal static class DlqCommand
         {
             var endpoints = await load(ct);
             using var clients = endpoints.CreateClients();
-            var redrive = new Redrive(new DynamoDeadLetterStore(clients.DynamoDb, new PipelineSettings().OperationsTable), clients.Kinesis, endpoints.StreamName);
+            var redrive = new Redrive(new SqsDeadLetterQueue(clients.Sqs, endpoints.DeadLetterQueueUrl), clients.Kinesis, endpoints.StreamName);
             return await body(redrive, ct);
         }
         catch (CliException ex)

@@ -1,29 +1,24 @@
 using System.CommandLine;
-using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
-using EventPipeline.Aws;
-using EventPipeline.Aws.Clients;
-using EventPipeline.Aws.DeadLetters;
-using EventPipeline.Connections;
-using EventPipeline.Ingest;
-using EventPipeline.Lambda;
-using EventPipeline.Lambda.Events;
-using EventPipeline.Publish;
-using EventPipeline.Query;
-using EventPipeline.Sources;
-using EventPipeline.Webhook;
+using EventPipeline.Local.Deploy;
+using EventPipeline.Local.Functions;
 
 namespace EventPipeline.Local.Cli;
 
 /// <summary>
 /// <c>invoke &lt;function&gt; &lt;event.json&gt;</c>, like <c>sam local invoke -e</c>: builds the function in this process
-/// against the running stack's emulators, hands it the event JSON, and prints the response JSON.
+/// through its composition root, with the environment the running stack deployed it with (role credentials, table
+/// names, the local AWS endpoint — from <c>.eventpipeline/functions.json</c>), hands it the event JSON as the Runtime API
+/// would, and prints the response JSON. Its calls go through the stack's AWS endpoint, so IAM applies as in AWS.
 /// </summary>
 internal static class InvokeCommand
 {
     /// <summary>The functions this verb can run.</summary>
     public static readonly string[] Functions = ["ingest", "publish", "connections", "query", "webhook", "reminders"];
+
+    /// <summary>The file <c>up</c> writes with every deployed function's resolved environment.</summary>
+    public static readonly string FunctionsFile = Path.Combine(".eventpipeline", "functions.json");
 
     public static Command Create(Func<CliStack>? stack = null)
     {
@@ -31,8 +26,7 @@ internal static class InvokeCommand
         var function = new Argument<string>("function") { Description = "One of: " + string.Join(", ", Functions) };
         function.AcceptOnlyFromAmong(Functions);
         var file = new Argument<FileInfo>("event") { Description = "Event JSON as AWS sends it, e.g. events/aws/kinesis-event.json" };
-        var timeScale = new Option<double>("--workflow-time-scale") { Description = "reminders: speed-up of the workflow's wait (0.01 = a 100 s wait takes 1 s)", DefaultValueFactory = _ => 1.0 };
-        var command = new Command("invoke", "Run one function in-process against the running stack with an event JSON file; print its response") { function, file, timeScale };
+        var command = new Command("invoke", "Run one function in-process, as deployed by the running stack, with an event JSON file; print its response") { function, file };
         command.SetAction((parse, ct) => CliOutput.RunAsync(parse, async output =>
         {
             var s = stack();
@@ -44,7 +38,7 @@ internal static class InvokeCommand
 
             var json = await File.ReadAllTextAsync(path.FullName, ct);
             // Like sam local invoke: the function's logs on stderr, its response on stdout.
-            var response = await InvokeAsync(s, parse.GetValue(function)!, json, parse.InvocationConfiguration.Error, ct, parse.GetValue(timeScale));
+            var response = await InvokeAsync(s, parse.GetValue(function)!, json, parse.InvocationConfiguration.Error, ct);
             await output.WriteLineAsync(response);
             return 0;
         }));
@@ -52,136 +46,44 @@ internal static class InvokeCommand
     }
 
     /// <summary>Runs <paramref name="function"/> on <paramref name="eventJson"/>; returns the response as JSON.</summary>
-    internal static async Task<string> InvokeAsync(CliStack stack, string function, string eventJson, TextWriter logs, CancellationToken ct, double workflowTimeScale = 1.0)
+    internal static async Task<string> InvokeAsync(CliStack stack, string function, string eventJson, TextWriter logs, CancellationToken ct)
     {
-        var log = LambdaLog.FromEnvironment(logs);
-        EmfMetrics Metrics() => EmfMetrics.ForFunction("EventPipeline", function, logs);
-        var settings = new PipelineSettings();
-        var e = stack.Endpoints;
-        using var aws = AwsClients.Create(new AwsEndpoints
-        {
-            Region = e.Region,
-            Credentials = AwsEndpoints.LocalCredentials(),
-            Kinesis = new Uri(e.KinesisEndpoint),
-            DynamoDb = new Uri(e.DynamoDbEndpoint),
-            DynamoDbStreams = new Uri(e.DynamoDbEndpoint),
-            ExecuteApi = new Uri(e.RestUrl + "/"),
-        });
-        var clock = TimeProvider.System;
-        var context = LambdaContext.ForLocal(function, TimeSpan.FromSeconds(30));
-        var sources = new SourceDependencies { HttpClient = aws.Http, GraphBaseUrl = new Uri(e.RestUrl + "/fake/graph/v1.0/"), Clock = clock };
-        var events = LambdaEventsJsonContext.Default;
-        switch (function)
-        {
-            case "ingest":
-            {
-                var f = IngestComposition.Create(settings, aws.DynamoDb, new DynamoDeadLetterStore(aws.DynamoDb, settings.OperationsTable), sources, clock, "ingest", log, Metrics());
-                return Serialize(await f.HandleAsync(Parse(eventJson, events.KinesisEvent), context, ct), events.StreamsEventResponse);
-            }
-
-            case "publish":
-            {
-                var f = PublishComposition.Create(settings, aws.DynamoDb, aws.Management!, clock, log, Metrics());
-                return Serialize(await f.HandleAsync(Parse(eventJson, events.DynamoDBEvent), context, ct), events.StreamsEventResponse);
-            }
-
-            case "connections":
-            {
-                // The stack's token key never leaves its process: $connect here accepts no token (401), routes work.
-                var validator = new TenantTokenValidator(TokenSettings.Hs256(settings.JwtIssuer, settings.JwtAudience, RandomNumberGenerator.GetBytes(32)));
-                var f = new ConnectionsFunction(
-                    validator,
-                    new Aws.Connections.DynamoConnectionStore(aws.DynamoDb, settings.ConnectionsTable, clock),
-                    new Aws.Connections.DynamoChangeLog(aws.DynamoDb, settings.ChangeLogTable, clock, settings.ChangeLogRetention),
-                    aws.Management!,
-                    clock,
-                    log,
-                    Metrics());
-                return Serialize(await f.HandleAsync(Parse(eventJson, events.APIGatewayWebSocketRequest), context, ct), events.APIGatewayProxyResponse);
-            }
-
-            case "query":
-            {
-                var f = QueryComposition.Create(settings, aws.DynamoDb, clock, log, Metrics());
-                return Serialize(await f.HandleAsync(Parse(eventJson, events.APIGatewayHttpApiV2ProxyRequest), context, ct), events.APIGatewayHttpApiV2ProxyResponse);
-            }
-
-            case "webhook":
-            {
-                var secretsPath = Path.Combine(stack.RepoRoot, ".eventpipeline", "webhook-secrets.json");
-                if (!File.Exists(secretsPath))
-                {
-                    throw new CliException($"{secretsPath}: not found; start the stack first");
-                }
-
-                var f = WebhookComposition.Create(
-                    SourceCatalog.Create(sources),
-                    FileWebhookSecrets.Load(secretsPath),
-                    aws.Kinesis,
-                    log,
-                    new WebhookOptions { StreamName = settings.EventsStream, PublicBaseUrl = e.RestUrl });
-                return Serialize(await f.HandleAsync(Parse(eventJson, events.APIGatewayHttpApiV2ProxyRequest), context, ct), events.APIGatewayHttpApiV2ProxyResponse);
-            }
-
-            case "reminders":
-                return await InvokeRemindersAsync(stack, aws, settings, eventJson, context, logs, workflowTimeScale, ct);
-            default:
-                throw new CliException($"function: must be one of {string.Join(", ", Functions)}");
-        }
-    }
-
-    /// <summary>
-    /// The Reminders function with the workflow run in this process (the stack's own state machine lives in the 'up'
-    /// process): notifications go to the stack's outbox file. Waits for the execution so they are not lost on exit.
-    /// </summary>
-    private static async Task<string> InvokeRemindersAsync(
-        CliStack stack, AwsClients aws, PipelineSettings settings, string eventJson, ILambdaContext context, TextWriter logs, double timeScale, CancellationToken ct)
-    {
-        var outbox = Workflow.Local.JsonLinesOutbox.InDirectory(Path.Combine(stack.RepoRoot, ".eventpipeline"));
-        var definition = Workflow.ReminderWorkflow.Render(new Dictionary<string, string>
-        {
-            [Workflow.ReminderWorkflow.Placeholders.AggregatesTableName] = settings.AggregatesTable,
-            [Workflow.ReminderWorkflow.Placeholders.FromEmailAddress] = "reminders@eventpipeline.local",
-        });
-        var dynamo = new Uri(stack.Endpoints.DynamoDbEndpoint);
-        await using var machine = new Workflow.Local.LocalStateMachine(
-            definition,
-            new Dictionary<string, Workflow.Local.ITaskHandler>
-            {
-                [Workflow.ReminderWorkflow.Resources.SesV2SendEmail] = new Workflow.Local.SesSendEmailHandler(outbox),
-                [Workflow.ReminderWorkflow.Resources.SnsPublish] = new Workflow.Local.SnsPublishHandler(outbox),
-                [Workflow.ReminderWorkflow.Resources.DynamoDbGetItem] = new Workflow.Local.DynamoDbGetItemHandler(
-                    new DynamoDbItemReader(new AwsJsonClient(dynamo, "dynamodb", aws.Endpoints, aws.Http))),
-            },
-            new Workflow.Local.LocalStateMachineOptions { TimeScale = timeScale });
-        var function = Reminders.RemindersComposition.Create(
-            new Reminders.LocalStepFunctionsClient(machine),
-            new Reminders.DynamoDbIdempotencyStore(aws.DynamoDb, settings.OperationsTable),
-            new Reminders.RemindersOptions { StateMachineArn = machine.StateMachineArn });
-        var response = await function.HandleAsync(Parse(eventJson, LambdaEventsJsonContext.Default.APIGatewayHttpApiV2ProxyRequest), context, ct);
-        if (response.StatusCode == 202 && response.Body is { } body)
-        {
-            using var doc = JsonDocument.Parse(body);
-            var arn = doc.RootElement.GetProperty("executionArn").GetString()!;
-            await logs.WriteLineAsync($"# waiting for {arn} (time scale {timeScale}); Ctrl-C stops it");
-            var done = await machine.WaitForCompletionAsync(arn, ct);
-            await logs.WriteLineAsync($"# execution {done.Status}{(done.Error is null ? "" : $": {done.Error}")}");
-        }
-
-        return Serialize(response, LambdaEventsJsonContext.Default.APIGatewayHttpApiV2ProxyResponse);
-    }
-
-    private static T Parse<T>(string json, JsonTypeInfo<T> type)
-    {
+        var deployed = stack.Functions().FirstOrDefault(f => f.Key == function)
+            ?? throw new CliException($"function: the running stack deployed no '{function}' function (see {FunctionsFile})");
+        var set = await LocalFunctionSet.CreateAsync([deployed], logs, TimeProvider.System, ct);
         try
         {
-            return JsonSerializer.Deserialize(json, type) ?? throw new CliException("event: the file holds null, not an event object");
+            return Encoding.UTF8.GetString(await set.ByKey(function).InvokeJsonAsync(Encoding.UTF8.GetBytes(eventJson), ct));
         }
-        catch (JsonException ex)
+        catch (LambdaInvocationException ex)
         {
-            throw new CliException($"event: not a valid {type.Type.Name} ({ex.Message})");
+            throw new CliException($"{function}: {ex.ErrorType}: {ex.Message}");
         }
     }
 
-    private static string Serialize<T>(T value, JsonTypeInfo<T> type) => JsonSerializer.Serialize(value, type);
+    /// <summary>Writes every function's deployed configuration for later <c>invoke</c>s.</summary>
+    public static Task WriteAsync(string repoRoot, IReadOnlyList<DeployedFunction> functions, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(functions);
+        var records = functions.Select(f => new FunctionRecord(f.LogicalId, f.Key, f.Name, f.Arn, f.Environment, f.Timeout.TotalSeconds, f.MemoryMb)).ToList();
+        return File.WriteAllTextAsync(Path.Combine(repoRoot, FunctionsFile), JsonSerializer.Serialize(records, LocalJsonContext.Default.ListFunctionRecord), ct);
+    }
+
+    /// <summary>The functions <c>up</c> wrote to <c>.eventpipeline/functions.json</c>.</summary>
+    public static IReadOnlyList<DeployedFunction> LoadFunctions(string repoRoot)
+    {
+        var path = Path.Combine(repoRoot, FunctionsFile);
+        if (!File.Exists(path))
+        {
+            throw new CliException($"functions: {path}: not found; start the local stack first (dotnet run --project src/EventPipeline.Local)");
+        }
+
+        var records = JsonSerializer.Deserialize(File.ReadAllText(path), LocalJsonContext.Default.ListFunctionRecord) ?? [];
+        return records.Select(r => new DeployedFunction(
+            r.LogicalId, r.Key, r.Name, r.Arn, r.Environment, TimeSpan.FromSeconds(r.TimeoutSeconds), r.MemoryMb,
+            new Iam.IamPrincipal(r.Name, "", r.Environment.GetValueOrDefault("AWS_ACCESS_KEY_ID", ""), r.Environment.GetValueOrDefault("AWS_SECRET_ACCESS_KEY", ""), []))).ToList();
+    }
 }
+
+/// <summary>One deployed function as <c>functions.json</c> keeps it.</summary>
+public sealed record FunctionRecord(string LogicalId, string Key, string Name, string Arn, IReadOnlyDictionary<string, string> Environment, double TimeoutSeconds, int MemoryMb);

@@ -5,6 +5,8 @@ using System.Text.Json.Nodes;
 using EventPipeline.Sources;
 using EventPipeline.Webhook;
 
+using EventPipeline.Sources.Signing;
+
 namespace EventPipeline.Local.Cli;
 
 /// <summary><c>send &lt;source&gt; &lt;file&gt;</c>: posts one sample through the stack's webhook endpoint, signed like the provider.</summary>

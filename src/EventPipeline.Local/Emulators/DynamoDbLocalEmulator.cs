@@ -35,6 +35,7 @@ public sealed class DynamoDbLocalEmulator : IDisposable
     /// <param name="logDirectory">Folder for the log file.</param>
     /// <param name="region">Region used in the readiness request.</param>
     /// <param name="timeout">How long to wait for readiness.</param>
+    /// <param name="dataDirectory">Where DynamoDB Local keeps its database across restarts (<c>-dbPath</c>); null keeps it in memory.</param>
     /// <param name="cancellationToken">Cancels the wait (the process is then killed).</param>
     public static async Task<DynamoDbLocalEmulator> StartAsync(
         EmulatorInstallation installation,
@@ -42,12 +43,14 @@ public sealed class DynamoDbLocalEmulator : IDisposable
         string logDirectory,
         string region,
         TimeSpan timeout,
+        string? dataDirectory,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(installation);
         port = LocalPorts.Resolve(port);
         await LocalPorts.EnsureFreeAsync(port, cancellationToken);
         var lib = installation.DynamoDbLocalDirectory;
+        List<string> storage = dataDirectory is null ? ["-inMemory"] : ["-dbPath", Directory.CreateDirectory(dataDirectory).FullName];
         var info = new EmulatorStartInfo(
             "dynamodb-local",
             installation.JavaPath,
@@ -55,7 +58,7 @@ public sealed class DynamoDbLocalEmulator : IDisposable
                 $"-Djava.library.path={Path.Combine(lib, "DynamoDBLocal_lib")}",
                 "-jar",
                 Path.Combine(lib, "DynamoDBLocal.jar"),
-                "-inMemory",
+                .. storage,
                 "-sharedDb",
                 "-port",
                 port.ToString(CultureInfo.InvariantCulture),

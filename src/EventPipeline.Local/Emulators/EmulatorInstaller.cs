@@ -124,7 +124,7 @@ public sealed partial class EmulatorInstaller
         {
             // Another process (a second stack, a test's child process) may be installing into the same folder: take
             // turns, and look again once it is our turn — the other one usually finished the job.
-            using var installLock = await InstallLock.AcquireAsync(LockPath, LockTimeout, _log, cancellationToken);
+            using var installLock = await CrossProcessLock.AcquireAsync(LockPath, LockTimeout, _log, cancellationToken);
             if (!IsInstalled())
             {
                 await InstallAsync(cancellationToken);

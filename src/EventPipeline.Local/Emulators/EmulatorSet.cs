@@ -12,6 +12,15 @@ public sealed record EmulatorOptions
     /// <summary>DynamoDB Local port; 0 picks a free one.</summary>
     public int DynamoDbPort { get; init; } = DynamoDbLocalEmulator.DefaultPort;
 
+    /// <summary>moto_server port; 0 picks a free one.</summary>
+    public int MotoPort { get; init; } = MotoEmulator.DefaultPort;
+
+    /// <summary>
+    /// Where DynamoDB Local and kinesis-mock keep their data across restarts (<c>.eventpipeline/data</c> by default);
+    /// null keeps everything in memory (<c>up --in-memory</c>, the test fixture).
+    /// </summary>
+    public string? DataDirectory { get; init; }
+
     /// <summary>Region the emulators put in ARNs.</summary>
     public string Region { get; init; } = "us-east-1";
 
@@ -25,15 +34,22 @@ public sealed record EmulatorOptions
     public Action<string>? Log { get; init; }
 }
 
-/// <summary>Both emulators, started together; disposing stops both.</summary>
+/// <summary>The emulators (kinesis-mock, DynamoDB Local, moto), started together; disposing stops them all.</summary>
 public sealed class EmulatorSet : IAsyncDisposable, IDisposable
 {
-    private EmulatorSet(KinesisMockEmulator kinesis, DynamoDbLocalEmulator dynamoDb, string logDirectory)
+    private EmulatorSet(KinesisMockEmulator kinesis, DynamoDbLocalEmulator dynamoDb, MotoEmulator moto, string logDirectory)
     {
         Kinesis = kinesis;
         DynamoDb = dynamoDb;
+        Moto = moto;
         LogDirectory = logDirectory;
     }
+
+    /// <summary>moto (SQS, SSM, SES v2, SNS, EventBridge).</summary>
+    public MotoEmulator Moto { get; }
+
+    /// <summary>moto's service URL.</summary>
+    public Uri MotoEndpoint => Moto.Endpoint;
 
     /// <summary>kinesis-mock.</summary>
     public KinesisMockEmulator Kinesis { get; }
@@ -57,21 +73,25 @@ public sealed class EmulatorSet : IAsyncDisposable, IDisposable
         ArgumentNullException.ThrowIfNull(options);
         var log = options.Log ?? (_ => { });
         var repoRoot = options.RepoRoot ?? EmulatorInstaller.FindRepoRoot();
+        // Fail early and clearly when moto is missing, before anything is installed or started.
+        MotoEmulator.FindExecutable();
         var installation = await new EmulatorInstaller(repoRoot, log).EnsureInstalledAsync(cancellationToken);
         var logDirectory = Path.Combine(repoRoot, ".eventpipeline", "logs");
         Directory.CreateDirectory(logDirectory);
 
+        var data = options.DataDirectory;
         var kinesisTask = KinesisMockEmulator.StartAsync(
-            installation, options.KinesisPort, logDirectory, options.Region, options.AccountId, options.StartTimeout, cancellationToken);
+            installation, options.KinesisPort, logDirectory, options.Region, options.AccountId, options.StartTimeout, data is null ? null : Path.Combine(data, "kinesis"), cancellationToken);
         var dynamoTask = DynamoDbLocalEmulator.StartAsync(
-            installation, options.DynamoDbPort, logDirectory, options.Region, options.StartTimeout, cancellationToken);
+            installation, options.DynamoDbPort, logDirectory, options.Region, options.StartTimeout, data is null ? null : Path.Combine(data, "dynamodb"), cancellationToken);
+        var motoTask = MotoEmulator.StartAsync(options.MotoPort, logDirectory, options.Region, options.AccountId, options.StartTimeout, cancellationToken);
         try
         {
-            await Task.WhenAll(kinesisTask, dynamoTask);
+            await Task.WhenAll(kinesisTask, dynamoTask, motoTask);
         }
         catch
         {
-            // One may have started while the other failed: leave nothing running.
+            // Some may have started while another failed: leave nothing running.
             if (kinesisTask.IsCompletedSuccessfully)
             {
                 kinesisTask.Result.Dispose();
@@ -82,11 +102,16 @@ public sealed class EmulatorSet : IAsyncDisposable, IDisposable
                 dynamoTask.Result.Dispose();
             }
 
+            if (motoTask.IsCompletedSuccessfully)
+            {
+                motoTask.Result.Dispose();
+            }
+
             throw;
         }
 
-        var set = new EmulatorSet(kinesisTask.Result, dynamoTask.Result, logDirectory);
-        log($"kinesis-mock on {set.KinesisEndpoint}, DynamoDB Local on {set.DynamoDbEndpoint} (logs in {logDirectory})");
+        var set = new EmulatorSet(kinesisTask.Result, dynamoTask.Result, motoTask.Result, logDirectory);
+        log($"kinesis-mock on {set.KinesisEndpoint}, DynamoDB Local on {set.DynamoDbEndpoint}, moto on {set.MotoEndpoint} (logs in {logDirectory}{(data is null ? "; data in memory" : $"; data in {data}")})");
         return set;
     }
 
@@ -95,6 +120,7 @@ public sealed class EmulatorSet : IAsyncDisposable, IDisposable
     {
         Kinesis.Dispose();
         DynamoDb.Dispose();
+        Moto.Dispose();
     }
 
     /// <inheritdoc />

@@ -36,6 +36,7 @@ public sealed class KinesisMockEmulator : IDisposable
     /// <param name="region">AWS_REGION the mock reports in ARNs.</param>
     /// <param name="accountId">AWS_ACCOUNT_ID the mock reports in ARNs.</param>
     /// <param name="timeout">How long to wait for readiness.</param>
+    /// <param name="dataDirectory">Where kinesis-mock persists its streams and records (every second); null keeps them in memory only.</param>
     /// <param name="cancellationToken">Cancels the wait (the process is then killed).</param>
     public static async Task<KinesisMockEmulator> StartAsync(
         EmulatorInstallation installation,
@@ -44,6 +45,7 @@ public sealed class KinesisMockEmulator : IDisposable
         string region,
         string accountId,
         TimeSpan timeout,
+        string? dataDirectory,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(installation);
@@ -63,7 +65,11 @@ public sealed class KinesisMockEmulator : IDisposable
                 ["KINESIS_MOCK_TLS_PORT"] = LocalPorts.PickFree().ToString(CultureInfo.InvariantCulture),
                 ["AWS_REGION"] = region,
                 ["AWS_ACCOUNT_ID"] = accountId,
-                ["SHOULD_PERSIST_DATA"] = "false",
+                ["SHOULD_PERSIST_DATA"] = dataDirectory is null ? "false" : "true",
+                ["PERSIST_PATH"] = dataDirectory is null ? "data" : Directory.CreateDirectory(dataDirectory).FullName,
+                ["LOAD_DATA_IF_EXISTS"] = dataDirectory is null ? "false" : "true",
+                // kinesis-mock writes its state on this interval: records accepted in the last interval before a crash are lost.
+                ["PERSIST_INTERVAL"] = "1s",
                 // Streams become ACTIVE after this delay; the default 500 ms only slows local startup and tests.
                 ["CREATE_STREAM_DURATION"] = "10ms",
                 ["DELETE_STREAM_DURATION"] = "10ms",

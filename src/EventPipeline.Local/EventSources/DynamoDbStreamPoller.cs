@@ -16,7 +16,10 @@ public sealed class DynamoDbStreamPoller : IAsyncDisposable
     private CancellationTokenSource? _stop;
     private Task? _run;
 
-    /// <summary>Creates a poller of the stream of <paramref name="tableName"/>; call <see cref="Start"/> or <see cref="RunAsync"/>.</summary>
+    /// <summary>
+    /// Creates a poller of <paramref name="tableName"/>'s stream (or, given a stream ARN, of that stream, as an event
+    /// source mapping names it); call <see cref="Start"/> or <see cref="RunAsync"/>.
+    /// </summary>
     public DynamoDbStreamPoller(
         IDynamoDbStreamsClient client,
         string tableName,
@@ -72,6 +75,11 @@ public sealed class DynamoDbStreamPoller : IAsyncDisposable
 
         public async Task<string> ResolveStreamArnAsync(CancellationToken cancellationToken)
         {
+            if (tableName.StartsWith("arn:", StringComparison.Ordinal))
+            {
+                return tableName;
+            }
+
             var arns = await client.ListStreamArnsAsync(tableName, cancellationToken);
             // A table re-created with a stream gets a new stream; the newest label sorts last.
             return arns.Count > 0

@@ -70,9 +70,10 @@ public sealed record StreamFailureRecord
 
     /// <summary>
     /// The record in Lambda's on-failure JSON layout (<c>requestContext</c>, <c>responseContext</c>, <c>version</c>,
-    /// <c>timestamp</c>, <c>KinesisBatchInfo</c>/<c>DDBStreamBatchInfo</c>) with an extra <c>records</c> array.
+    /// <c>timestamp</c>, <c>KinesisBatchInfo</c>/<c>DDBStreamBatchInfo</c>); with <paramref name="includeRecords"/> an
+    /// extra <c>records</c> array (not part of AWS's record; tests and in-memory destinations use it).
     /// </summary>
-    public string ToJson()
+    public string ToJson(bool includeRecords = true)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
@@ -109,13 +110,17 @@ public sealed record StreamFailureRecord
                 json.WriteString("errorMessage", ErrorMessage);
             }
 
-            json.WriteStartArray("records");
-            foreach (var record in Records)
+            if (includeRecords)
             {
-                json.WriteStringValue(record);
+                json.WriteStartArray("records");
+                foreach (var record in Records)
+                {
+                    json.WriteStringValue(record);
+                }
+
+                json.WriteEndArray();
             }
 
-            json.WriteEndArray();
             json.WriteEndObject();
         }
 

@@ -64,12 +64,15 @@ internal sealed class StreamPollerEngine<TRecord>
 
     public StreamPollerMetrics Metrics { get; }
 
+    private string _streamArn = "";
+
     /// <summary>Reads every shard until <paramref name="cancellationToken"/> is cancelled; returns then (no exception).</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         try
         {
             var streamArn = await RetryUntilAsync(() => _source.ResolveStreamArnAsync(cancellationToken), "resolve the stream", cancellationToken);
+            _streamArn = streamArn;
             await RunShardsAsync(streamArn, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -104,7 +107,9 @@ internal sealed class StreamPollerEngine<TRecord>
                         // The starting position applies to the shards present at start; later ones (children of a
                         // reshard) are read from their beginning so nothing is skipped.
                         var iteratorType = first && _options.StartingPosition == StartingPosition.Latest ? "LATEST" : "TRIM_HORIZON";
-                        known[shard.ShardId] = new ShardState(shard, iteratorType);
+                        // A checkpoint kept from an earlier run resumes the shard right after it (as Lambda's mapping
+                        // resumes after a restart of the function), instead of from the starting position.
+                        known[shard.ShardId] = new ShardState(shard, iteratorType) { ResumeAfter = _options.Checkpoints?.Get(streamArn, shard.ShardId) };
                     }
                 }
 
@@ -252,8 +257,38 @@ internal sealed class StreamPollerEngine<TRecord>
                 return; // Iterator is null: the shard is closed and everything in it is resolved.
             }
 
-            await ResolveAsync(streamArn, state, batch, cancellationToken);
-            Checkpoint(state, batch[^1]);
+            // Lambda never invokes with more than its synchronous payload limit: a batch whose records would exceed it
+            // goes out as consecutive smaller batches, in order.
+            foreach (var part in SplitByPayload(batch))
+            {
+                await ResolveAsync(streamArn, state, part, cancellationToken);
+                Checkpoint(state, part[^1]);
+            }
+        }
+    }
+
+    private IEnumerable<List<TRecord>> SplitByPayload(List<TRecord> batch)
+    {
+        var part = new List<TRecord>();
+        long bytes = 1024;
+        foreach (var record in batch)
+        {
+            // The event carries each payload base64-encoded, with a few hundred bytes of metadata per record.
+            var size = ((_source.PayloadOf(record).Length + 2) / 3 * 4) + 512;
+            if (part.Count > 0 && bytes + size > _options.MaxPayloadBytes)
+            {
+                yield return part;
+                part = [];
+                bytes = 1024;
+            }
+
+            part.Add(record);
+            bytes += size;
+        }
+
+        if (part.Count > 0)
+        {
+            yield return part;
         }
     }
 
@@ -319,6 +354,7 @@ internal sealed class StreamPollerEngine<TRecord>
         var sequenceNumber = _source.SequenceNumberOf(record);
         state.ResumeAfter = sequenceNumber;
         Metrics.Checkpoint(state.Shard.ShardId, sequenceNumber);
+        _options.Checkpoints?.Save(_streamArn, state.Shard.ShardId, sequenceNumber);
     }
 
     private async Task<List<TRecord>> DropExpiredAsync(
@@ -375,14 +411,28 @@ internal sealed class StreamPollerEngine<TRecord>
             return;
         }
 
-        try
+        // The checkpoint moves past these records only once the destination holds their record: while it is down the
+        // shard waits and retries with backoff (saying so), so a record is never skipped because its destination failed.
+        for (var attempt = 0; ; attempt++)
         {
-            await _options.OnFailure.SendAsync(failure, cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // Lambda keeps the shard moving even if the destination is unavailable; the log keeps the record's ids.
-            _log($"{_options.FunctionName}: on-failure destination rejected {shardId} {firstSequence}..{lastSequence}: {ex.Message}");
+            try
+            {
+                await _options.OnFailure.SendAsync(failure, cancellationToken);
+                if (attempt > 0)
+                {
+                    Metrics.DestinationRecovered(shardId);
+                    _log($"{_options.FunctionName}: on-failure destination took {shardId} {firstSequence}..{lastSequence} after {attempt + 1} attempts");
+                }
+
+                return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Metrics.DestinationFailed(shardId);
+                var delay = TimeSpan.FromMilliseconds(Math.Min(30_000, 200 * Math.Pow(2, Math.Min(attempt, 10))));
+                _log($"{_options.FunctionName}: on-failure destination refused {shardId} {firstSequence}..{lastSequence} ({ex.GetType().Name}: {ex.Message}); shard {shardId} waits, retrying in {delay.TotalSeconds:0.#} s");
+                await Task.Delay(delay, _options.Clock, cancellationToken);
+            }
         }
     }
 

@@ -11,6 +11,8 @@ namespace EventPipeline.Local.EventSources;
 /// <param name="IteratorAgeMilliseconds">How far behind the newest record the last read was (max over shards).</param>
 /// <param name="ActiveShards">Shards currently being read.</param>
 /// <param name="Checkpoints">Per shard, the sequence number of the last record resolved (processed or given up).</param>
+/// <param name="DestinationFailures">Failed attempts to hand given-up records to the on-failure destination.</param>
+/// <param name="ShardsWaitingOnDestination">Shards held back until the destination takes their given-up records.</param>
 public sealed record StreamPollerMetricsSnapshot(
     long Invocations,
     long Records,
@@ -19,7 +21,9 @@ public sealed record StreamPollerMetricsSnapshot(
     long DiscardedRecords,
     long IteratorAgeMilliseconds,
     int ActiveShards,
-    IReadOnlyDictionary<string, string> Checkpoints);
+    IReadOnlyDictionary<string, string> Checkpoints,
+    long DestinationFailures = 0,
+    IReadOnlyList<string>? ShardsWaitingOnDestination = null);
 
 /// <summary>Live counters of one poller; thread-safe. Read them with <see cref="Snapshot"/>.</summary>
 public sealed class StreamPollerMetrics
@@ -32,6 +36,8 @@ public sealed class StreamPollerMetrics
     private long _retries;
     private long _discarded;
     private int _activeShards;
+    private long _destinationFailures;
+    private readonly ConcurrentDictionary<string, bool> _waitingOnDestination = new();
 
     /// <summary>Copies the current values.</summary>
     public StreamPollerMetricsSnapshot Snapshot() => new(
@@ -42,7 +48,9 @@ public sealed class StreamPollerMetrics
         Interlocked.Read(ref _discarded),
         _iteratorAge.IsEmpty ? 0 : _iteratorAge.Values.Max(),
         Volatile.Read(ref _activeShards),
-        new Dictionary<string, string>(_checkpoints));
+        new Dictionary<string, string>(_checkpoints),
+        Interlocked.Read(ref _destinationFailures),
+        [.. _waitingOnDestination.Keys.Order(StringComparer.Ordinal)]);
 
     internal void Invoked() => Interlocked.Increment(ref _invocations);
 
@@ -53,6 +61,14 @@ public sealed class StreamPollerMetrics
     internal void Retried() => Interlocked.Increment(ref _retries);
 
     internal void Discarded(int records) => Interlocked.Add(ref _discarded, records);
+
+    internal void DestinationFailed(string shardId)
+    {
+        Interlocked.Increment(ref _destinationFailures);
+        _waitingOnDestination[shardId] = true;
+    }
+
+    internal void DestinationRecovered(string shardId) => _waitingOnDestination.TryRemove(shardId, out _);
 
     internal void ShardStarted() => Interlocked.Increment(ref _activeShards);
 

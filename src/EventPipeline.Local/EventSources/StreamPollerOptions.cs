@@ -48,6 +48,12 @@ public sealed record StreamPollerOptions
     /// <summary>Progress and error messages (one line each); null discards them.</summary>
     public Action<string>? Log { get; init; }
 
+    /// <summary>Where checkpoints are kept across restarts; null keeps them in memory only.</summary>
+    public ICheckpointStore? Checkpoints { get; init; }
+
+    /// <summary>Largest invocation payload: a batch above it is sent as consecutive smaller batches (Lambda's 6 MB).</summary>
+    public long MaxPayloadBytes { get; init; } = 6 * 1024 * 1024;
+
     /// <summary>Clock for record age and contexts.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 }

@@ -1,60 +1,64 @@
 using System.Collections.Concurrent;
 using System.Net.WebSockets;
+using System.Threading.Channels;
 
 namespace EventPipeline.Local.Gateway;
 
-/// <summary>The open WebSocket connections of the local API Gateway emulation, by connection id.</summary>
+/// <summary>
+/// The open WebSocket connections of the local API Gateway, by connection id. As in API Gateway, a post to a
+/// connection never waits for that client: it goes into the connection's bounded outbound buffer and is written by the
+/// connection's own writer, so a client that stops reading delays nobody else. A connection whose buffer overflows, or
+/// whose socket does not take a message within <see cref="GatewayLimits.SendTimeout"/>, is closed; posts to it then
+/// answer 410 Gone.
+/// </summary>
 public sealed class WebSocketHub
 {
     private readonly ConcurrentDictionary<string, Connection> _connections = new(StringComparer.Ordinal);
+    private long _slowClosed;
 
     /// <summary>Number of open connections.</summary>
     public int Count => _connections.Count;
 
-    internal void Add(string id, WebSocket socket, DateTimeOffset connectedAt) => _connections[id] = new Connection(socket, connectedAt);
+    /// <summary>Connections closed because they could not keep up.</summary>
+    public long SlowConnectionsClosed => Interlocked.Read(ref _slowClosed);
+
+    internal Connection Add(string id, WebSocket socket, DateTimeOffset connectedAt)
+    {
+        var connection = new Connection(id, socket, connectedAt, this);
+        _connections[id] = connection;
+        return connection;
+    }
 
     internal void Remove(string id) => _connections.TryRemove(id, out _);
 
-    /// <summary>Sends one text message; false when the connection is gone (API Gateway answers 410).</summary>
-    public async Task<bool> SendAsync(string id, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    /// <summary>Queues one text message for the connection; false when it is gone (API Gateway answers 410).</summary>
+    public bool Post(string id, ReadOnlyMemory<byte> payload)
     {
-        if (!_connections.TryGetValue(id, out var c) || c.Socket.State != WebSocketState.Open)
+        if (!_connections.TryGetValue(id, out var c) || c.Socket.State != WebSocketState.Open || c.Closing)
         {
             return false;
         }
 
-        await c.Lock.WaitAsync(cancellationToken);
-        try
+        if (!c.Outbound.Writer.TryWrite(payload.ToArray()))
         {
-            await c.Socket.SendAsync(payload, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
-            return true;
-        }
-        catch (WebSocketException)
-        {
+            // The client has stopped reading: close it rather than buffer without bound or slow the poster.
+            Interlocked.Increment(ref _slowClosed);
+            c.Close(WebSocketCloseStatus.PolicyViolation, "client too slow: outbound buffer full");
             return false;
         }
-        finally
-        {
-            c.Lock.Release();
-        }
+
+        return true;
     }
 
     /// <summary>Closes a connection from the server side (DELETE @connections/{id}).</summary>
-    public async Task<bool> CloseAsync(string id, CancellationToken cancellationToken)
+    public bool Close(string id)
     {
         if (!_connections.TryRemove(id, out var c))
         {
             return false;
         }
 
-        try
-        {
-            await c.Socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "closed by the server", cancellationToken);
-        }
-        catch (WebSocketException)
-        {
-        }
-
+        c.Close(WebSocketCloseStatus.NormalClosure, "closed by the server");
         return true;
     }
 
@@ -73,8 +77,94 @@ public sealed class WebSocketHub
     /// <summary>When the connection was opened, or null.</summary>
     public DateTimeOffset? ConnectedAt(string id) => _connections.TryGetValue(id, out var c) ? c.ConnectedAt : null;
 
-    private sealed record Connection(WebSocket Socket, DateTimeOffset ConnectedAt)
+    /// <summary>When the connection last received or sent a message, or null.</summary>
+    public DateTimeOffset? LastActiveAt(string id) => _connections.TryGetValue(id, out var c) ? c.LastActiveAt : null;
+
+    internal void CountSlow() => Interlocked.Increment(ref _slowClosed);
+
+    /// <summary>One connection: its socket, its bounded outbound buffer and the writer draining it.</summary>
+    internal sealed class Connection
     {
-        public SemaphoreSlim Lock { get; } = new(1, 1);
+        private readonly WebSocketHub _hub;
+        private int _closing;
+
+        public Connection(string id, WebSocket socket, DateTimeOffset connectedAt, WebSocketHub hub)
+        {
+            Id = id;
+            Socket = socket;
+            ConnectedAt = connectedAt;
+            LastActiveAt = connectedAt;
+            _hub = hub;
+            Outbound = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(GatewayLimits.OutboundMessages)
+            {
+                FullMode = BoundedChannelFullMode.DropWrite,
+                SingleReader = true,
+            });
+            Writer = Task.Run(WriteLoopAsync);
+        }
+
+        public string Id { get; }
+
+        public WebSocket Socket { get; }
+
+        public DateTimeOffset ConnectedAt { get; }
+
+        public DateTimeOffset LastActiveAt { get; set; }
+
+        public Channel<byte[]> Outbound { get; }
+
+        public Task Writer { get; }
+
+        public bool Closing => Volatile.Read(ref _closing) == 1;
+
+        /// <summary>Closes with <paramref name="status"/> (once), without waiting for a client that may never answer.</summary>
+        public void Close(WebSocketCloseStatus status, string reason)
+        {
+            if (Interlocked.Exchange(ref _closing, 1) == 1)
+            {
+                return;
+            }
+
+            Outbound.Writer.TryComplete();
+            _ = Task.Run(async () =>
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                try
+                {
+                    await Socket.CloseOutputAsync(status, reason, timeout.Token);
+                }
+                catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+                {
+                    Socket.Abort();
+                }
+            });
+        }
+
+        private async Task WriteLoopAsync()
+        {
+            try
+            {
+                await foreach (var message in Outbound.Reader.ReadAllAsync())
+                {
+                    using var timeout = new CancellationTokenSource(GatewayLimits.SendTimeout);
+                    try
+                    {
+                        await Socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, timeout.Token);
+                        LastActiveAt = DateTimeOffset.UtcNow;
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        _hub.CountSlow();
+                        Close(WebSocketCloseStatus.PolicyViolation, "client too slow: a message was not taken in time");
+                        Socket.Abort();
+                        return;
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or InvalidOperationException)
+            {
+                // The socket went away; the receive loop removes the connection and runs $disconnect.
+            }
+        }
     }
 }

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using EventPipeline.Domain;
-using EventPipeline.Sources.Common;
+using EventPipeline.Sources.Toolkit;
 
 namespace EventPipeline.Sources.CloudEvents;
 
@@ -24,7 +24,7 @@ namespace EventPipeline.Sources.CloudEvents;
 /// </summary>
 public sealed class CloudEventsAdapter : ISourceAdapter
 {
-    /// <summary>The source name.</summary>
+    /// <summary>The source's name, declared once: <see cref="Name"/>, the catalog and envelopes use it.</summary>
     public const string SourceName = "cloudevents";
 
     /// <summary>Content type of one structured-mode CloudEvent.</summary>
@@ -73,15 +73,12 @@ public sealed class CloudEventsAdapter : ISourceAdapter
     }
 
     /// <inheritdoc />
-    public ValueTask<AdapterResult> AdaptAsync(IngestEnvelope envelope, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(envelope);
-        return ValueTask.FromResult(AdapterBoundary.Run(() => Map(envelope)));
-    }
+    public ValueTask<AdapterResult> AdaptAsync(IngestEnvelope envelope, CancellationToken cancellationToken) =>
+        AdapterBoundary.Run(envelope, Map);
 
     private static List<CanonicalEvent> Map(IngestEnvelope envelope)
     {
-        using var doc = JsonPayload.Parse(envelope.Body);
+        using var doc = JsonFields.Parse(envelope.Body);
         var root = doc.RootElement;
         var events = new List<CanonicalEvent>();
         if (root.ValueKind == JsonValueKind.Array)
@@ -89,7 +86,7 @@ public sealed class CloudEventsAdapter : ISourceAdapter
             var i = 0;
             foreach (var item in root.EnumerateArray())
             {
-                events.Add(MapOne(envelope, item, JsonPayload.Index("", i)));
+                events.Add(MapOne(envelope, item, JsonFields.Index("", i)));
                 i++;
             }
 
@@ -108,36 +105,33 @@ public sealed class CloudEventsAdapter : ISourceAdapter
 
     private static CanonicalEvent MapOne(IngestEnvelope envelope, JsonElement ce, string at)
     {
-        JsonPayload.RequireObject(ce, at);
-        var specVersion = JsonPayload.RequireString(ce, "specversion", at);
+        JsonFields.ObjectAt(ce, at);
+        var specVersion = JsonFields.String(ce, at, "specversion");
         if (specVersion != "1.0")
         {
-            throw RejectionException.For(JsonPayload.Path(at, "specversion"), "must be \"1.0\"");
+            throw RejectionException.For(JsonFields.Path(at, "specversion"), "must be \"1.0\"");
         }
 
-        var id = JsonPayload.RequireString(ce, "id", at);
-        var source = JsonPayload.RequireString(ce, "source", at);
-        var type = JsonPayload.RequireString(ce, "type", at);
+        var id = JsonFields.String(ce, at, "id");
+        var source = JsonFields.String(ce, at, "source");
+        var type = JsonFields.String(ce, at, "type");
         var tenant = !string.IsNullOrWhiteSpace(envelope.Tenant)
             ? envelope.Tenant
-            : JsonPayload.OptionalString(ce, "tenant", at);
+            : JsonFields.OptionalString(ce, at, "tenant");
         if (string.IsNullOrWhiteSpace(tenant))
         {
-            throw RejectionException.For(JsonPayload.Path(at, "tenant"), "required");
+            throw RejectionException.For(JsonFields.Path(at, "tenant"), "required");
         }
 
-        var time = JsonPayload.Optional(ce, "time") is null
-            ? envelope.ReceivedAt
-            : JsonPayload.RequireTimestamp(ce, "time", at);
-
-        var subject = JsonPayload.OptionalString(ce, "subject", at);
+        var time = JsonFields.OptionalTimestamp(ce, at, "time", Timestamps.TryParseAssumingUtc) ?? envelope.ReceivedAt;
+        var subject = JsonFields.OptionalString(ce, at, "subject");
         var entity = EntityFor(subject, type, source);
 
         var measures = new Dictionary<string, decimal>(StringComparer.Ordinal);
         var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (JsonPayload.Optional(ce, "data") is { ValueKind: JsonValueKind.Object } data)
+        if (JsonFields.Optional(ce, "data") is { ValueKind: JsonValueKind.Object } data)
         {
-            JsonPayload.CollectScalars(data, measures, attributes);
+            JsonFields.CollectScalars(data, measures, attributes);
         }
 
         return new CanonicalEvent(tenant, SourceName, source + "#" + id, type, time, entity, measures, attributes);

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using EventPipeline.Domain;
-using EventPipeline.Sources.Common;
+using EventPipeline.Sources.Toolkit;
 
 namespace EventPipeline.Sources.Csv;
 
@@ -23,7 +23,7 @@ namespace EventPipeline.Sources.Csv;
 /// </summary>
 public sealed class CsvAdapter : ISourceAdapter
 {
-    /// <summary>The source name.</summary>
+    /// <summary>The source's name, declared once: <see cref="Name"/>, the catalog and envelopes use it.</summary>
     public const string SourceName = "csv";
 
     private const string FileNameHeader = "x-file-name";
@@ -33,11 +33,8 @@ public sealed class CsvAdapter : ISourceAdapter
     public string Name => SourceName;
 
     /// <inheritdoc />
-    public ValueTask<AdapterResult> AdaptAsync(IngestEnvelope envelope, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(envelope);
-        return ValueTask.FromResult(AdapterBoundary.Run(() => Map(envelope)));
-    }
+    public ValueTask<AdapterResult> AdaptAsync(IngestEnvelope envelope, CancellationToken cancellationToken) =>
+        AdapterBoundary.Run(envelope, Map);
 
     private static List<CanonicalEvent> Map(IngestEnvelope envelope)
     {
@@ -85,12 +82,14 @@ public sealed class CsvAdapter : ISourceAdapter
             string RequiredCell(string column) =>
                 Cell(column) is { Length: > 0 } v ? v : throw RejectionException.For($"line {row.Line} column {column}", "required");
 
-            var time = JsonPayload.ParseTimestamp(RequiredCell("event_time"), $"line {row.Line} column event_time");
+            var time = Timestamps.TryParseAssumingUtc(RequiredCell("event_time"), out var at)
+                ? at
+                : throw RejectionException.For($"line {row.Line} column event_time", Timestamps.Rfc3339Rule);
             var entity = new EntityRef(AdapterBoundary.Kind(RequiredCell("entity_type")), RequiredCell("entity_id"));
             var type = RequiredCell("event_type");
             var eventId = columns.ContainsKey("event_id") && Cell("event_id") is { Length: > 0 } id
                 ? id
-                : SecretChecks.StableId(fileName, row.Line.ToString(CultureInfo.InvariantCulture));
+                : StableId.Of(fileName, row.Line.ToString(CultureInfo.InvariantCulture));
 
             var measures = new Dictionary<string, decimal>(StringComparer.Ordinal);
             var attributes = new Dictionary<string, string>(StringComparer.Ordinal);

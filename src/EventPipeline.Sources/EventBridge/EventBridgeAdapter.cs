@@ -1,6 +1,6 @@
 using System.Text.Json;
 using EventPipeline.Domain;
-using EventPipeline.Sources.Common;
+using EventPipeline.Sources.Toolkit;
 
 namespace EventPipeline.Sources.EventBridge;
 
@@ -19,36 +19,28 @@ namespace EventPipeline.Sources.EventBridge;
 /// </summary>
 public sealed class EventBridgeAdapter : ISourceAdapter
 {
-    /// <summary>The source name.</summary>
+    /// <summary>The source's name, declared once: <see cref="Name"/>, the catalog and envelopes use it.</summary>
     public const string SourceName = "eventbridge";
 
     /// <inheritdoc />
     public string Name => SourceName;
 
     /// <inheritdoc />
-    public ValueTask<AdapterResult> AdaptAsync(IngestEnvelope envelope, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(envelope);
-        return ValueTask.FromResult(AdapterBoundary.Run(() => [Map(envelope)]));
-    }
+    public ValueTask<AdapterResult> AdaptAsync(IngestEnvelope envelope, CancellationToken cancellationToken) =>
+        AdapterBoundary.Run(envelope, Map);
 
     private static CanonicalEvent Map(IngestEnvelope envelope)
     {
         var tenant = AdapterBoundary.RequireTenant(envelope);
-        using var doc = JsonPayload.Parse(envelope.Body);
-        var root = JsonPayload.RequireObject(doc.RootElement, "");
-        var id = JsonPayload.RequireString(root, "id", "");
-        var source = JsonPayload.RequireString(root, "source", "");
-        var detailType = JsonPayload.RequireString(root, "detail-type", "");
-        var time = JsonPayload.RequireTimestamp(root, "time", "");
+        using var doc = JsonFields.Parse(envelope.Body);
+        var root = JsonFields.RootObject(doc);
+        var id = JsonFields.String(root, "", "id");
+        var source = JsonFields.String(root, "", "source");
+        var detailType = JsonFields.String(root, "", "detail-type");
+        var time = JsonFields.Timestamp(root, "", "time", Timestamps.TryParseAssumingUtc);
+        var detail = JsonFields.OptionalObject(root, "", "detail");
 
-        var detail = JsonPayload.Optional(root, "detail");
-        if (detail is { } d)
-        {
-            JsonPayload.RequireObject(d, "detail");
-        }
-
-        var resources = JsonPayload.Optional(root, "resources");
+        var resources = JsonFields.Optional(root, "resources");
         if (resources is { ValueKind: not JsonValueKind.Array })
         {
             throw RejectionException.For("resources", "must be an array");
@@ -60,12 +52,12 @@ public sealed class EventBridgeAdapter : ISourceAdapter
         var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
         if (detail is { } details)
         {
-            JsonPayload.CollectScalars(details, measures, attributes);
+            JsonFields.CollectScalars(details, measures, attributes);
         }
 
         foreach (var name in (string[])["account", "region"])
         {
-            if (JsonPayload.OptionalString(root, name, "") is { Length: > 0 } value)
+            if (JsonFields.OptionalString(root, "", name) is { Length: > 0 } value)
             {
                 attributes[name] = value;
             }
@@ -81,11 +73,11 @@ public sealed class EventBridgeAdapter : ISourceAdapter
             return null;
         }
 
-        if (JsonPayload.Optional(d, "id") is not null)
+        if (JsonFields.Optional(d, "id") is not null)
         {
             var dot = source.LastIndexOf('.');
             var kind = dot >= 0 && dot < source.Length - 1 ? source[(dot + 1)..] : source;
-            return new EntityRef(AdapterBoundary.Kind(kind), JsonPayload.RequireId(d, "id", "detail"));
+            return new EntityRef(AdapterBoundary.Kind(kind), JsonFields.Id(d, "detail", "id"));
         }
 
         foreach (var p in d.EnumerateObject())
@@ -93,7 +85,7 @@ public sealed class EventBridgeAdapter : ISourceAdapter
             var kind = IdFieldKind(p.Name);
             if (kind is not null && p.Value.ValueKind is JsonValueKind.String or JsonValueKind.Number)
             {
-                return new EntityRef(AdapterBoundary.Kind(kind), JsonPayload.RequireId(d, p.Name, "detail"));
+                return new EntityRef(AdapterBoundary.Kind(kind), JsonFields.Id(d, "detail", p.Name));
             }
         }
 

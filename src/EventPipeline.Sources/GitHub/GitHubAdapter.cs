@@ -1,6 +1,6 @@
 using System.Text.Json;
 using EventPipeline.Domain;
-using EventPipeline.Sources.Common;
+using EventPipeline.Sources.Toolkit;
 
 namespace EventPipeline.Sources.GitHub;
 
@@ -12,61 +12,64 @@ namespace EventPipeline.Sources.GitHub;
 /// </summary>
 public sealed class GitHubAdapter : ISourceAdapter
 {
+    /// <summary>The source's name, declared once: <see cref="Name"/>, the catalog and envelopes use it.</summary>
+    public const string SourceName = "github";
+
     /// <inheritdoc />
-    public string Name => "github";
+    public string Name => SourceName;
 
     /// <inheritdoc />
     public ValueTask<AdapterResult> AdaptAsync(IngestEnvelope envelope, CancellationToken cancellationToken) =>
-        AdapterRun.Map(envelope, Map);
+        AdapterBoundary.Run(envelope, Map);
 
-    private AdapterResult Map(IngestEnvelope envelope)
+    private static CanonicalEvent Map(IngestEnvelope envelope)
     {
-        var delivery = AdapterRun.RequiredHeader(envelope, "X-GitHub-Delivery");
-        var eventName = AdapterRun.RequiredHeader(envelope, "X-GitHub-Event").ToLowerInvariant();
-        using var document = AdapterJson.Parse(envelope.Body);
-        var root = AdapterJson.RootObject(document);
+        var delivery = AdapterBoundary.RequiredHeader(envelope, "X-GitHub-Delivery");
+        var eventName = AdapterBoundary.RequiredHeader(envelope, "X-GitHub-Event").ToLowerInvariant();
+        using var document = JsonFields.Parse(envelope.Body);
+        var root = JsonFields.RootObject(document);
 
-        var action = AdapterJson.OptionalString(root, "", "action");
+        var action = JsonFields.OptionalString(root, "", "action");
         var type = string.IsNullOrEmpty(action) ? eventName : $"{eventName}.{action.ToLowerInvariant()}";
-        var builder = new AdapterEventBuilder().Attribute("action", action);
+        var builder = new EventBuilder().Attribute("action", action);
 
-        var repository = AdapterJson.OptionalObject(root, "", "repository");
+        var repository = JsonFields.OptionalObject(root, "", "repository");
         if (repository is { } repositoryObject)
         {
-            builder.Attribute("repository", AdapterJson.OptionalString(repositoryObject, "repository", "full_name"));
+            builder.Attribute("repository", JsonFields.OptionalString(repositoryObject, "repository", "full_name"));
         }
 
-        if (AdapterJson.OptionalObject(root, "", "sender") is { } sender)
+        if (JsonFields.OptionalObject(root, "", "sender") is { } sender)
         {
-            builder.Attribute("sender", AdapterJson.OptionalString(sender, "sender", "login"));
+            builder.Attribute("sender", JsonFields.OptionalString(sender, "sender", "login"));
         }
 
         string kind;
         JsonElement resource;
         DateTimeOffset? occurredAt;
-        if (AdapterJson.OptionalObject(root, "", "issue") is { } issue)
+        if (JsonFields.OptionalObject(root, "", "issue") is { } issue)
         {
             (kind, resource) = ("issue", issue);
-            occurredAt = AdapterJson.OptionalTimestamp(issue, "issue", "updated_at");
+            occurredAt = JsonFields.OptionalTimestamp(issue, "issue", "updated_at");
             AddIssueFields(builder, issue);
         }
-        else if (AdapterJson.OptionalObject(root, "", "pull_request") is { } pull)
+        else if (JsonFields.OptionalObject(root, "", "pull_request") is { } pull)
         {
             (kind, resource) = ("pull_request", pull);
-            occurredAt = AdapterJson.OptionalTimestamp(pull, "pull_request", "updated_at");
+            occurredAt = JsonFields.OptionalTimestamp(pull, "pull_request", "updated_at");
             AddIssueFields(builder, pull);
-            builder.Attribute("merged", AdapterJson.Scalar(pull, "merged"))
-                .Measure("additions", AdapterJson.OptionalNumber(pull, "pull_request", "additions"))
-                .Measure("deletions", AdapterJson.OptionalNumber(pull, "pull_request", "deletions"))
-                .Measure("changed_files", AdapterJson.OptionalNumber(pull, "pull_request", "changed_files"));
+            builder.Attribute("merged", JsonFields.Scalar(pull, "merged"))
+                .Measure("additions", JsonFields.OptionalNumber(pull, "pull_request", "additions"))
+                .Measure("deletions", JsonFields.OptionalNumber(pull, "pull_request", "deletions"))
+                .Measure("changed_files", JsonFields.OptionalNumber(pull, "pull_request", "changed_files"));
         }
         else if (repository is { } repo)
         {
             (kind, resource) = ("repository", repo);
-            occurredAt = eventName == "push" ? PushTime(root) : AdapterJson.OptionalTimestamp(repo, "repository", "updated_at");
+            occurredAt = eventName == "push" ? PushTime(root) : JsonFields.OptionalTimestamp(repo, "repository", "updated_at");
             if (eventName == "push")
             {
-                builder.Attribute("ref", AdapterJson.OptionalString(root, "", "ref"));
+                builder.Attribute("ref", JsonFields.OptionalString(root, "", "ref"));
                 if (root.TryGetProperty("commits", out var commits))
                 {
                     builder.Measure("commits", commits.ValueKind == JsonValueKind.Array
@@ -75,7 +78,7 @@ public sealed class GitHubAdapter : ISourceAdapter
                 }
             }
         }
-        else if (AdapterJson.OptionalObject(root, "", "organization") is { } organization)
+        else if (JsonFields.OptionalObject(root, "", "organization") is { } organization)
         {
             (kind, resource) = ("organization", organization);
             occurredAt = null;
@@ -85,17 +88,16 @@ public sealed class GitHubAdapter : ISourceAdapter
             throw RejectionException.For("repository", "required");
         }
 
-        var id = AdapterJson.Id(resource, kind, "id");
-        var evt = builder.Build(envelope, Name, delivery, type, occurredAt ?? envelope.ReceivedAt, kind, id);
-        return AdapterResult.Of(evt);
+        var id = JsonFields.Id(resource, kind, "id");
+        return builder.Build(envelope, SourceName, delivery, type, occurredAt ?? envelope.ReceivedAt, kind, id);
     }
 
     // A push's repository.updated_at is when the repository's settings last changed, not when the push happened.
     private static DateTimeOffset? PushTime(JsonElement root) =>
-        AdapterJson.OptionalObject(root, "", "head_commit") is { } head ? AdapterJson.OptionalTimestamp(head, "head_commit", "timestamp") : null;
+        JsonFields.OptionalObject(root, "", "head_commit") is { } head ? JsonFields.OptionalTimestamp(head, "head_commit", "timestamp") : null;
 
-    private static void AddIssueFields(AdapterEventBuilder builder, JsonElement resource) =>
-        builder.Attribute("state", AdapterJson.Scalar(resource, "state"))
-            .Attribute("number", AdapterJson.Scalar(resource, "number"))
-            .Attribute("title", AdapterJson.Scalar(resource, "title"));
+    private static void AddIssueFields(EventBuilder builder, JsonElement resource) =>
+        builder.Attribute("state", JsonFields.Scalar(resource, "state"))
+            .Attribute("number", JsonFields.Scalar(resource, "number"))
+            .Attribute("title", JsonFields.Scalar(resource, "title"));
 }

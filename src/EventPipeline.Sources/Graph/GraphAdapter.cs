@@ -1,6 +1,6 @@
 using System.Text.Json;
 using EventPipeline.Domain;
-using EventPipeline.Sources.Common;
+using EventPipeline.Sources.Toolkit;
 
 namespace EventPipeline.Sources.Graph;
 
@@ -21,7 +21,7 @@ namespace EventPipeline.Sources.Graph;
 /// </summary>
 public sealed class GraphAdapter : ISourceAdapter
 {
-    /// <summary>The source name.</summary>
+    /// <summary>The source's name, declared once: <see cref="Name"/>, the catalog and envelopes use it.</summary>
     public const string SourceName = "graph";
 
     private readonly GraphResourceFetcher fetcher;
@@ -79,9 +79,9 @@ public sealed class GraphAdapter : ISourceAdapter
 
     private static List<Notice> ParseNotices(string body, GraphResourceFetcher fetcher)
     {
-        using var doc = JsonPayload.Parse(body);
-        var root = JsonPayload.RequireObject(doc.RootElement, "");
-        var value = JsonPayload.Optional(root, "value") ?? throw RejectionException.For("value", "required");
+        using var doc = JsonFields.Parse(body);
+        var root = JsonFields.RootObject(doc);
+        var value = JsonFields.Optional(root, "value") ?? throw RejectionException.For("value", "required");
         if (value.ValueKind != JsonValueKind.Array)
         {
             throw RejectionException.For("value", "must be an array");
@@ -91,29 +91,29 @@ public sealed class GraphAdapter : ISourceAdapter
         var i = 0;
         foreach (var n in value.EnumerateArray())
         {
-            var at = JsonPayload.Index("value", i++);
-            JsonPayload.RequireObject(n, at);
-            var subscriptionId = JsonPayload.RequireString(n, "subscriptionId", at);
-            var changeType = JsonPayload.RequireString(n, "changeType", at);
-            var resource = JsonPayload.RequireString(n, "resource", at);
+            var at = JsonFields.Index("value", i++);
+            JsonFields.ObjectAt(n, at);
+            var subscriptionId = JsonFields.String(n, at, "subscriptionId");
+            var changeType = JsonFields.String(n, at, "changeType");
+            var resource = JsonFields.String(n, at, "resource");
             if (fetcher.Resolve(resource) is null)
             {
-                throw RejectionException.For(JsonPayload.Path(at, "resource"), "must be a relative Graph path");
+                throw RejectionException.For(JsonFields.Path(at, "resource"), "must be a relative Graph path");
             }
 
-            var dataPath = JsonPayload.Path(at, "resourceData");
-            var data = JsonPayload.RequireObject(JsonPayload.Optional(n, "resourceData") ?? throw RejectionException.For(dataPath, "required"), dataPath);
-            var odataType = JsonPayload.RequireString(data, "@odata.type", dataPath);
-            var id = JsonPayload.RequireId(data, "id", dataPath);
-            var etag = JsonPayload.OptionalString(data, "@odata.etag", dataPath) ?? "";
+            var dataPath = JsonFields.Path(at, "resourceData");
+            var data = JsonFields.Object(n, at, "resourceData");
+            var odataType = JsonFields.String(data, dataPath, "@odata.type");
+            var id = JsonFields.Id(data, dataPath, "id");
+            var etag = JsonFields.OptionalString(data, dataPath, "@odata.etag") ?? "";
             var dot = odataType.LastIndexOf('.');
             var kind = (dot >= 0 ? odataType[(dot + 1)..] : odataType).TrimStart('#');
             if (kind.Length == 0)
             {
-                throw RejectionException.For(JsonPayload.Path(dataPath, "@odata.type"), "must name a type, e.g. #Microsoft.Graph.Message");
+                throw RejectionException.For(JsonFields.Path(dataPath, "@odata.type"), "must name a type, e.g. #Microsoft.Graph.Message");
             }
 
-            var eventId = SecretChecks.StableId(subscriptionId, resource, changeType, etag);
+            var eventId = StableId.Of(subscriptionId, resource, changeType, etag);
             notices.Add(new Notice(at, eventId, changeType, resource, new EntityRef(AdapterBoundary.Kind(kind), id)));
         }
 

@@ -9,30 +9,6 @@ using Polly.Timeout;
 
 namespace EventPipeline.Sources.Graph;
 
-/// <summary>Tuning of the Graph fetch pipeline beyond <see cref="SourceDependencies"/> (tests shorten the delays).</summary>
-public sealed record GraphFetchOptions
-{
-    /// <summary>Base delay of the exponential, jittered retry backoff.</summary>
-    public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromMilliseconds(200);
-
-    /// <summary>Attempts within <see cref="SamplingDuration"/> before the breaker may open.</summary>
-    public int MinimumThroughput { get; init; } = 5;
-
-    /// <summary>Failure ratio within <see cref="SamplingDuration"/> that opens the breaker.</summary>
-    public double FailureRatio { get; init; } = 0.5;
-
-    /// <summary>Window in which failures are counted.</summary>
-    public TimeSpan SamplingDuration { get; init; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>How long the breaker stays open (calls fail fast) before a trial call.</summary>
-    public TimeSpan BreakDuration { get; init; } = TimeSpan.FromSeconds(15);
-}
-
-/// <summary>A fetched Graph resource: its top-level string and number fields and its last-modified time.</summary>
-/// <param name="Fields">Top-level string and number fields (numbers in their JSON text).</param>
-/// <param name="LastModified"><c>lastModifiedDateTime</c> when present and valid.</param>
-public sealed record GraphResource(IReadOnlyDictionary<string, string> Fields, DateTimeOffset? LastModified);
-
 /// <summary>
 /// Fetches <c>{GraphBaseUrl}{resource}</c> through one resilience pipeline built per instance (Polly): a retry with
 /// exponential jittered backoff around a circuit breaker around a per-attempt timeout. Timeouts, network errors, 408,

@@ -1,6 +1,5 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
-using EventPipeline.Sources.Common;
+using EventPipeline.Sources.Toolkit;
 
 namespace EventPipeline.Sources.Graph;
 
@@ -16,10 +15,10 @@ public sealed class GraphSignature : IWebhookAuthenticator, IWebhookSigner
     public AuthResult Verify(WebhookRequest request, IReadOnlyList<string> secrets, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(secrets);
-        if (secrets.Count == 0)
+        var usable = WebhookSignatures.Usable(secrets);
+        if (usable.Count == 0)
         {
-            return AuthResult.Invalid("no active secret configured");
+            return AuthResult.Invalid(WebhookSignatures.NoSecret);
         }
 
         try
@@ -39,7 +38,7 @@ public sealed class GraphSignature : IWebhookAuthenticator, IWebhookSigner
                     return AuthResult.Invalid($"value[{i}].clientState missing");
                 }
 
-                if (!SecretChecks.MatchesAny(cs.GetString()!, secrets))
+                if (!WebhookSignatures.MatchesAny(cs.GetString()!, usable))
                 {
                     return AuthResult.Invalid($"value[{i}].clientState mismatch");
                 }
@@ -57,49 +56,5 @@ public sealed class GraphSignature : IWebhookAuthenticator, IWebhookSigner
 
     /// <inheritdoc />
     public IReadOnlyDictionary<string, string> Sign(ReadOnlySpan<byte> body, string url, string secret, DateTimeOffset now) =>
-        new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-}
-
-/// <summary>
-/// Graph's subscription validation: when a subscription is created, Graph POSTs to the notification URL with a
-/// <c>validationToken</c> query parameter and expects, within 10 seconds, 200 with the decoded token as <c>text/plain</c>.
-/// The webhook function answers that itself; this only extracts the token.
-/// </summary>
-public static class GraphHandshake
-{
-    /// <summary>The decoded <c>validationToken</c> query parameter of <paramref name="url"/>, when present.</summary>
-    public static bool TryGetValidationToken(string? url, [NotNullWhen(true)] out string? token)
-    {
-        token = null;
-        if (string.IsNullOrEmpty(url))
-        {
-            return false;
-        }
-
-        var q = url.IndexOf('?', StringComparison.Ordinal);
-        if (q < 0)
-        {
-            return false;
-        }
-
-        var query = url[(q + 1)..];
-        var hash = query.IndexOf('#', StringComparison.Ordinal);
-        if (hash >= 0)
-        {
-            query = query[..hash];
-        }
-
-        foreach (var pair in query.Split('&', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var eq = pair.IndexOf('=', StringComparison.Ordinal);
-            var name = eq < 0 ? pair : pair[..eq];
-            if (string.Equals(Uri.UnescapeDataString(name), "validationToken", StringComparison.Ordinal))
-            {
-                token = eq < 0 ? "" : Uri.UnescapeDataString(pair[(eq + 1)..].Replace('+', ' '));
-                return true;
-            }
-        }
-
-        return false;
-    }
+        WebhookSignatures.Headers();
 }

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using EventPipeline.Domain;
-using EventPipeline.Sources.Common;
+using EventPipeline.Sources.Toolkit;
 
 namespace EventPipeline.Sources.Jira;
 
@@ -17,7 +17,7 @@ namespace EventPipeline.Sources.Jira;
 /// </summary>
 public sealed class JiraAdapter : ISourceAdapter
 {
-    /// <summary>The source name.</summary>
+    /// <summary>The source's name, declared once: <see cref="Name"/>, the catalog and envelopes use it.</summary>
     public const string SourceName = "jira";
 
     private const string IdentifierHeader = "X-Atlassian-Webhook-Identifier";
@@ -28,32 +28,23 @@ public sealed class JiraAdapter : ISourceAdapter
     public string Name => SourceName;
 
     /// <inheritdoc />
-    public ValueTask<AdapterResult> AdaptAsync(IngestEnvelope envelope, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(envelope);
-        return ValueTask.FromResult(AdapterBoundary.Run(() => [Map(envelope)]));
-    }
+    public ValueTask<AdapterResult> AdaptAsync(IngestEnvelope envelope, CancellationToken cancellationToken) =>
+        AdapterBoundary.Run(envelope, Map);
 
     private static CanonicalEvent Map(IngestEnvelope envelope)
     {
         var tenant = AdapterBoundary.RequireTenant(envelope);
-        var eventId = envelope.Header(IdentifierHeader);
-        if (string.IsNullOrWhiteSpace(eventId))
-        {
-            throw RejectionException.For("header:" + IdentifierHeader, "required");
-        }
-
-        using var doc = JsonPayload.Parse(envelope.Body);
-        var root = JsonPayload.RequireObject(doc.RootElement, "");
-        var type = JsonPayload.RequireString(root, "webhookEvent", "");
-        var time = JsonPayload.RequireUnixMilliseconds(root, "timestamp", "");
+        var eventId = AdapterBoundary.RequiredHeader(envelope, IdentifierHeader);
+        using var doc = JsonFields.Parse(envelope.Body);
+        var root = JsonFields.RootObject(doc);
+        var type = JsonFields.String(root, "", "webhookEvent");
+        var time = JsonFields.UnixMilliseconds(root, "", "timestamp");
 
         var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
         EntityRef entity;
-        if (JsonPayload.Optional(root, "issue") is { } issue)
+        if (JsonFields.OptionalObject(root, "", "issue") is { } issue)
         {
-            JsonPayload.RequireObject(issue, "issue");
-            entity = new EntityRef("issue", JsonPayload.RequireId(issue, "id", "issue"));
+            entity = new EntityRef("issue", JsonFields.Id(issue, "issue", "id"));
             CopyIssueFields(issue, attributes);
         }
         else
@@ -61,18 +52,18 @@ public sealed class JiraAdapter : ISourceAdapter
             entity = OtherEntity(root) ?? throw RejectionException.For("issue.id", "required (or the id of the event's project, sprint, version, board, worklog or user)");
         }
 
-        return new CanonicalEvent(tenant, SourceName, eventId.Trim(), type, time, entity, AdapterBoundary.NoMeasures, attributes);
+        return new CanonicalEvent(tenant, SourceName, eventId, type, time, entity, AdapterBoundary.NoMeasures, attributes);
     }
 
     private static EntityRef? OtherEntity(JsonElement root)
     {
         foreach (var kind in OtherKinds)
         {
-            if (JsonPayload.Optional(root, kind) is { ValueKind: JsonValueKind.Object } obj)
+            if (JsonFields.Optional(root, kind) is { ValueKind: JsonValueKind.Object } obj)
             {
                 // Users are identified by accountId in Jira Cloud, by key/name in Data Center.
-                var idName = kind == "user" && JsonPayload.Optional(obj, "accountId") is not null ? "accountId" : "id";
-                return new EntityRef(kind, JsonPayload.RequireId(obj, idName, kind));
+                var idName = kind == "user" && JsonFields.Optional(obj, "accountId") is not null ? "accountId" : "id";
+                return new EntityRef(kind, JsonFields.Id(obj, kind, idName));
             }
         }
 
@@ -81,17 +72,17 @@ public sealed class JiraAdapter : ISourceAdapter
 
     private static void CopyIssueFields(JsonElement issue, Dictionary<string, string> attributes)
     {
-        if (JsonPayload.Optional(issue, "key") is { ValueKind: JsonValueKind.String } key)
+        if (JsonFields.Optional(issue, "key") is { ValueKind: JsonValueKind.String } key)
         {
             attributes["key"] = key.GetString()!;
         }
 
-        if (JsonPayload.Optional(issue, "fields") is not { ValueKind: JsonValueKind.Object } fields)
+        if (JsonFields.Optional(issue, "fields") is not { ValueKind: JsonValueKind.Object } fields)
         {
             return;
         }
 
-        if (JsonPayload.Optional(fields, "summary") is { ValueKind: JsonValueKind.String } summary)
+        if (JsonFields.Optional(fields, "summary") is { ValueKind: JsonValueKind.String } summary)
         {
             attributes["summary"] = summary.GetString()!;
         }
@@ -104,8 +95,8 @@ public sealed class JiraAdapter : ISourceAdapter
 
     private static void CopyName(JsonElement fields, string field, string nameProperty, Dictionary<string, string> attributes)
     {
-        if (JsonPayload.Optional(fields, field) is { ValueKind: JsonValueKind.Object } obj &&
-            JsonPayload.Optional(obj, nameProperty) is { ValueKind: JsonValueKind.String } name)
+        if (JsonFields.Optional(fields, field) is { ValueKind: JsonValueKind.Object } obj &&
+            JsonFields.Optional(obj, nameProperty) is { ValueKind: JsonValueKind.String } name)
         {
             attributes[field] = name.GetString()!;
         }

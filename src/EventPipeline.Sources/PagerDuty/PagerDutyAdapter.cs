@@ -1,4 +1,5 @@
-using EventPipeline.Sources.Common;
+using EventPipeline.Domain;
+using EventPipeline.Sources.Toolkit;
 
 namespace EventPipeline.Sources.PagerDuty;
 
@@ -9,40 +10,43 @@ namespace EventPipeline.Sources.PagerDuty;
 /// </summary>
 public sealed class PagerDutyAdapter : ISourceAdapter
 {
+    /// <summary>The source's name, declared once: <see cref="Name"/>, the catalog and envelopes use it.</summary>
+    public const string SourceName = "pagerduty";
+
     /// <inheritdoc />
-    public string Name => "pagerduty";
+    public string Name => SourceName;
 
     /// <inheritdoc />
     public ValueTask<AdapterResult> AdaptAsync(IngestEnvelope envelope, CancellationToken cancellationToken) =>
-        AdapterRun.Map(envelope, Map);
+        AdapterBoundary.Run(envelope, Map);
 
-    private AdapterResult Map(IngestEnvelope envelope)
+    private static CanonicalEvent Map(IngestEnvelope envelope)
     {
-        using var document = AdapterJson.Parse(envelope.Body);
-        var root = AdapterJson.RootObject(document);
-        var evt = AdapterJson.Object(root, "", "event");
-        var id = AdapterJson.String(evt, "event", "id");
-        var type = AdapterJson.String(evt, "event", "event_type").ToLowerInvariant();
-        var kind = AdapterJson.String(evt, "event", "resource_type");
-        var occurredAt = AdapterJson.Timestamp(evt, "event", "occurred_at");
-        var data = AdapterJson.Object(evt, "event", "data");
-        var entityId = AdapterJson.Id(data, "event.data", "id");
+        using var document = JsonFields.Parse(envelope.Body);
+        var root = JsonFields.RootObject(document);
+        var evt = JsonFields.Object(root, "", "event");
+        var id = JsonFields.String(evt, "event", "id");
+        var type = JsonFields.String(evt, "event", "event_type").ToLowerInvariant();
+        var kind = JsonFields.String(evt, "event", "resource_type");
+        var occurredAt = JsonFields.Timestamp(evt, "event", "occurred_at");
+        var data = JsonFields.Object(evt, "event", "data");
+        var entityId = JsonFields.Id(data, "event.data", "id");
 
-        var builder = new AdapterEventBuilder()
-            .Attribute("status", AdapterJson.Scalar(data, "status"))
-            .Attribute("urgency", AdapterJson.Scalar(data, "urgency"))
-            .Attribute("number", AdapterJson.Scalar(data, "number"))
-            .Attribute("title", AdapterJson.Scalar(data, "title"));
-        if (AdapterJson.OptionalObject(data, "event.data", "service") is { } service)
+        var builder = new EventBuilder()
+            .Attribute("status", JsonFields.Scalar(data, "status"))
+            .Attribute("urgency", JsonFields.Scalar(data, "urgency"))
+            .Attribute("number", JsonFields.Scalar(data, "number"))
+            .Attribute("title", JsonFields.Scalar(data, "title"));
+        if (JsonFields.OptionalObject(data, "event.data", "service") is { } service)
         {
-            builder.Attribute("service", AdapterJson.Scalar(service, "summary") ?? AdapterJson.Scalar(service, "id"));
+            builder.Attribute("service", JsonFields.Scalar(service, "summary") ?? JsonFields.Scalar(service, "id"));
         }
 
-        if (AdapterJson.OptionalObject(data, "event.data", "priority") is { } priority)
+        if (JsonFields.OptionalObject(data, "event.data", "priority") is { } priority)
         {
-            builder.Attribute("priority", AdapterJson.Scalar(priority, "summary"));
+            builder.Attribute("priority", JsonFields.Scalar(priority, "summary"));
         }
 
-        return AdapterResult.Of(builder.Build(envelope, Name, id, type, occurredAt, kind, entityId));
+        return builder.Build(envelope, SourceName, id, type, occurredAt, kind, entityId);
     }
 }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using EventPipeline.Domain;
-using EventPipeline.Sources.Common;
+using EventPipeline.Sources.Toolkit;
 
 namespace EventPipeline.Sources.Salesforce;
 
@@ -20,7 +20,7 @@ namespace EventPipeline.Sources.Salesforce;
 /// </summary>
 public sealed class SalesforceAdapter : ISourceAdapter
 {
-    /// <summary>The source name.</summary>
+    /// <summary>The source's name, declared once: <see cref="Name"/>, the catalog and envelopes use it.</summary>
     public const string SourceName = "salesforce";
 
     private const string HeaderName = "ChangeEventHeader";
@@ -29,16 +29,13 @@ public sealed class SalesforceAdapter : ISourceAdapter
     public string Name => SourceName;
 
     /// <inheritdoc />
-    public ValueTask<AdapterResult> AdaptAsync(IngestEnvelope envelope, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(envelope);
-        return ValueTask.FromResult(AdapterBoundary.Run(() => Map(envelope)));
-    }
+    public ValueTask<AdapterResult> AdaptAsync(IngestEnvelope envelope, CancellationToken cancellationToken) =>
+        AdapterBoundary.Run(envelope, Map);
 
     private static List<CanonicalEvent> Map(IngestEnvelope envelope)
     {
         var tenant = AdapterBoundary.RequireTenant(envelope);
-        using var doc = JsonPayload.Parse(envelope.Body);
+        using var doc = JsonFields.Parse(envelope.Body);
         var root = doc.RootElement;
         var events = new List<CanonicalEvent>();
         if (root.ValueKind == JsonValueKind.Array)
@@ -46,7 +43,7 @@ public sealed class SalesforceAdapter : ISourceAdapter
             var i = 0;
             foreach (var item in root.EnumerateArray())
             {
-                MapChange(tenant, item, JsonPayload.Index("", i++), events);
+                MapChange(tenant, item, JsonFields.Index("", i++), events);
             }
         }
         else
@@ -59,24 +56,23 @@ public sealed class SalesforceAdapter : ISourceAdapter
 
     private static void MapChange(string tenant, JsonElement message, string at, List<CanonicalEvent> events)
     {
-        var (payload, payloadPath) = FindPayload(JsonPayload.RequireObject(message, at), at);
-        var headerPath = JsonPayload.Path(payloadPath, HeaderName);
-        var header = JsonPayload.RequireObject(
-            JsonPayload.Optional(payload, HeaderName) ?? throw RejectionException.For(headerPath, "required"), headerPath);
+        var (payload, payloadPath) = FindPayload(JsonFields.ObjectAt(message, at), at);
+        var headerPath = JsonFields.Path(payloadPath, HeaderName);
+        var header = JsonFields.Object(payload, payloadPath, HeaderName);
 
-        var entityName = JsonPayload.RequireString(header, "entityName", headerPath);
-        var changeType = JsonPayload.RequireString(header, "changeType", headerPath);
-        var transactionKey = JsonPayload.RequireString(header, "transactionKey", headerPath);
-        var sequence = JsonPayload.Optional(header, "sequenceNumber") is { ValueKind: JsonValueKind.Number } n && n.TryGetInt64(out var s) && s >= 0
+        var entityName = JsonFields.String(header, headerPath, "entityName");
+        var changeType = JsonFields.String(header, headerPath, "changeType");
+        var transactionKey = JsonFields.String(header, headerPath, "transactionKey");
+        var sequence = JsonFields.Optional(header, "sequenceNumber") is { ValueKind: JsonValueKind.Number } n && n.TryGetInt64(out var s) && s >= 0
             ? s.ToString(CultureInfo.InvariantCulture)
-            : throw RejectionException.For(JsonPayload.Path(headerPath, "sequenceNumber"), "required non-negative integer");
-        var time = JsonPayload.RequireUnixMilliseconds(header, "commitTimestamp", headerPath);
+            : throw RejectionException.For(JsonFields.Path(headerPath, "sequenceNumber"), "required non-negative integer");
+        var time = JsonFields.UnixMilliseconds(header, headerPath, "commitTimestamp");
 
-        var recordIdsPath = JsonPayload.Path(headerPath, "recordIds");
-        var recordIds = JsonPayload.Optional(header, "recordIds") is { ValueKind: JsonValueKind.Array } ids
+        var recordIdsPath = JsonFields.Path(headerPath, "recordIds");
+        var recordIds = JsonFields.Optional(header, "recordIds") is { ValueKind: JsonValueKind.Array } ids
             ? ids.EnumerateArray().Select((r, i) => r.ValueKind == JsonValueKind.String && r.GetString()!.Length > 0
                 ? r.GetString()!
-                : throw RejectionException.For(JsonPayload.Index(recordIdsPath, i), "must be a non-empty string")).ToList()
+                : throw RejectionException.For(JsonFields.Index(recordIdsPath, i), "must be a non-empty string")).ToList()
             : throw RejectionException.For(recordIdsPath, "required array");
         if (recordIds.Count == 0)
         {
@@ -90,7 +86,7 @@ public sealed class SalesforceAdapter : ISourceAdapter
 
         var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
         // ChangeEventHeader is an object, so CollectScalars leaves it out; nested compound fields are skipped too.
-        JsonPayload.CollectScalars(payload, null, attributes);
+        JsonFields.CollectScalars(payload, null, attributes);
         var kind = AdapterBoundary.Kind(entityName);
         var baseId = transactionKey + ":" + sequence;
         foreach (var recordId in recordIds)
@@ -103,22 +99,22 @@ public sealed class SalesforceAdapter : ISourceAdapter
     // The relay may forward the bare payload or the Streaming API envelope around it.
     private static (JsonElement Payload, string Path) FindPayload(JsonElement message, string at)
     {
-        if (JsonPayload.Optional(message, HeaderName) is not null)
+        if (JsonFields.Optional(message, HeaderName) is not null)
         {
             return (message, at);
         }
 
-        if (JsonPayload.Optional(message, "data") is { ValueKind: JsonValueKind.Object } data &&
-            JsonPayload.Optional(data, "payload") is { ValueKind: JsonValueKind.Object } dataPayload)
+        if (JsonFields.Optional(message, "data") is { ValueKind: JsonValueKind.Object } data &&
+            JsonFields.Optional(data, "payload") is { ValueKind: JsonValueKind.Object } dataPayload)
         {
-            return (dataPayload, JsonPayload.Path(at, "data.payload"));
+            return (dataPayload, JsonFields.Path(at, "data.payload"));
         }
 
-        if (JsonPayload.Optional(message, "payload") is { ValueKind: JsonValueKind.Object } payload)
+        if (JsonFields.Optional(message, "payload") is { ValueKind: JsonValueKind.Object } payload)
         {
-            return (payload, JsonPayload.Path(at, "payload"));
+            return (payload, JsonFields.Path(at, "payload"));
         }
 
-        throw RejectionException.For(JsonPayload.Path(at, HeaderName), "required");
+        throw RejectionException.For(JsonFields.Path(at, HeaderName), "required");
     }
 }

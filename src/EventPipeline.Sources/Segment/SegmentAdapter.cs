@@ -1,6 +1,6 @@
 using System.Text.Json;
 using EventPipeline.Domain;
-using EventPipeline.Sources.Common;
+using EventPipeline.Sources.Toolkit;
 
 namespace EventPipeline.Sources.Segment;
 
@@ -17,26 +17,23 @@ namespace EventPipeline.Sources.Segment;
 /// </summary>
 public sealed class SegmentAdapter : ISourceAdapter
 {
-    /// <summary>The source name.</summary>
+    /// <summary>The source's name, declared once: <see cref="Name"/>, the catalog and envelopes use it.</summary>
     public const string SourceName = "segment";
 
     /// <inheritdoc />
     public string Name => SourceName;
 
     /// <inheritdoc />
-    public ValueTask<AdapterResult> AdaptAsync(IngestEnvelope envelope, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(envelope);
-        return ValueTask.FromResult(AdapterBoundary.Run(() => Map(envelope)));
-    }
+    public ValueTask<AdapterResult> AdaptAsync(IngestEnvelope envelope, CancellationToken cancellationToken) =>
+        AdapterBoundary.Run(envelope, Map);
 
     private static List<CanonicalEvent> Map(IngestEnvelope envelope)
     {
         var tenant = AdapterBoundary.RequireTenant(envelope);
-        using var doc = JsonPayload.Parse(envelope.Body);
-        var root = JsonPayload.RequireObject(doc.RootElement, "");
+        using var doc = JsonFields.Parse(envelope.Body);
+        var root = JsonFields.RootObject(doc);
         var events = new List<CanonicalEvent>();
-        if (JsonPayload.Optional(root, "batch") is { } batch)
+        if (JsonFields.Optional(root, "batch") is { } batch)
         {
             if (batch.ValueKind != JsonValueKind.Array)
             {
@@ -46,7 +43,7 @@ public sealed class SegmentAdapter : ISourceAdapter
             var i = 0;
             foreach (var message in batch.EnumerateArray())
             {
-                events.Add(MapMessage(tenant, message, JsonPayload.Index("batch", i++)));
+                events.Add(MapMessage(tenant, message, JsonFields.Index("batch", i++)));
             }
         }
         else
@@ -59,24 +56,22 @@ public sealed class SegmentAdapter : ISourceAdapter
 
     private static CanonicalEvent MapMessage(string tenant, JsonElement message, string at)
     {
-        JsonPayload.RequireObject(message, at);
-        var messageId = JsonPayload.RequireString(message, "messageId", at);
-        var kind = JsonPayload.RequireString(message, "type", at);
-        var time = JsonPayload.Optional(message, "timestamp") is not null
-            ? JsonPayload.RequireTimestamp(message, "timestamp", at)
-            : JsonPayload.Optional(message, "originalTimestamp") is not null
-                ? JsonPayload.RequireTimestamp(message, "originalTimestamp", at)
-                : throw RejectionException.For(JsonPayload.Path(at, "timestamp"), "required");
+        JsonFields.ObjectAt(message, at);
+        var messageId = JsonFields.String(message, at, "messageId");
+        var kind = JsonFields.String(message, at, "type");
+        var time = JsonFields.OptionalTimestamp(message, at, "timestamp", Timestamps.TryParseAssumingUtc)
+            ?? JsonFields.OptionalTimestamp(message, at, "originalTimestamp", Timestamps.TryParseAssumingUtc)
+            ?? throw RejectionException.For(JsonFields.Path(at, "timestamp"), "required");
 
         var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
         var type = kind;
         if (kind == "track")
         {
-            var name = JsonPayload.RequireString(message, "event", at);
+            var name = JsonFields.String(message, at, "event");
             type = kind + "." + name;
             attributes["event"] = name;
         }
-        else if (JsonPayload.OptionalString(message, "name", at) is { Length: > 0 } pageName)
+        else if (JsonFields.OptionalString(message, at, "name") is { Length: > 0 } pageName)
         {
             attributes["name"] = pageName;
         }
@@ -87,17 +82,17 @@ public sealed class SegmentAdapter : ISourceAdapter
             ? new EntityRef("user", userId)
             : anonymousId is not null
                 ? new EntityRef("anonymous", anonymousId)
-                : throw RejectionException.For(JsonPayload.Path(at, "userId"), "userId or anonymousId required");
+                : throw RejectionException.For(JsonFields.Path(at, "userId"), "userId or anonymousId required");
 
         var measures = new Dictionary<string, decimal>(StringComparer.Ordinal);
-        if (JsonPayload.Optional(message, "properties") is { } properties)
+        if (JsonFields.OptionalObject(message, at, "properties") is { } properties)
         {
-            JsonPayload.CollectScalars(JsonPayload.RequireObject(properties, JsonPayload.Path(at, "properties")), measures, attributes);
+            JsonFields.CollectScalars(properties, measures, attributes);
         }
 
-        if (JsonPayload.Optional(message, "traits") is { } traits)
+        if (JsonFields.OptionalObject(message, at, "traits") is { } traits)
         {
-            JsonPayload.CollectScalars(JsonPayload.RequireObject(traits, JsonPayload.Path(at, "traits")), null, attributes);
+            JsonFields.CollectScalars(traits, null, attributes);
         }
 
         return new CanonicalEvent(tenant, SourceName, messageId, type, time, entity, measures, attributes);
@@ -105,5 +100,5 @@ public sealed class SegmentAdapter : ISourceAdapter
 
     // Segment ids are strings, but some libraries send numeric user ids; empty means absent.
     private static string? OptionalId(JsonElement message, string name, string at) =>
-        JsonPayload.Optional(message, name) is null ? null : JsonPayload.RequireId(message, name, at);
+        JsonFields.Optional(message, name) is null ? null : JsonFields.Id(message, at, name);
 }

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using EventPipeline.Domain;
-using EventPipeline.Sources.Common;
+using EventPipeline.Sources.Toolkit;
 
 namespace EventPipeline.Sources.SendGrid;
 
@@ -12,16 +12,19 @@ namespace EventPipeline.Sources.SendGrid;
 /// </summary>
 public sealed class SendGridAdapter : ISourceAdapter
 {
+    /// <summary>The source's name, declared once: <see cref="Name"/>, the catalog and envelopes use it.</summary>
+    public const string SourceName = "sendgrid";
+
     /// <inheritdoc />
-    public string Name => "sendgrid";
+    public string Name => SourceName;
 
     /// <inheritdoc />
     public ValueTask<AdapterResult> AdaptAsync(IngestEnvelope envelope, CancellationToken cancellationToken) =>
-        AdapterRun.Map(envelope, Map);
+        AdapterBoundary.Run(envelope, Map);
 
-    private AdapterResult Map(IngestEnvelope envelope)
+    private static List<CanonicalEvent> Map(IngestEnvelope envelope)
     {
-        using var document = AdapterJson.Parse(envelope.Body);
+        using var document = JsonFields.Parse(envelope.Body);
         var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Array)
         {
@@ -44,26 +47,26 @@ public sealed class SendGridAdapter : ISourceAdapter
                 throw RejectionException.For(path, "must be an object");
             }
 
-            var id = AdapterJson.String(element, path, "sg_event_id");
-            var type = AdapterJson.String(element, path, "event").ToLowerInvariant();
-            var occurredAt = AdapterJson.UnixSeconds(element, path, "timestamp");
-            var messageId = AdapterJson.String(element, path, "sg_message_id");
+            var id = JsonFields.String(element, path, "sg_event_id");
+            var type = JsonFields.String(element, path, "event").ToLowerInvariant();
+            var occurredAt = JsonFields.UnixSeconds(element, path, "timestamp");
+            var messageId = JsonFields.String(element, path, "sg_message_id");
             if (!seen.Add(id))
             {
                 // The same event twice in one post is one event; the pipeline would deduplicate it anyway.
                 continue;
             }
 
-            var builder = new AdapterEventBuilder()
+            var builder = new EventBuilder()
                 .Measure(type, 1m)
                 .Attribute("status", type)
-                .Attribute("email", AdapterJson.Scalar(element, "email"))
-                .Attribute("reason", AdapterJson.Scalar(element, "reason"))
-                .Attribute("bounce_type", type == "bounce" ? AdapterJson.Scalar(element, "type") : null)
-                .Attribute("url", AdapterJson.Scalar(element, "url"));
-            events.Add(builder.Build(envelope, Name, id, type, occurredAt, "message", messageId));
+                .Attribute("email", JsonFields.Scalar(element, "email"))
+                .Attribute("reason", JsonFields.Scalar(element, "reason"))
+                .Attribute("bounce_type", type == "bounce" ? JsonFields.Scalar(element, "type") : null)
+                .Attribute("url", JsonFields.Scalar(element, "url"));
+            events.Add(builder.Build(envelope, SourceName, id, type, occurredAt, "message", messageId));
         }
 
-        return new AdapterResult.Accepted(events);
+        return events;
     }
 }

@@ -1,7 +1,6 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using EventPipeline.Sources.Common;
+using EventPipeline.Sources.Toolkit;
 
 namespace EventPipeline.Sources.SendGrid;
 
@@ -19,69 +18,17 @@ public sealed class SendGridSignature : IWebhookAuthenticator, IWebhookSigner
     /// <summary>The signed timestamp header.</summary>
     public const string TimestampHeader = "X-Twilio-Email-Event-Webhook-Timestamp";
 
+    private static readonly SignedTimestamp Timestamp = new(TimestampHeader, Timestamps.TryParseUnixSeconds, Timestamps.FormatUnixSeconds, "must be Unix seconds");
+
     /// <inheritdoc />
-    public AuthResult Verify(WebhookRequest request, IReadOnlyList<string> secrets, DateTimeOffset now)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var usable = AdapterSignature.Usable(secrets);
-        if (usable.Count == 0)
-        {
-            return AuthResult.Invalid(AdapterSignature.NoSecret);
-        }
-
-        var header = request.Header(Header);
-        if (string.IsNullOrWhiteSpace(header))
-        {
-            return AuthResult.Invalid(AdapterSignature.MissingHeader(Header));
-        }
-
-        var timestamp = request.Header(TimestampHeader)?.Trim();
-        if (string.IsNullOrEmpty(timestamp))
-        {
-            return AuthResult.Invalid(AdapterSignature.MissingHeader(TimestampHeader));
-        }
-
-        if (!long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
-            || !AdapterTime.TryFromUnixSeconds(seconds, out var signedAt))
-        {
-            return AuthResult.Invalid($"malformed {TimestampHeader} header: must be Unix seconds");
-        }
-
-        if (AdapterSignature.FromBase64(header) is not { } signature)
-        {
-            return AuthResult.Invalid($"malformed {Header} header");
-        }
-
-        if (!AdapterSignature.Fresh(signedAt, now))
-        {
-            return AuthResult.Invalid(AdapterSignature.Stale);
-        }
-
-        var signed = Concat(Encoding.UTF8.GetBytes(timestamp), request.Body.Span);
-        var anyKey = false;
-        foreach (var key in usable)
-        {
-            using var ecdsa = ImportPublicKey(key);
-            if (ecdsa is null)
-            {
-                continue;
-            }
-
-            anyKey = true;
-            if (ecdsa.VerifyData(signed, signature, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence))
-            {
-                return AuthResult.Valid;
-            }
-        }
-
-        return AuthResult.Invalid(anyKey ? AdapterSignature.Mismatch : "no usable verification public key configured");
-    }
+    public AuthResult Verify(WebhookRequest request, IReadOnlyList<string> secrets, DateTimeOffset now) =>
+        WebhookSignatures.Verify(request, secrets, now, Header, static (value, request) => Timestamp.Read(value, request, Header, MacText.Base64), VerifyWithAnyKey);
 
     /// <inheritdoc />
     public IReadOnlyDictionary<string, string> Sign(ReadOnlySpan<byte> body, string url, string secret, DateTimeOffset now)
     {
         ArgumentException.ThrowIfNullOrEmpty(secret);
-        var timestamp = now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var timestamp = Timestamp.Format(now);
         using var ecdsa = ECDsa.Create();
         if (secret.Contains("-----BEGIN", StringComparison.Ordinal))
         {
@@ -93,11 +40,30 @@ public sealed class SendGridSignature : IWebhookAuthenticator, IWebhookSigner
         }
 
         var signature = ecdsa.SignData(Concat(Encoding.UTF8.GetBytes(timestamp), body), HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
-        return new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+        return WebhookSignatures.Headers((Header, Convert.ToBase64String(signature)), (TimestampHeader, timestamp));
+    }
+
+    // Public keys are not secrets, so stopping at the first key that verifies reveals nothing.
+    private static AuthResult VerifyWithAnyKey(PresentedSignature presented, IReadOnlyList<string> keys)
+    {
+        var signed = Concat(presented.Prefix.Span, presented.Payload.Span);
+        var anyKey = false;
+        foreach (var key in keys)
         {
-            [Header] = Convert.ToBase64String(signature),
-            [TimestampHeader] = timestamp,
-        };
+            using var ecdsa = ImportPublicKey(key);
+            if (ecdsa is null)
+            {
+                continue;
+            }
+
+            anyKey = true;
+            if (ecdsa.VerifyData(signed, presented.Candidates[0], HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence))
+            {
+                return AuthResult.Valid;
+            }
+        }
+
+        return AuthResult.Invalid(anyKey ? WebhookSignatures.Mismatch : "no usable verification public key configured");
     }
 
     // A misconfigured key must not crash verification: it is skipped and, if no key is usable, the reason says so.
@@ -110,7 +76,7 @@ public sealed class SendGridSignature : IWebhookAuthenticator, IWebhookSigner
             {
                 ecdsa.ImportFromPem(key);
             }
-            else if (AdapterSignature.FromBase64(key) is { } der)
+            else if (WebhookSignatures.FromBase64(key) is { } der)
             {
                 ecdsa.ImportSubjectPublicKeyInfo(der, out _);
             }

@@ -1,5 +1,5 @@
 using EventPipeline.Domain;
-using EventPipeline.Sources.Common;
+using EventPipeline.Sources.Toolkit;
 
 namespace EventPipeline.Sources.Shopify;
 
@@ -11,18 +11,21 @@ namespace EventPipeline.Sources.Shopify;
 /// </summary>
 public sealed class ShopifyAdapter : ISourceAdapter
 {
+    /// <summary>The source's name, declared once: <see cref="Name"/>, the catalog and envelopes use it.</summary>
+    public const string SourceName = "shopify";
+
     /// <inheritdoc />
-    public string Name => "shopify";
+    public string Name => SourceName;
 
     /// <inheritdoc />
     public ValueTask<AdapterResult> AdaptAsync(IngestEnvelope envelope, CancellationToken cancellationToken) =>
-        AdapterRun.Map(envelope, Map);
+        AdapterBoundary.Run(envelope, Map);
 
-    private AdapterResult Map(IngestEnvelope envelope)
+    private static CanonicalEvent Map(IngestEnvelope envelope)
     {
-        var eventId = AdapterRun.OptionalHeader(envelope, "X-Shopify-Event-Id")
-            ?? AdapterRun.RequiredHeader(envelope, "X-Shopify-Webhook-Id");
-        var topic = AdapterRun.RequiredHeader(envelope, "X-Shopify-Topic").ToLowerInvariant();
+        var eventId = AdapterBoundary.OptionalHeader(envelope, "X-Shopify-Event-Id")
+            ?? AdapterBoundary.RequiredHeader(envelope, "X-Shopify-Webhook-Id");
+        var topic = AdapterBoundary.RequiredHeader(envelope, "X-Shopify-Topic").ToLowerInvariant();
         var slash = topic.IndexOf('/', StringComparison.Ordinal);
         if (slash <= 0 || slash == topic.Length - 1)
         {
@@ -30,32 +33,32 @@ public sealed class ShopifyAdapter : ISourceAdapter
         }
 
         DateTimeOffset? triggeredAt = null;
-        if (AdapterRun.OptionalHeader(envelope, "X-Shopify-Triggered-At") is { } triggered)
+        if (AdapterBoundary.OptionalHeader(envelope, "X-Shopify-Triggered-At") is { } triggered)
         {
-            triggeredAt = AdapterTime.TryParseRfc3339(triggered, out var at)
+            triggeredAt = Timestamps.TryParseRfc3339(triggered, out var at)
                 ? at
                 : throw RejectionException.For("header:X-Shopify-Triggered-At", "must be an RFC 3339 timestamp");
         }
 
-        using var document = AdapterJson.Parse(envelope.Body);
-        var root = AdapterJson.RootObject(document);
-        var id = AdapterJson.Id(root, "", "id");
-        var occurredAt = triggeredAt ?? AdapterJson.OptionalTimestamp(root, "", "updated_at") ?? envelope.ReceivedAt;
+        using var document = JsonFields.Parse(envelope.Body);
+        var root = JsonFields.RootObject(document);
+        var id = JsonFields.Id(root, "", "id");
+        var occurredAt = triggeredAt ?? JsonFields.OptionalTimestamp(root, "", "updated_at") ?? envelope.ReceivedAt;
 
-        var builder = new AdapterEventBuilder()
-            .Measure("total_price", AdapterJson.OptionalDecimalText(root, "", "total_price"))
-            .Attribute("currency", AdapterJson.OptionalString(root, "", "currency"))
-            .Attribute("financial_status", AdapterJson.Scalar(root, "financial_status"))
-            .Attribute("fulfillment_status", AdapterJson.Scalar(root, "fulfillment_status"))
-            .Attribute("status", AdapterJson.Scalar(root, "status"))
-            .Attribute("shop", AdapterRun.OptionalHeader(envelope, "X-Shopify-Shop-Domain"));
+        var builder = new EventBuilder()
+            .Measure("total_price", JsonFields.OptionalDecimalText(root, "", "total_price"))
+            .Attribute("currency", JsonFields.OptionalString(root, "", "currency"))
+            .Attribute("financial_status", JsonFields.Scalar(root, "financial_status"))
+            .Attribute("fulfillment_status", JsonFields.Scalar(root, "fulfillment_status"))
+            .Attribute("status", JsonFields.Scalar(root, "status"))
+            .Attribute("shop", AdapterBoundary.OptionalHeader(envelope, "X-Shopify-Shop-Domain"));
         if (root.TryGetProperty("line_items", out var items) && items.ValueKind == System.Text.Json.JsonValueKind.Array)
         {
             builder.Measure("line_items", items.GetArrayLength());
         }
 
         var type = topic.Replace('/', '.');
-        return AdapterResult.Of(builder.Build(envelope, Name, eventId, type, occurredAt, Singular(topic[..slash]), id));
+        return builder.Build(envelope, SourceName, eventId, type, occurredAt, Singular(topic[..slash]), id);
     }
 
     // Topic resources are plural collection names (orders, inventory_items, companies); entity kinds are singular.

@@ -1,4 +1,5 @@
-using EventPipeline.Sources.Common;
+using EventPipeline.Domain;
+using EventPipeline.Sources.Toolkit;
 
 namespace EventPipeline.Sources.Stripe;
 
@@ -9,31 +10,34 @@ namespace EventPipeline.Sources.Stripe;
 /// </summary>
 public sealed class StripeAdapter : ISourceAdapter
 {
+    /// <summary>The source's name, declared once: <see cref="Name"/>, the catalog and envelopes use it.</summary>
+    public const string SourceName = "stripe";
+
     private static readonly string[] AmountFields = ["amount", "amount_refunded", "amount_due", "amount_paid", "amount_total"];
 
     /// <inheritdoc />
-    public string Name => "stripe";
+    public string Name => SourceName;
 
     /// <inheritdoc />
     public ValueTask<AdapterResult> AdaptAsync(IngestEnvelope envelope, CancellationToken cancellationToken) =>
-        AdapterRun.Map(envelope, Map);
+        AdapterBoundary.Run(envelope, Map);
 
-    private AdapterResult Map(IngestEnvelope envelope)
+    private static CanonicalEvent Map(IngestEnvelope envelope)
     {
-        using var document = AdapterJson.Parse(envelope.Body);
-        var root = AdapterJson.RootObject(document);
-        var id = AdapterJson.String(root, "", "id");
-        var type = AdapterJson.String(root, "", "type").ToLowerInvariant();
-        var created = AdapterJson.UnixSeconds(root, "", "created");
-        var data = AdapterJson.Object(root, "", "data");
-        var obj = AdapterJson.Object(data, "data", "object");
-        var kind = AdapterJson.String(obj, "data.object", "object");
-        var entityId = AdapterJson.String(obj, "data.object", "id");
+        using var document = JsonFields.Parse(envelope.Body);
+        var root = JsonFields.RootObject(document);
+        var id = JsonFields.String(root, "", "id");
+        var type = JsonFields.String(root, "", "type").ToLowerInvariant();
+        var created = JsonFields.UnixSeconds(root, "", "created");
+        var data = JsonFields.Object(root, "", "data");
+        var obj = JsonFields.Object(data, "data", "object");
+        var kind = JsonFields.String(obj, "data.object", "object");
+        var entityId = JsonFields.String(obj, "data.object", "id");
 
-        var builder = new AdapterEventBuilder()
-            .Attribute("currency", AdapterJson.OptionalString(obj, "data.object", "currency"))
-            .Attribute("status", AdapterJson.Scalar(obj, "status"))
-            .Attribute("livemode", AdapterJson.Scalar(root, "livemode"));
+        var builder = new EventBuilder()
+            .Attribute("currency", JsonFields.OptionalString(obj, "data.object", "currency"))
+            .Attribute("status", JsonFields.Scalar(obj, "status"))
+            .Attribute("livemode", JsonFields.Scalar(root, "livemode"));
         if (obj.TryGetProperty("customer", out var customer) && customer.ValueKind == System.Text.Json.JsonValueKind.String)
         {
             // Expanded customers are objects; only the id is a stable attribute.
@@ -42,9 +46,9 @@ public sealed class StripeAdapter : ISourceAdapter
 
         foreach (var field in AmountFields)
         {
-            builder.Measure(field, AdapterJson.OptionalNumber(obj, "data.object", field));
+            builder.Measure(field, JsonFields.OptionalNumber(obj, "data.object", field));
         }
 
-        return AdapterResult.Of(builder.Build(envelope, Name, id, type, created, kind, entityId));
+        return builder.Build(envelope, SourceName, id, type, created, kind, entityId);
     }
 }

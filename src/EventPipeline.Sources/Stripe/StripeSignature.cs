@@ -1,6 +1,6 @@
-using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
-using EventPipeline.Sources.Common;
+using EventPipeline.Sources.Toolkit;
 
 namespace EventPipeline.Sources.Stripe;
 
@@ -9,65 +9,25 @@ namespace EventPipeline.Sources.Stripe;
 /// Several <c>v1</c> values appear while Stripe rolls an endpoint secret; any one matching any configured secret
 /// suffices. Timestamps more than 300 s from now are rejected (Stripe's default tolerance).
 /// </summary>
-public sealed class StripeSignature : IWebhookAuthenticator, IWebhookSigner
+public sealed class StripeSignature() : HmacSignature(Header, HashAlgorithmName.SHA256, MacText.HexList("v1"))
 {
     /// <summary>The signature header.</summary>
     public const string Header = "Stripe-Signature";
 
     /// <inheritdoc />
-    public AuthResult Verify(WebhookRequest request, IReadOnlyList<string> secrets, DateTimeOffset now)
+    public override IReadOnlyDictionary<string, string> Sign(ReadOnlySpan<byte> body, string url, string secret, DateTimeOffset now)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var usable = AdapterSignature.Usable(secrets);
-        if (usable.Count == 0)
-        {
-            return AuthResult.Invalid(AdapterSignature.NoSecret);
-        }
-
-        var header = request.Header(Header);
-        if (string.IsNullOrWhiteSpace(header))
-        {
-            return AuthResult.Invalid(AdapterSignature.MissingHeader(Header));
-        }
-
-        var timestamps = AdapterSignature.Values(header, "t");
-        if (timestamps.Count != 1 || !long.TryParse(timestamps[0], NumberStyles.None, CultureInfo.InvariantCulture, out var t)
-            || !AdapterTime.TryFromUnixSeconds(t, out var signedAt))
-        {
-            return AuthResult.Invalid($"malformed {Header} header: one t=<unix seconds> required");
-        }
-
-        var candidates = AdapterSignature.Values(header, "v1").Select(AdapterSignature.FromHex).OfType<byte[]>().ToList();
-        if (candidates.Count == 0)
-        {
-            return AuthResult.Invalid($"malformed {Header} header: no v1 signature");
-        }
-
-        if (!AdapterSignature.Fresh(signedAt, now))
-        {
-            return AuthResult.Invalid(AdapterSignature.Stale);
-        }
-
-        var prefix = Encoding.UTF8.GetBytes(timestamps[0] + ".");
-        foreach (var secret in usable)
-        {
-            if (AdapterSignature.AnyEquals(AdapterSignature.HmacSha256(secret, prefix, request.Body.Span), candidates))
-            {
-                return AuthResult.Valid;
-            }
-        }
-
-        return AuthResult.Invalid(AdapterSignature.Mismatch);
+        var t = Timestamps.FormatUnixSeconds(now);
+        return WebhookSignatures.Headers((Header, $"t={t},{Text.Format(Mac(secret, SignedPrefix(t), body))}"));
     }
 
-    /// <inheritdoc />
-    public IReadOnlyDictionary<string, string> Sign(ReadOnlySpan<byte> body, string url, string secret, DateTimeOffset now)
+    private protected override PresentedSignature Read(string value, WebhookRequest request)
     {
-        var t = now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        var mac = AdapterSignature.HmacSha256(secret, Encoding.UTF8.GetBytes(t + "."), body);
-        return new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
-        {
-            [Header] = $"t={t},v1={Convert.ToHexStringLower(mac)}",
-        };
+        var timestamps = WebhookSignatures.HeaderValues(value, "t");
+        return timestamps.Count == 1 && Timestamps.TryParseUnixSeconds(timestamps[0], out var signedAt)
+            ? base.Read(value, request) with { Prefix = SignedPrefix(timestamps[0]), SignedAt = signedAt }
+            : PresentedSignature.Invalid(WebhookSignatures.Malformed(Header, "one t=<unix seconds> required"));
     }
+
+    private static byte[] SignedPrefix(string timestamp) => Encoding.UTF8.GetBytes(timestamp + ".");
 }

@@ -1,5 +1,5 @@
 using EventPipeline.Domain;
-using EventPipeline.Sources.Common;
+using EventPipeline.Sources.Toolkit;
 
 namespace EventPipeline.Sources.Twilio;
 
@@ -11,34 +11,37 @@ namespace EventPipeline.Sources.Twilio;
 /// </summary>
 public sealed class TwilioAdapter : ISourceAdapter
 {
+    /// <summary>The source's name, declared once: <see cref="Name"/>, the catalog and envelopes use it.</summary>
+    public const string SourceName = "twilio";
+
     /// <inheritdoc />
-    public string Name => "twilio";
+    public string Name => SourceName;
 
     /// <inheritdoc />
     public ValueTask<AdapterResult> AdaptAsync(IngestEnvelope envelope, CancellationToken cancellationToken) =>
-        AdapterRun.Map(envelope, Map);
+        AdapterBoundary.Run(envelope, Map);
 
-    private AdapterResult Map(IngestEnvelope envelope)
+    private static CanonicalEvent Map(IngestEnvelope envelope)
     {
-        var form = AdapterForm.Parse(envelope.Body);
+        var form = FormFields.Parse(envelope.Body);
         var sid = Required(form, "MessageSid");
         var status = Required(form, "MessageStatus").ToLowerInvariant();
-        var eventId = AdapterRun.OptionalHeader(envelope, "I-Twilio-Idempotency-Token") ?? $"{sid}:{status}";
+        var eventId = AdapterBoundary.OptionalHeader(envelope, "I-Twilio-Idempotency-Token") ?? $"{sid}:{status}";
 
-        var builder = new AdapterEventBuilder()
+        var builder = new EventBuilder()
             .Measure(status, 1m)
             .Attribute("status", status)
-            .Attribute("to", AdapterForm.First(form, "To"))
-            .Attribute("from", AdapterForm.First(form, "From"))
-            .Attribute("error_code", AdapterForm.First(form, "ErrorCode"))
-            .Attribute("account_sid", AdapterForm.First(form, "AccountSid"))
-            .Attribute("messaging_service_sid", AdapterForm.First(form, "MessagingServiceSid"));
-        return AdapterResult.Of(builder.Build(envelope, Name, eventId, status, envelope.ReceivedAt, "message", sid));
+            .Attribute("to", FormFields.First(form, "To"))
+            .Attribute("from", FormFields.First(form, "From"))
+            .Attribute("error_code", FormFields.First(form, "ErrorCode"))
+            .Attribute("account_sid", FormFields.First(form, "AccountSid"))
+            .Attribute("messaging_service_sid", FormFields.First(form, "MessagingServiceSid"));
+        return builder.Build(envelope, SourceName, eventId, status, envelope.ReceivedAt, "message", sid);
     }
 
     private static string Required(List<KeyValuePair<string, string>> form, string name)
     {
-        var value = AdapterForm.First(form, name);
+        var value = FormFields.First(form, name);
         return string.IsNullOrWhiteSpace(value) ? throw RejectionException.For(name, "required") : value.Trim();
     }
 }

@@ -1,5 +1,5 @@
 using EventPipeline.Domain;
-using EventPipeline.Sources.Common;
+using EventPipeline.Sources.Toolkit;
 
 namespace EventPipeline.Sources.Zendesk;
 
@@ -11,48 +11,51 @@ namespace EventPipeline.Sources.Zendesk;
 /// </summary>
 public sealed class ZendeskAdapter : ISourceAdapter
 {
+    /// <summary>The source's name, declared once: <see cref="Name"/>, the catalog and envelopes use it.</summary>
+    public const string SourceName = "zendesk";
+
     private const string TypePrefix = "zen:event-type:";
 
     /// <inheritdoc />
-    public string Name => "zendesk";
+    public string Name => SourceName;
 
     /// <inheritdoc />
     public ValueTask<AdapterResult> AdaptAsync(IngestEnvelope envelope, CancellationToken cancellationToken) =>
-        AdapterRun.Map(envelope, Map);
+        AdapterBoundary.Run(envelope, Map);
 
-    private AdapterResult Map(IngestEnvelope envelope)
+    private static CanonicalEvent Map(IngestEnvelope envelope)
     {
-        using var document = AdapterJson.Parse(envelope.Body);
-        var root = AdapterJson.RootObject(document);
-        var id = AdapterJson.String(root, "", "id");
-        var rawType = AdapterJson.String(root, "", "type");
+        using var document = JsonFields.Parse(envelope.Body);
+        var root = JsonFields.RootObject(document);
+        var id = JsonFields.String(root, "", "id");
+        var rawType = JsonFields.String(root, "", "type");
         var type = (rawType.StartsWith(TypePrefix, StringComparison.OrdinalIgnoreCase) ? rawType[TypePrefix.Length..] : rawType).ToLowerInvariant();
         if (type.Length == 0)
         {
             throw RejectionException.For("type", "must name an event type after 'zen:event-type:'");
         }
 
-        var occurredAt = AdapterJson.Timestamp(root, "", "time");
-        var subject = AdapterJson.String(root, "", "subject");
+        var occurredAt = JsonFields.Timestamp(root, "", "time");
+        var subject = JsonFields.String(root, "", "subject");
         var parts = subject.Split(':');
         if (parts.Length < 3 || parts[0] != "zen" || parts[1].Length == 0 || parts[2].Length == 0)
         {
             throw RejectionException.For("subject", "must be 'zen:{kind}:{id}'");
         }
 
-        var detail = AdapterJson.OptionalObject(root, "", "detail");
-        var entityId = detail is { } d && d.TryGetProperty("id", out _) ? AdapterJson.Id(d, "detail", "id") : parts[2];
+        var detail = JsonFields.OptionalObject(root, "", "detail");
+        var entityId = detail is { } d && d.TryGetProperty("id", out _) ? JsonFields.Id(d, "detail", "id") : parts[2];
 
-        var builder = new AdapterEventBuilder()
-            .Attribute("account_id", AdapterJson.Scalar(root, "account_id"));
+        var builder = new EventBuilder()
+            .Attribute("account_id", JsonFields.Scalar(root, "account_id"));
         if (detail is { } detailObject)
         {
-            builder.Attribute("status", AdapterJson.Scalar(detailObject, "status"))
-                .Attribute("priority", AdapterJson.Scalar(detailObject, "priority"))
-                .Attribute("role", AdapterJson.Scalar(detailObject, "role"))
-                .Attribute("assignee_id", AdapterJson.Scalar(detailObject, "assignee_id"));
+            builder.Attribute("status", JsonFields.Scalar(detailObject, "status"))
+                .Attribute("priority", JsonFields.Scalar(detailObject, "priority"))
+                .Attribute("role", JsonFields.Scalar(detailObject, "role"))
+                .Attribute("assignee_id", JsonFields.Scalar(detailObject, "assignee_id"));
         }
 
-        return AdapterResult.Of(builder.Build(envelope, Name, id, type, occurredAt, parts[1], entityId));
+        return builder.Build(envelope, SourceName, id, type, occurredAt, parts[1], entityId);
     }
 }

@@ -1,5 +1,7 @@
 using EventPipeline.Aws.Clients;
 
+using EventPipeline.Testing;
+
 namespace EventPipeline.Aws.Tests.Clients;
 
 public sealed class ApiGatewayManagementClientTests : IAsyncLifetime
@@ -74,6 +76,6 @@ public sealed class ApiGatewayManagementClientTests : IAsyncLifetime
 
         var error = Assert.Throws<InvalidOperationException>(() => new ApiGatewayManagementClient(endpoints));
 
-        Assert.Contains(AwsEndpoints.WebSocketManagementEndpointVariable, error.Message, StringComparison.Ordinal);
+        Assert.Contains(EventPipeline.Topology.PipelineTopology.Environment.WebSocketManagementEndpoint, error.Message, StringComparison.Ordinal);
     }
 }

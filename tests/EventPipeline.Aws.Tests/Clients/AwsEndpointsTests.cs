@@ -17,18 +17,43 @@ public class AwsEndpointsTests
     }
 
     [Fact]
-    public void FromEnvironment_LocalOverrides_StreamsFollowDynamoDb()
+    public void FromEnvironment_ServiceOverrides_StreamsFollowDynamoDb()
     {
         var endpoints = AwsEndpoints.FromEnvironment(Env(
             ("AWS_DEFAULT_REGION", "us-east-1"),
             (AwsEndpoints.KinesisEndpointVariable, "http://127.0.0.1:4567"),
-            (AwsEndpoints.DynamoDbEndpointVariable, "http://127.0.0.1:8000"),
-            (AwsEndpoints.WebSocketManagementEndpointVariable, "http://127.0.0.1:3001/local")));
+            (AwsEndpoints.DynamoDbEndpointVariable, "http://127.0.0.1:8000")));
 
         Assert.Equal("us-east-1", endpoints.Region);
         Assert.Equal(new Uri("http://127.0.0.1:4567"), endpoints.KinesisEndpoint);
         Assert.Equal(new Uri("http://127.0.0.1:8000"), endpoints.DynamoDbStreamsEndpoint);
-        Assert.Equal(new Uri("http://127.0.0.1:3001/local"), endpoints.ExecuteApiEndpoint);
+    }
+
+    [Fact]
+    public void FromEnvironment_GlobalEndpointUrl_AppliesToEveryServiceUnlessOverridden()
+    {
+        var endpoints = AwsEndpoints.FromEnvironment(Env(
+            ("AWS_REGION", "us-east-1"),
+            (AwsEndpoints.EndpointUrlVariable, "http://127.0.0.1:4599"),
+            (AwsEndpoints.SqsEndpointVariable, "http://127.0.0.1:5000")));
+
+        Assert.Equal(new Uri("http://127.0.0.1:4599"), endpoints.KinesisEndpoint);
+        Assert.Equal(new Uri("http://127.0.0.1:4599"), endpoints.DynamoDbEndpoint);
+        Assert.Equal(new Uri("http://127.0.0.1:4599"), endpoints.StepFunctionsEndpoint);
+        Assert.Equal(new Uri("http://127.0.0.1:4599"), endpoints.Ssm);
+        Assert.Equal(new Uri("http://127.0.0.1:5000"), endpoints.Sqs);
+    }
+
+    [Fact]
+    public void FromEnvironment_ExecutionRoleKeys_AreTheCredentials()
+    {
+        // Lambda puts the execution role's session credentials in these variables; the local stack gives each function its role's.
+        var endpoints = AwsEndpoints.FromEnvironment(Env(
+            ("AWS_REGION", "us-east-1"), ("AWS_ACCESS_KEY_ID", "ASIAEXAMPLE"), ("AWS_SECRET_ACCESS_KEY", "secret"), ("AWS_SESSION_TOKEN", "token")));
+
+        var credentials = Assert.IsType<Amazon.Runtime.SessionAWSCredentials>(endpoints.Credentials).GetCredentials();
+        Assert.Equal("ASIAEXAMPLE", credentials.AccessKey);
+        Assert.Equal("token", credentials.Token);
     }
 
     [Fact]

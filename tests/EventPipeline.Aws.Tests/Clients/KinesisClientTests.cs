@@ -2,6 +2,8 @@ using System.Text;
 using Amazon.Runtime;
 using EventPipeline.Aws.Clients;
 
+using EventPipeline.Testing;
+
 namespace EventPipeline.Aws.Tests.Clients;
 
 public sealed class KinesisClientTests : IAsyncLifetime

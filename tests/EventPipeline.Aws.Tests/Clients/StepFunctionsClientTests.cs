@@ -1,5 +1,7 @@
 using EventPipeline.Aws.Clients;
 
+using EventPipeline.Testing;
+
 namespace EventPipeline.Aws.Tests.Clients;
 
 public sealed class StepFunctionsClientTests : IAsyncLifetime

@@ -6,6 +6,7 @@ using EventPipeline.Aws;
 using EventPipeline.Connections;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using EventPipeline.Topology;
 
 namespace EventPipeline.Local.Tests.Connections;
 
@@ -41,7 +42,7 @@ public sealed class TokenDiscoveryTests
         var jwks = $$"""{"keys":[{"kty":"RSA","kid":"k1","use":"sig","alg":"RS256","n":"{{jwk.N}}","e":"{{jwk.E}}"}]}""";
         using var handler = new FakeIssuer(issuer, jwks);
         using var http = new HttpClient(handler);
-        var settings = new PipelineSettings { JwtIssuer = issuer, JwtAudience = "eventpipeline" };
+        var settings = PipelineSettings.FromVariables(new Dictionary<string, string> { [PipelineTopology.Environment.JwtIssuer] = issuer, [PipelineTopology.Environment.JwtAudience] = "eventpipeline" });
 
         var tokens = await ConnectionsComposition.DiscoverTokensAsync(settings, http, CancellationToken.None);
         var validator = new TenantTokenValidator(tokens);

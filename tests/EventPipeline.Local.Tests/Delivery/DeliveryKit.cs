@@ -3,6 +3,7 @@ using System.Text.Json;
 using Amazon.DynamoDBv2.Model;
 using EventPipeline.Aws.DeadLetters;
 using EventPipeline.Local.Tests.Integration;
+using EventPipeline.Application.DeadLetters;
 
 namespace EventPipeline.Local.Tests.Delivery;
 

@@ -1,6 +1,8 @@
 using System.Text;
 using EventPipeline.Aws.Clients;
 using EventPipeline.Aws.DeadLetters;
+using EventPipeline.Application.DeadLetters;
+using EventPipeline.Local.DeadLetters;
 
 namespace EventPipeline.Local.Tests.Delivery;
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using EventPipeline.Aws.DeadLetters;
 using EventPipeline.Local.Cli;
 using EventPipeline.Local.Tests.Integration;
+using EventPipeline.Application.DeadLetters;
 
 namespace EventPipeline.Local.Tests.Delivery;
 
@@ -25,23 +26,26 @@ public sealed class RedriveTests(LocalStackFixture fx)
         Assert.Equal("record", letter.Field);
         Assert.True(letter.Attempts > 1, $"attempts: {letter.Attempts}");
         Assert.Equal(0, letter.RedriveCount);
+        // As in AWS, the mapping's on-failure record names the shard and sequence range, not the bytes.
+        Assert.True(letter.DataOmitted);
         Assert.Equal(0, await fx.EventCountAsync(tenant));
 
         await fx.SetGraphFailureAsync(resource, null);
         var outcome = Assert.Single(await Service.RedriveAsync([letter.Id], CancellationToken.None));
         Assert.True(outcome.Redriven, outcome.Error);
         await DeliveryKit.UntilAsync(() => fx.EntityCountAsync(tenant, "message/m1"), 1, "the redriven notification applied");
-        Assert.Equal(1, (await fx.Stack.DeadLetters.GetAsync(letter.Id, CancellationToken.None))!.RedriveCount);
+        // Redriven: it leaves the queue (what is left there still needs attention).
+        Assert.Null(await fx.Stack.DeadLetters.GetAsync(letter.Id, CancellationToken.None));
+        var gone = Assert.Single(await Service.RedriveAsync([letter.Id], CancellationToken.None));
+        Assert.False(gone.Redriven);
 
-        // Again: the same bytes carry the same dedup id, so the ingest skips it.
-        var again = Assert.Single(await Service.RedriveAsync([letter.Id], CancellationToken.None));
-        Assert.True(again.Redriven, again.Error);
-        await PutMarkerAndWaitAsync(tenant, again.SequenceNumber!);
+        // The same record again (a second redrive from elsewhere): the same dedup id, so the ingest skips it.
+        var again = await fx.Kinesis.PutRecordAsync(fx.Stack.Settings.EventsStream, tenant, DeliveryKit.GraphNotification(tenant, resource, "m1"), CancellationToken.None);
+        await PutMarkerAndWaitAsync(tenant, again.SequenceNumber);
 
         Assert.Equal(1, await fx.EntityCountAsync(tenant, "message/m1"));
         Assert.Equal(2, await fx.EventCountAsync(tenant)); // the notification + the marker
-        Assert.Equal(2, (await fx.Stack.DeadLetters.GetAsync(letter.Id, CancellationToken.None))!.RedriveCount);
-        Assert.Empty(await fx.LettersAsync([outcome.SequenceNumber!, again.SequenceNumber!]));
+        Assert.Empty(await fx.LettersAsync([outcome.SequenceNumber!, again.SequenceNumber]));
     }
 
     [Fact]
@@ -53,7 +57,7 @@ public sealed class RedriveTests(LocalStackFixture fx)
         await fx.SetGraphFailureAsync(resource, null);
 
         // Graph redelivers the same notification on its own; it is applied.
-        await fx.Kinesis.PutRecordAsync(fx.Stack.Settings.EventsStream, tenant, letter.Data, CancellationToken.None);
+        await fx.Kinesis.PutRecordAsync(fx.Stack.Settings.EventsStream, tenant, DeliveryKit.GraphNotification(tenant, resource, "m2"), CancellationToken.None);
         await DeliveryKit.UntilAsync(() => fx.EntityCountAsync(tenant, "message/m2"), 1, "the resent notification applied");
 
         // The operator redrives the old entry through the CLI anyway.
@@ -69,7 +73,7 @@ public sealed class RedriveTests(LocalStackFixture fx)
         var (listExit, list, _) = await RunDlqAsync("list", "--json", "--category", "retries-exhausted");
         Assert.Equal(0, listExit);
         var listed = JsonSerializer.Deserialize(list, DeadLetterJsonContext.Default.ListDeadLetterEntry)!;
-        Assert.Equal(1, Assert.Single(listed, e => e.Id == letter.Id).RedriveCount);
+        Assert.DoesNotContain(listed, e => e.Id == letter.Id);
         Assert.All(listed, e => Assert.Equal("retries-exhausted", e.Category));
     }
 
@@ -125,7 +129,7 @@ public sealed class RedriveTests(LocalStackFixture fx)
         {
             using var output = new StringWriter();
             using var error = new StringWriter();
-            var command = DlqCommand.Create(ct => CliEndpoints.LoadAsync(root, ct), output, error);
+            var command = DlqCommand.Create(_ => Task.FromResult(LocalEndpoints.Load(root)), output, error);
             var exit = await new System.CommandLine.RootCommand { command }.Parse(["dlq", "list"]).InvokeAsync();
 
             Assert.Equal(1, exit);
@@ -162,8 +166,7 @@ public sealed class RedriveTests(LocalStackFixture fx)
 
     private async Task<(int Exit, string Output, string Error)> RunDlqAsync(params string[] args)
     {
-        var e = fx.Stack.Endpoints;
-        var endpoints = new CliEndpoints(e.KinesisEndpoint, e.StreamName, e.Region, e.DynamoDbEndpoint, e.WebSocketUrl, e.RestUrl, e.WebhookUrl, e.DashboardUrl, e.DemoTenant, e.DemoToken, e.AccessKeyId, e.SecretAccessKey);
+        var endpoints = fx.Stack.Endpoints;
         using var output = new StringWriter();
         using var error = new StringWriter();
         var command = DlqCommand.Create(_ => Task.FromResult(endpoints), output, error);

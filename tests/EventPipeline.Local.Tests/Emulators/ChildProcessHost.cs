@@ -58,7 +58,7 @@ internal static class ChildProcessHost
         {
             var installation = new EmulatorInstaller(EmulatorInstaller.FindRepoRoot()).EnsureInstalledAsync(CancellationToken.None).GetAwaiter().GetResult();
             var emulator = KinesisMockEmulator.StartAsync(
-                installation, 0, Path.GetDirectoryName(log)!, "us-east-1", "000000000000", TimeSpan.FromSeconds(90), CancellationToken.None).GetAwaiter().GetResult();
+                installation, 0, Path.GetDirectoryName(log)!, "us-east-1", "000000000000", TimeSpan.FromSeconds(90), null, CancellationToken.None).GetAwaiter().GetResult();
             pid = emulator.Process.ProcessId;
         }
         else

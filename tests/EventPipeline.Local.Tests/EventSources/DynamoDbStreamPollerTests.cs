@@ -5,6 +5,7 @@ using EventPipeline.Lambda;
 using EventPipeline.Lambda.Events;
 using EventPipeline.Local.EventSources;
 using static EventPipeline.Local.Tests.EventSources.PollerTestSupport;
+using EventPipeline.Application.Ingest;
 
 namespace EventPipeline.Local.Tests.EventSources;
 

@@ -1,3 +1,4 @@
+using EventPipeline.Application.Ingest;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -22,24 +23,14 @@ public sealed record GeneratedEvent(CanonicalEvent Expected, byte[] Json);
 /// <summary>A record on a shard.</summary>
 public sealed record ShardRecord(string ShardId, string SequenceNumber, GeneratedEvent Event)
 {
-    /// <summary>As Lambda delivers it.</summary>
-    public KinesisEvent.KinesisEventRecord ToLambda(DateTimeOffset arrived) => new()
-    {
-        EventId = $"{ShardId}:{SequenceNumber}",
-        EventName = "aws:kinesis:record",
-        EventSource = "aws:kinesis",
-        EventSourceArn = "arn:aws:kinesis:us-east-1:000000000000:stream/events",
-        EventVersion = "1.0",
-        AwsRegion = "us-east-1",
-        Kinesis = new KinesisEvent.Record
-        {
-            KinesisSchemaVersion = "1.0",
-            PartitionKey = Event.Expected.Entity.ToString(),
-            SequenceNumber = SequenceNumber,
-            Data = Event.Json,
-            ApproximateArrivalTimestamp = arrived.ToUnixTimeMilliseconds() / 1000.0,
-        },
-    };
+    /// <summary>As the Ingest function hands it to the use case (Lambda's arrival timestamp has millisecond precision).</summary>
+    public StreamRecord ToStreamRecord(DateTimeOffset arrived) => new(
+        ShardId,
+        SequenceNumber,
+        Event.Expected.Entity.ToString(),
+        Event.Json,
+        DateTimeOffset.FromUnixTimeMilliseconds(arrived.ToUnixTimeMilliseconds()),
+        "arn:aws:kinesis:us-east-1:000000000000:stream/events");
 }
 
 /// <summary>

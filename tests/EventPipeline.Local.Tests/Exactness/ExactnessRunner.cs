@@ -1,3 +1,5 @@
+using EventPipeline.Testing;
+using Microsoft.Extensions.Time.Testing;
 using System.Text;
 using System.Text.Json;
 using Amazon.DynamoDBv2;
@@ -11,51 +13,12 @@ using EventPipeline.Ingest;
 using EventPipeline.Lambda.Events;
 using EventPipeline.Sources;
 using EventPipeline.Topology;
+using EventPipeline.Application.DeadLetters;
+using EventPipeline.Application.Ports;
+using EventPipeline.Application.Ingest;
+using EventPipeline.Aws.Kinesis;
 
 namespace EventPipeline.Local.Tests.Exactness;
-
-/// <summary>A clock that never moves.</summary>
-public sealed class FixedClock(DateTimeOffset now) : TimeProvider
-{
-    public override DateTimeOffset GetUtcNow() => now;
-}
-
-/// <summary>A clock the test moves forward: redeliveries happen later than the first attempt, as they do in Lambda.</summary>
-public sealed class SteppingClock(DateTimeOffset start) : TimeProvider
-{
-    private long _ticks = start.UtcTicks;
-
-    public override DateTimeOffset GetUtcNow() => new(Interlocked.Read(ref _ticks), TimeSpan.Zero);
-
-    public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
-}
-
-/// <summary>Keeps dead letters in memory (a generated case must produce none).</summary>
-public sealed class MemoryDeadLetters : IDeadLetterSink
-{
-    private readonly List<DeadLetterEntry> _entries = [];
-
-    public IReadOnlyList<DeadLetterEntry> Entries
-    {
-        get
-        {
-            lock (_entries)
-            {
-                return [.. _entries];
-            }
-        }
-    }
-
-    public Task SendAsync(IReadOnlyList<DeadLetterEntry> entries, CancellationToken cancellationToken)
-    {
-        lock (_entries)
-        {
-            _entries.AddRange(entries);
-        }
-
-        return Task.CompletedTask;
-    }
-}
 
 /// <summary>
 /// Runs a generated case through the real Ingest path (CloudEvents adapter, dedup store, aggregate store) on DynamoDB
@@ -63,7 +26,7 @@ public sealed class MemoryDeadLetters : IDeadLetterSink
 /// after a crash, restarts at the lowest failed sequence, bisection, replays of finished batches — then reads every
 /// stored aggregate of the case's tenant back and compares it with the in-memory oracle.
 /// </summary>
-public sealed class ExactnessRunner(CrashingDynamoDbClient dynamo, PipelineSettings settings)
+internal sealed class ExactnessRunner(CrashingDynamoDbClient dynamo, ExactnessTableNames settings)
 {
     private const int MaxArms = 6;
 
@@ -74,13 +37,13 @@ public sealed class ExactnessRunner(CrashingDynamoDbClient dynamo, PipelineSetti
         // Every record arrived at c.Now (as the pipeline decodes the arrival timestamp); processing happens at or after it
         // and moves on with each delivery, so lateness must not depend on when a batch is (re)processed.
         var arrivedAt = DateTimeOffset.FromUnixTimeMilliseconds((long)(c.Now.ToUnixTimeMilliseconds() / 1000.0 * 1000));
-        var clock = new SteppingClock(arrivedAt);
+        var clock = new FakeTimeProvider(arrivedAt);
         var options = new AggregationOptions(settings.GracePeriod);
-        var letters = new MemoryDeadLetters();
+        var letters = new InMemoryDeadLetters();
         var pipeline = new IngestPipeline(
             SourceCatalog.Create(new SourceDependencies { Clock = clock }),
             new KplRecordSplitter(),
-            new DynamoAggregateStore(dynamo, settings.AggregatesTable),
+            new AggregateWriter(new DynamoAggregateItems(dynamo, settings.AggregatesTable)),
             new DynamoDedupStore(dynamo, settings.DedupTable, clock, PipelineTopology.DedupRetention),
             letters,
             clock,
@@ -222,7 +185,7 @@ public sealed class ExactnessRunner(CrashingDynamoDbClient dynamo, PipelineSetti
     }
 
     /// <summary>Lambda's retry behaviour for one shard's batches.</summary>
-    private sealed class Delivery(IngestPipeline pipeline, Random rng, CrashingDynamoDbClient? crashes, DateTimeOffset now, SteppingClock clock)
+    private sealed class Delivery(IngestPipeline pipeline, Random rng, CrashingDynamoDbClient? crashes, DateTimeOffset now, FakeTimeProvider clock)
     {
         private readonly Lock _gate = new();
         private int _arms;
@@ -236,7 +199,7 @@ public sealed class ExactnessRunner(CrashingDynamoDbClient dynamo, PipelineSetti
                 IngestBatchResult result;
                 try
                 {
-                    result = await pipeline.ProcessAsync(new KinesisEvent { Records = batch.Select(r => r.ToLambda(now)).ToList() }, CancellationToken.None);
+                    result = await pipeline.ProcessAsync(batch.Select(r => r.ToStreamRecord(now)).ToList(), CancellationToken.None);
                 }
                 catch (InjectedCrashException)
                 {

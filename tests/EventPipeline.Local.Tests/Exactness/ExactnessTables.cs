@@ -1,6 +1,7 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using EventPipeline.Aws;
+using EventPipeline.Topology;
 
 namespace EventPipeline.Local.Tests.Exactness;
 
@@ -13,9 +14,9 @@ namespace EventPipeline.Local.Tests.Exactness;
 internal static class ExactnessTables
 {
     private static readonly SemaphoreSlim Gate = new(1, 1);
-    private static PipelineSettings? _settings;
+    private static ExactnessTableNames? _settings;
 
-    public static async Task<PipelineSettings> EnsureAsync(IAmazonDynamoDB dynamo, PipelineSettings shared)
+    public static async Task<ExactnessTableNames> EnsureAsync(IAmazonDynamoDB dynamo, PipelineSettings shared)
     {
         await Gate.WaitAsync();
         try
@@ -25,7 +26,7 @@ internal static class ExactnessTables
                 return _settings;
             }
 
-            var settings = shared with { AggregatesTable = shared.AggregatesTable + "-exactness", DedupTable = shared.DedupTable + "-exactness" };
+            var settings = new ExactnessTableNames(shared.AggregatesTable + "-exactness", shared.DedupTable + "-exactness", shared.GracePeriod);
             await CopyAsync(dynamo, shared.AggregatesTable, settings.AggregatesTable);
             await CopyAsync(dynamo, shared.DedupTable, settings.DedupTable);
             _settings = settings;
@@ -57,3 +58,6 @@ internal static class ExactnessTables
         }
     }
 }
+
+/// <summary>The copies' names, and the grace period the deployed Ingest function folds with.</summary>
+internal sealed record ExactnessTableNames(string AggregatesTable, string DedupTable, TimeSpan GracePeriod);

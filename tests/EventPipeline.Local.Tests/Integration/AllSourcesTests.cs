@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using EventPipeline.Webhook;
+using EventPipeline.Sources.Signing;
 
 namespace EventPipeline.Local.Tests.Integration;
 

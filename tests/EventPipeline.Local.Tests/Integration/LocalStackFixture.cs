@@ -2,19 +2,22 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using EventPipeline.Aws.Clients;
+using EventPipeline.Topology;
 
 namespace EventPipeline.Local.Tests.Integration;
 
 /// <summary>
-/// Starts the local stack once for every integration test: real kinesis-mock and DynamoDB Local on free ports,
-/// the functions in-process. Set <c>EVENTPIPELINE_TEST_KINESIS_ENDPOINT</c> and <c>EVENTPIPELINE_TEST_DYNAMODB_ENDPOINT</c>
-/// to run against emulators that are already running instead (e.g. a LocalStack container started with Docker).
-/// Tests isolate themselves by tenant (<see cref="NewTenant"/>), so they can share one stack.
+/// Starts the local stack once for every integration test: deployed from the synthesized templates onto real
+/// kinesis-mock, DynamoDB Local and moto on free ports, every AWS call IAM-checked, the functions in-process. Set
+/// <c>EVENTPIPELINE_TEST_KINESIS_ENDPOINT</c>, <c>EVENTPIPELINE_TEST_DYNAMODB_ENDPOINT</c> and
+/// <c>EVENTPIPELINE_TEST_MOTO_ENDPOINT</c> to run against emulators that are already running instead. Tests isolate
+/// themselves by tenant (<see cref="NewTenant"/>), so they can share one stack.
 /// </summary>
 public sealed class LocalStackFixture : IAsyncLifetime
 {
     public const string KinesisVariable = "EVENTPIPELINE_TEST_KINESIS_ENDPOINT";
     public const string DynamoDbVariable = "EVENTPIPELINE_TEST_DYNAMODB_ENDPOINT";
+    public const string MotoVariable = "EVENTPIPELINE_TEST_MOTO_ENDPOINT";
 
     private readonly StringBuilder _log = new();
 
@@ -23,6 +26,18 @@ public sealed class LocalStackFixture : IAsyncLifetime
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
 
     public IKinesisClient Kinesis => Stack.Aws.Kinesis;
+
+    /// <summary>The stack's progress and diagnostic messages so far (poller retries, denied calls, failures).</summary>
+    public string LogText
+    {
+        get
+        {
+            lock (_log)
+            {
+                return _log.ToString();
+            }
+        }
+    }
 
     /// <summary>The stack's HS256 token key, so token tests can sign tokens valid in every respect but the one under test.</summary>
     public string SigningKey { get; } = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
@@ -34,22 +49,28 @@ public sealed class LocalStackFixture : IAsyncLifetime
     }
 
     /// <summary>Stack options for this run: free ports, or external emulators from the environment.</summary>
-    public LocalStackOptions Options(Uri? kinesis = null, Uri? dynamo = null)
+    public LocalStackOptions Options(Uri? kinesis = null, Uri? dynamo = null, Uri? moto = null)
     {
         kinesis ??= Environment.GetEnvironmentVariable(KinesisVariable) is { Length: > 0 } k ? new Uri(k) : null;
         dynamo ??= Environment.GetEnvironmentVariable(DynamoDbVariable) is { Length: > 0 } d ? new Uri(d) : null;
+        moto ??= Environment.GetEnvironmentVariable(MotoVariable) is { Length: > 0 } m ? new Uri(m) : null;
         return new LocalStackOptions
         {
             GatewayPort = 0,
+            AwsPort = 0,
             KinesisPort = 0,
             DynamoDbPort = 0,
+            MotoPort = 0,
+            InMemory = true,
             ExternalKinesisEndpoint = kinesis,
             ExternalDynamoDbEndpoint = dynamo,
+            ExternalMotoEndpoint = moto,
             WriteEndpointsFile = false,
             JwtKey = SigningKey,
             WorkflowTimeScale = 0.001,
-            // Same semantics as the shared mapping, without waiting to fill batches: tests run one after another.
-            IngestMapping = EventPipeline.Topology.PipelineTopology.IngestMapping with { MaximumBatchingWindowSeconds = 0 },
+            // The template's semantics, without waiting to fill batches: tests run one after another.
+            BatchingWindowOverride = 0,
+            FunctionOutput = TextWriter.Null,
             Log = m => { lock (_log) { _log.AppendLine(m); } },
         };
     }

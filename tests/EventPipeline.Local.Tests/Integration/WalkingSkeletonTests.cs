@@ -124,8 +124,8 @@ public sealed class WalkingSkeletonTests(LocalStackFixture fx)
     [Fact]
     public async Task Stack_OnSeparatelyStartedEmulators_Works()
     {
-        await using var emulators = await EmulatorSet.StartAsync(new EmulatorOptions { KinesisPort = 0, DynamoDbPort = 0 });
-        await using var stack = await LocalStack.StartAsync(fx.Options(emulators.KinesisEndpoint, emulators.DynamoDbEndpoint));
+        await using var emulators = await EmulatorSet.StartAsync(new EmulatorOptions { KinesisPort = 0, DynamoDbPort = 0, MotoPort = 0 });
+        await using var stack = await LocalStack.StartAsync(fx.Options(emulators.KinesisEndpoint, emulators.DynamoDbEndpoint, emulators.MotoEndpoint));
         Assert.Equal(emulators.KinesisEndpoint.ToString().TrimEnd('/'), stack.Endpoints.KinesisEndpoint);
         var tenant = LocalStackFixture.NewTenant("x");
         await stack.Aws.Kinesis.PutRecordAsync(stack.Settings.EventsStream, tenant, LocalStackFixture.CloudEvent(tenant, "ext-1", "thing/1"), CancellationToken.None);

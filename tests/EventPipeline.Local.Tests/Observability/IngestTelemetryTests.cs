@@ -21,9 +21,7 @@ public sealed class IngestTelemetryTests(LocalStackFixture fx)
         var secret = fx.Stack.WebhookSecrets.Signing["github"];
         using var logs = new StringWriter();
         using var emf = new StringWriter();
-        var function = IngestComposition.Create(
-            fx.Stack.Settings, fx.Stack.Aws.DynamoDb, fx.Stack.DeadLetters, new SourceDependencies(), TimeProvider.System, "ingest",
-            new LambdaLog(logs), EmfMetrics.ForFunction("EventPipeline", "ingest", emf));
+        var function = IngestComposition.Create(Host(logs, emf));
         var shard = "shardId-" + Random.Shared.NextInt64(100_000_000_000, 999_999_999_999).ToString(CultureInfo.InvariantCulture);
         // The token and a webhook secret travel inside the records' data: neither may reach the output.
         var data = $$"""{"amount":5,"note":"{{token}} {{secret}}"}""";
@@ -78,15 +76,25 @@ public sealed class IngestTelemetryTests(LocalStackFixture fx)
     public async Task HandleAsync_LogLevelWarning_SkipsTheInformationSummary()
     {
         using var logs = new StringWriter();
-        var function = IngestComposition.Create(
-            fx.Stack.Settings, fx.Stack.Aws.DynamoDb, fx.Stack.DeadLetters, new SourceDependencies(), TimeProvider.System, "ingest",
-            new LambdaLog(logs, LambdaLogLevel.Warning), EmfMetrics.ForFunction("EventPipeline", "ingest", TextWriter.Null));
+        var function = IngestComposition.Create(Host(logs, TextWriter.Null, ("LOG_LEVEL", "Warning")));
 
         await function.HandleAsync(Batch("shardId-000000000077", Encoding.UTF8.GetBytes("garbage")), LambdaContext.ForLocal("ingest", TimeSpan.FromSeconds(30)), CancellationToken.None);
 
         var lines = Lines(logs);
         Assert.DoesNotContain(lines, l => l.GetProperty("level").GetString() == "INFO");
         Assert.Contains(lines, l => l.GetProperty("level").GetString() == "WARN");
+    }
+
+    /// <summary>The Ingest function as the stack deployed it (environment and role from the template), with its output captured.</summary>
+    private FunctionHost Host(TextWriter logs, TextWriter emf, params (string Name, string Value)[] overrides)
+    {
+        var environment = new Dictionary<string, string>(fx.Stack.Deployment.Function("ingest").Environment);
+        foreach (var (name, value) in overrides)
+        {
+            environment[name] = value;
+        }
+
+        return FunctionHost.FromVariables(environment, logs) with { MetricsOutput = emf };
     }
 
     private static KinesisEvent Batch(string shard, params byte[][] records)

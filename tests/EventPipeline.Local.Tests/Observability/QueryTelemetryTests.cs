@@ -17,11 +17,12 @@ public sealed class QueryTelemetryTests(LocalStackFixture fx)
         var token = fx.Stack.IssueToken(tenant);
         using var logs = new StringWriter();
         using var emf = new StringWriter();
-        var function = QueryComposition.Create(fx.Stack.Settings, fx.Stack.Aws.DynamoDb, TimeProvider.System, new LambdaLog(logs), EmfMetrics.ForFunction("EventPipeline", "query", emf));
+        var function = QueryComposition.Create(FunctionHost.FromVariables(fx.Stack.Deployment.Function("query").Environment, logs) with { MetricsOutput = emf });
         var request = new APIGatewayHttpApiV2ProxyRequest
         {
-            RouteKey = "GET /aggregates/{proxy+}",
+            RouteKey = EventPipeline.Topology.PipelineTopology.HttpRoutes.GetEntity,
             RawPath = "/aggregates/entities/order/missing",
+            PathParameters = new Dictionary<string, string> { ["kind"] = "order", ["id"] = "missing" },
             Headers = new Dictionary<string, string> { ["authorization"] = "Bearer " + token },
             RequestContext = new APIGatewayHttpApiV2ProxyRequest.ProxyRequestContext
             {

@@ -2,7 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using EventPipeline.Local.Tests.Integration;
-using EventPipeline.Workflow.Local;
+using EventPipeline.StepFunctions.Local.Outbox;
 
 namespace EventPipeline.Local.Tests.Reminders;
 

@@ -1,4 +1,3 @@
-using System.Text;
 using EventPipeline.Sources.GitHub;
 
 namespace EventPipeline.Sources.Tests.GitHub;
@@ -7,14 +6,13 @@ public sealed class GitHubAdapterTests
 {
     private static readonly DateTimeOffset ReceivedAt = new(2024, 6, 1, 0, 0, 0, TimeSpan.Zero);
     private readonly GitHubAdapter adapter = new();
-    private readonly GitHubSignature signature = new();
 
     public static TheoryData<string> Cases => new(Samples.For("github").Select(s => s.Name));
 
     [Theory]
     [MemberData(nameof(Cases))]
     public Task AdaptAsync_Sample_MatchesExpect(string name) =>
-        GroupATestKit.AssertMatchesExpect(Samples.For("github").Single(s => s.Name == name));
+        SourceTestKit.AssertMatchesExpect(Samples.For("github").Single(s => s.Name == name));
 
     [Fact]
     public async Task AdaptAsync_IssueCommentOnIssue_EntityIsIssueAndTypeHasAction()
@@ -61,36 +59,6 @@ public sealed class GitHubAdapterTests
         var result = await adapter.AdaptAsync(envelope, CancellationToken.None);
 
         Assert.Equal("header:X-GitHub-Delivery", Assert.IsType<AdapterResult.Rejected>(result).Reason.Field);
-    }
-
-    [Fact]
-    public void Sign_Body_ProducesDocumentedHeaderShape()
-    {
-        var headers = signature.Sign("{}"u8, "https://x", "s3cret", ReceivedAt);
-
-        var value = Assert.Single(headers).Value;
-        Assert.StartsWith("sha256=", value, StringComparison.Ordinal);
-        Assert.Equal(7 + 64, value.Length);
-    }
-
-    [Fact]
-    public void Verify_UppercaseHexSignature_Valid()
-    {
-        var body = Encoding.UTF8.GetBytes("{\"zen\":true}");
-        var hex = Convert.ToHexString(System.Security.Cryptography.HMACSHA256.HashData("k"u8, body));
-        var request = new WebhookRequest("POST", "https://x", new Dictionary<string, string> { ["x-hub-signature-256"] = "sha256=" + hex }, body);
-
-        Assert.True(signature.Verify(request, ["k"], ReceivedAt).Ok);
-    }
-
-    [Theory]
-    [InlineData("sha1=abcdef")]
-    [InlineData("sha256=not-hex")]
-    public void Verify_MalformedHeader_ReasonSaysMalformed(string header)
-    {
-        var request = new WebhookRequest("POST", "https://x", new Dictionary<string, string> { ["x-hub-signature-256"] = header }, "{}"u8.ToArray());
-
-        Assert.Equal("malformed X-Hub-Signature-256 header", signature.Verify(request, ["k"], ReceivedAt).Reason);
     }
 
     private static IngestEnvelope Envelope(string body, string eventName) =>

@@ -1,4 +1,3 @@
-using System.Text;
 using EventPipeline.Sources.Graph;
 
 namespace EventPipeline.Sources.Tests.Graph;
@@ -8,13 +7,6 @@ public sealed class GraphAdapterTests
     private static readonly DateTimeOffset ReceivedAt = new(2024, 5, 1, 12, 0, 0, TimeSpan.Zero);
 
     private const string MessageResource = """{"id":"AAMk1","subject":"Quarterly numbers","importance":"high","size":5120,"isRead":false,"lastModifiedDateTime":"2024-05-01T09:30:00Z","body":{"content":"x"}}""";
-
-    private static string Body(params (string ChangeType, string Resource)[] notices)
-    {
-        var items = notices.Select((n, i) =>
-            $$$"""{"subscriptionId":"sub-1","changeType":"{{{n.ChangeType}}}","resource":"{{{n.Resource}}}","clientState":"{{{TestSecrets.Shared}}}","resourceData":{"@odata.type":"#Microsoft.Graph.Message","@odata.etag":"W/\"e{{{i}}}\"","id":"m{{{i}}}"}}""");
-        return $$"""{"value":[{{string.Join(',', items)}}]}""";
-    }
 
     private static (GraphAdapter Adapter, HttpClient Http) Create(FakeGraphServer server, int retries = 2, GraphFetchOptions? options = null, TimeSpan? timeout = null)
     {
@@ -42,7 +34,7 @@ public sealed class GraphAdapterTests
         var (adapter, http) = Create(server);
         using var _ = http;
 
-        var result = await adapter.AdaptAsync(Envelope(Body(("updated", "Users/u1/Messages/AAMk1"))), CancellationToken.None);
+        var result = await adapter.AdaptAsync(Envelope(GraphNotifications.Body(("updated", "Users/u1/Messages/AAMk1"))), CancellationToken.None);
 
         var e = Assert.Single(Assert.IsType<AdapterResult.Accepted>(result).Events);
         Assert.Equal(new DateTimeOffset(2024, 5, 1, 9, 30, 0, TimeSpan.Zero), e.OccurredAt);
@@ -80,7 +72,7 @@ public sealed class GraphAdapterTests
         var (adapter, http) = Create(server, retries: 2, timeout: TimeSpan.FromMilliseconds(300));
         using var _ = http;
 
-        var result = await adapter.AdaptAsync(Envelope(Body(("created", "Users/u1/Messages/AAMk1"))), CancellationToken.None);
+        var result = await adapter.AdaptAsync(Envelope(GraphNotifications.Body(("created", "Users/u1/Messages/AAMk1"))), CancellationToken.None);
 
         Assert.Single(Assert.IsType<AdapterResult.Accepted>(result).Events);
         Assert.Equal(2, server.Requests);
@@ -95,7 +87,7 @@ public sealed class GraphAdapterTests
         using var _ = http;
 
         await Assert.ThrowsAsync<TransientSourceException>(async () =>
-            await adapter.AdaptAsync(Envelope(Body(("updated", "Users/u1/Messages/AAMk1"))), CancellationToken.None));
+            await adapter.AdaptAsync(Envelope(GraphNotifications.Body(("updated", "Users/u1/Messages/AAMk1"))), CancellationToken.None));
         Assert.Equal(4, server.Requests);
     }
 
@@ -113,7 +105,7 @@ public sealed class GraphAdapterTests
         };
         var (adapter, http) = Create(server, retries: 3, options: options);
         using var _ = http;
-        var body = Body(("updated", "Users/u1/Messages/AAMk1"));
+        var body = GraphNotifications.Body(("updated", "Users/u1/Messages/AAMk1"));
 
         await Assert.ThrowsAsync<TransientSourceException>(async () => await adapter.AdaptAsync(Envelope(body), CancellationToken.None));
         var afterFirst = server.Requests;
@@ -132,7 +124,7 @@ public sealed class GraphAdapterTests
         var (adapter, http) = Create(server);
         using var _ = http;
 
-        var result = await adapter.AdaptAsync(Envelope(Body(("created", "Users/u1/Messages/gone"))), CancellationToken.None);
+        var result = await adapter.AdaptAsync(Envelope(GraphNotifications.Body(("created", "Users/u1/Messages/gone"))), CancellationToken.None);
 
         var rejected = Assert.IsType<AdapterResult.Rejected>(result);
         Assert.Equal("value[0].resource", rejected.Reason.Field);
@@ -147,7 +139,7 @@ public sealed class GraphAdapterTests
         var (adapter, http) = Create(server);
         using var _ = http;
 
-        var result = await adapter.AdaptAsync(Envelope(Body(("deleted", "Users/u1/Messages/AAMk1"))), CancellationToken.None);
+        var result = await adapter.AdaptAsync(Envelope(GraphNotifications.Body(("deleted", "Users/u1/Messages/AAMk1"))), CancellationToken.None);
 
         var e = Assert.Single(Assert.IsType<AdapterResult.Accepted>(result).Events);
         Assert.Equal(ReceivedAt, e.OccurredAt);
@@ -162,7 +154,7 @@ public sealed class GraphAdapterTests
         var (adapter, http) = Create(server);
         using var _ = http;
 
-        var result = await adapter.AdaptAsync(Envelope(Body(("created", "Users/u1/Messages/a"), ("updated", "Users/u1/Messages/b"))), CancellationToken.None);
+        var result = await adapter.AdaptAsync(Envelope(GraphNotifications.Body(("created", "Users/u1/Messages/a"), ("updated", "Users/u1/Messages/b"))), CancellationToken.None);
 
         var events = Assert.IsType<AdapterResult.Accepted>(result).Events;
         Assert.Equal(2, events.Count);
@@ -181,41 +173,9 @@ public sealed class GraphAdapterTests
         var (adapter, http) = Create(server);
         using var _ = http;
 
-        var result = await adapter.AdaptAsync(Envelope(Body(("created", resource))), CancellationToken.None);
+        var result = await adapter.AdaptAsync(Envelope(GraphNotifications.Body(("created", resource))), CancellationToken.None);
 
         Assert.Equal("value[0].resource", Assert.IsType<AdapterResult.Rejected>(result).Reason.Field);
         Assert.Equal(0, server.Requests);
-    }
-
-    [Theory]
-    [InlineData("https://hooks.example/api/webhooks/t/graph?validationToken=Validation%3A%20Testing%20client%20application", "Validation: Testing client application")]
-    [InlineData("https://hooks.example/x?a=1&validationToken=abc+def", "abc def")]
-    public void TryGetValidationToken_TokenInQuery_ReturnsDecodedToken(string url, string expected)
-    {
-        Assert.True(GraphHandshake.TryGetValidationToken(url, out var token));
-        Assert.Equal(expected, token);
-    }
-
-    [Theory]
-    [InlineData("https://hooks.example/api/webhooks/t/graph")]
-    [InlineData("https://hooks.example/x?validation=1")]
-    [InlineData(null)]
-    public void TryGetValidationToken_NoToken_ReturnsFalse(string? url)
-    {
-        Assert.False(GraphHandshake.TryGetValidationToken(url, out _));
-    }
-
-    [Fact]
-    public void Verify_OneNotificationWithWrongClientState_Fails()
-    {
-        var body = Body(("created", "a/b"), ("created", "a/c"));
-        var second = body.LastIndexOf(TestSecrets.Shared, StringComparison.Ordinal);
-        body = body.Remove(second, TestSecrets.Shared.Length).Insert(second, "not-the-secret");
-        var request = new WebhookRequest("POST", "https://h/x", new Dictionary<string, string>(), Encoding.UTF8.GetBytes(body));
-
-        var result = new GraphSignature().Verify(request, [TestSecrets.Shared], ReceivedAt);
-
-        Assert.False(result.Ok);
-        Assert.Equal("value[1].clientState mismatch", result.Reason);
     }
 }

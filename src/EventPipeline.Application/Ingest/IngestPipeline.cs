@@ -1,0 +1,220 @@
+using EventPipeline.Application.DeadLetters;
+using EventPipeline.Application.Ports;
+using EventPipeline.Domain;
+using EventPipeline.Domain.Aggregation;
+using EventPipeline.Sources;
+
+namespace EventPipeline.Application.Ingest;
+
+/// <summary>
+/// The ingest service: Kinesis batch → envelopes → source adapters → canonical events → dedup → exactly-once,
+/// coalesced aggregate writes. Bad input never stops the batch: it is dead-lettered with its reason and counted.
+/// A transient failure (enrichment unavailable, DynamoDB refusing a key) fails that record and every later record of
+/// the batch stays unapplied for this attempt, so the retry (which restarts at the lowest failed sequence) loses nothing.
+/// </summary>
+public sealed class IngestPipeline(
+    IReadOnlyDictionary<string, SourceRegistration> sources,
+    IRecordSplitter splitter,
+    AggregateWriter aggregates,
+    IDedupStore dedup,
+    IDeadLetterSink deadLetters,
+    TimeProvider clock,
+    AggregationOptions options,
+    string functionName)
+{
+    /// <summary>Processes one batch (all records from one shard, in order).</summary>
+    public async Task<IngestBatchResult> ProcessAsync(IReadOnlyList<StreamRecord> batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var now = clock.GetUtcNow();
+        var context = new AggregationContext(now, options);
+        var candidates = new List<SequencedEvent>();
+        var letters = new List<DeadLetterEntry>();
+        var byCategory = new Dictionary<string, int>(StringComparer.Ordinal);
+        var failed = new List<string>();
+
+        foreach (var record in batch)
+        {
+            var arrived = record.ArrivedAt ?? now;
+
+            // Lateness is judged at arrival (fixed for the record across redeliveries), not at processing time: a retry
+            // an hour later must not find the event late for keys the first attempt already wrote it into. A missing or
+            // future arrival falls back to now.
+            var judgedAt = record.ArrivedAt is { } a && a <= now ? a : now;
+            var split = splitter.Split(record.Data);
+            if (split.Error is { } splitError)
+            {
+                letters.Add(Letter(record, null, "bad-aggregate", splitError, null, null, now));
+                continue;
+            }
+
+            var transient = false;
+            for (var sub = 0; sub < split.Records.Count; sub++)
+            {
+                var adapted = await AdaptAsync(record, split.Records.Count > 1 ? sub : null, split.Records[sub], arrived, now, cancellationToken);
+                if (adapted.IsTransient)
+                {
+                    transient = true;
+                    break;
+                }
+
+                if (adapted.DeadLetter is { } letter)
+                {
+                    letters.Add(letter);
+                    continue;
+                }
+
+                for (var i = 0; i < adapted.Events.Count; i++)
+                {
+                    candidates.Add(new SequencedEvent(adapted.Events[i], record.ShardId, new StreamPosition(record.SequenceNumber, sub, i), judgedAt));
+                }
+            }
+
+            if (transient)
+            {
+                // Later records must not move any watermark past this one: drop this record's siblings too.
+                candidates.RemoveAll(c => c.Position.SequenceNumber == record.SequenceNumber);
+                failed.Add(record.SequenceNumber);
+                break;
+            }
+        }
+
+        foreach (var l in letters)
+        {
+            byCategory[l.Category] = byCategory.GetValueOrDefault(l.Category) + 1;
+        }
+
+        if (letters.Count > 0)
+        {
+            await deadLetters.SendAsync(letters, cancellationToken);
+        }
+
+        // Dedup: first occurrence in the batch wins; then each event is claimed for its stream position, and an event
+        // another position owns (applied, or still being applied by a retried batch of any shard) is skipped.
+        var firstOccurrence = new Dictionary<DedupKey, SequencedEvent>();
+        var duplicates = 0;
+        foreach (var c in candidates)
+        {
+            if (!firstOccurrence.TryAdd(c.Event.DedupKey, c))
+            {
+                duplicates++;
+            }
+        }
+
+        var claim = firstOccurrence.Count == 0
+            ? new DedupClaim(new HashSet<DedupKey>(), 0)
+            : await dedup.ClaimAsync(firstOccurrence.Values.Select(c => (c.Event.DedupKey, OwnerOf(c))).ToList(), cancellationToken);
+        duplicates += claim.OwnedElsewhere.Count;
+        var fresh = firstOccurrence.Values.Where(c => !claim.OwnedElsewhere.Contains(c.Event.DedupKey)).OrderBy(c => c.Position).ToList();
+
+        // Events this position already applied (a redelivery) are skipped per key by the watermarks.
+        var outcome = await aggregates.ApplyAsync(fresh, context, cancellationToken);
+        var dedupWrites = claim.WriteRequests + (outcome.Applied.Count == 0
+            ? 0
+            : await dedup.MarkAppliedAsync(outcome.Applied.Select(a => (a.Event.DedupKey, OwnerOf(a))).ToList(), cancellationToken));
+
+        failed.AddRange(outcome.FailedSequenceNumbers);
+        return new IngestBatchResult
+        {
+            Records = batch.Count,
+            Applied = outcome.Applied.Count,
+            Duplicates = duplicates,
+            Late = outcome.Applied.Count(a => Granularities.All.Any(g => a.ContextFor(context).IsLate(a.Event.OccurredAt, g))),
+            DeadLettered = letters.Count,
+            ItemWrites = outcome.ItemWrites,
+            DedupWrites = dedupWrites,
+            DeadLettersByCategory = byCategory,
+            FailedSequenceNumbers = failed.Distinct(StringComparer.Ordinal).ToList(),
+        };
+    }
+
+    /// <summary>Events of one user record; or a dead letter; or a transient failure (the record is retried).</summary>
+    private async Task<AdaptOutcome> AdaptAsync(
+        StreamRecord record, int? sub, ReadOnlyMemory<byte> data, DateTimeOffset arrived, DateTimeOffset now, CancellationToken ct)
+    {
+        IngestEnvelope envelope;
+        try
+        {
+            envelope = IngestEnvelopeCodec.Decode(data.Span, arrived);
+        }
+        catch (RejectionException ex)
+        {
+            return AdaptOutcome.Rejected(Letter(record, sub, "malformed", ex.Rejection, null, null, now));
+        }
+
+        if (!Names.IsValidTenant(envelope.Tenant))
+        {
+            return AdaptOutcome.Rejected(Letter(record, sub, "malformed", new Rejection("tenant", Names.TenantRule), envelope.Tenant, envelope.Source, now));
+        }
+
+        if (!sources.TryGetValue(envelope.Source, out var source))
+        {
+            var known = string.Join(", ", sources.Keys.Order(StringComparer.Ordinal));
+            return AdaptOutcome.Rejected(Letter(record, sub, "unknown-source", new Rejection("source", $"must be one of: {known}"), envelope.Tenant, envelope.Source, now));
+        }
+
+        AdapterResult result;
+        try
+        {
+            result = await source.Adapter.AdaptAsync(envelope, ct);
+        }
+        catch (TransientSourceException)
+        {
+            return AdaptOutcome.Transient;
+        }
+#pragma warning disable CA1031 // An adapter bug must not block the shard: the record is dead-lettered with the exception type.
+        catch (Exception ex) when (ex is not OperationCanceledException)
+#pragma warning restore CA1031
+        {
+            return AdaptOutcome.Rejected(Letter(record, sub, "adapter-error", new Rejection("record", $"adapter failed with {ex.GetType().Name}"), envelope.Tenant, envelope.Source, now));
+        }
+
+        switch (result)
+        {
+            case AdapterResult.Rejected r:
+                return AdaptOutcome.Rejected(Letter(record, sub, "rejected", r.Reason, envelope.Tenant, envelope.Source, now));
+            case AdapterResult.Accepted a:
+                if (EventAcceptance.Check(a.Events, envelope.Tenant) is { } invalid)
+                {
+                    return AdaptOutcome.Rejected(Letter(record, sub, "invalid-event", invalid, envelope.Tenant, envelope.Source, now));
+                }
+
+                return AdaptOutcome.Adapted(a.Events);
+            default:
+                throw new InvalidOperationException("unknown adapter result");
+        }
+    }
+
+    private DeadLetterEntry Letter(StreamRecord record, int? sub, string category, Rejection reason, string? tenant, string? source, DateTimeOffset now) => new()
+    {
+        Id = sub is null ? $"{record.ShardId}/{record.SequenceNumber}" : $"{record.ShardId}/{record.SequenceNumber}/{sub}",
+        Category = category,
+        Field = reason.Field,
+        Rule = reason.Rule,
+        Reason = reason.Message,
+        Function = functionName,
+        StreamArn = record.EventSourceArn,
+        ShardId = record.ShardId,
+        SequenceNumber = record.SequenceNumber,
+        SubSequence = sub,
+        PartitionKey = record.PartitionKey,
+        Data = record.Data,
+        Tenant = tenant,
+        Source = source,
+        Attempts = 1,
+        ApproximateArrivalTimestamp = record.ArrivedAt,
+        DeadLetteredAt = now,
+    };
+
+    private static string OwnerOf(SequencedEvent e) => $"{e.ShardId}/{e.Position.Encoded}";
+
+    /// <summary>What adapting one user record gave: events, a dead letter, or a transient failure.</summary>
+    private sealed record AdaptOutcome(IReadOnlyList<CanonicalEvent> Events, DeadLetterEntry? DeadLetter, bool IsTransient)
+    {
+        public static AdaptOutcome Transient { get; } = new([], null, IsTransient: true);
+
+        public static AdaptOutcome Adapted(IReadOnlyList<CanonicalEvent> events) => new(events, null, IsTransient: false);
+
+        public static AdaptOutcome Rejected(DeadLetterEntry letter) => new([], letter, IsTransient: false);
+    }
+}

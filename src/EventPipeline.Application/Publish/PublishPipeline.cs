@@ -1,0 +1,162 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json;
+using EventPipeline.Application.Ports;
+using EventPipeline.Domain;
+using EventPipeline.Domain.Aggregation;
+
+namespace EventPipeline.Application.Publish;
+
+/// <summary>
+/// Aggregate changes → channel pushes. Per batch: keep the latest image of each item, map it to its channels
+/// (<c>tenant</c>, <c>entity/…</c> or <c>metric/…</c>, and <c>source/…</c> for the sources of the write), give each push
+/// the next sequence of its channel (idempotent per batch, so a redelivered batch re-sends the same sequences), log
+/// it for resume, and post it to the channel's subscribers — found through the index, with bounded parallelism, in
+/// sequence order per connection. 410 Gone removes the connection; one bad connection never fails the batch.
+/// </summary>
+public sealed class PublishPipeline(IConnectionStore connections, IChangeLog changeLog, IConnectionPusher pusher, int maxParallelPosts = 32)
+{
+    /// <summary>Processes one batch of changes (one stream batch, in stream order).</summary>
+    public async Task<PublishBatchResult> ProcessAsync(ChangeBatch batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var latest = new Dictionary<(string, string), (AggregateState State, long Version)>();
+        foreach (var change in batch.Changes)
+        {
+            var state = change.State;
+            if (state is LateEventState)
+            {
+                continue;
+            }
+
+            var key = (state.Key.Pk, state.Key.Sk);
+            if (!latest.TryGetValue(key, out var seen) || seen.Version < change.Version)
+            {
+                latest[key] = (state, change.Version);
+            }
+        }
+
+        if (latest.Count == 0)
+        {
+            return new PublishBatchResult(0, 0, 0, 0, 0);
+        }
+
+        var byChannel = new Dictionary<(string Tenant, string Channel), List<(AggregateState State, long Version)>>();
+        foreach (var change in latest.Values.OrderBy(c => c.State.Key.Pk, StringComparer.Ordinal).ThenBy(c => c.State.Key.Sk, StringComparer.Ordinal))
+        {
+            foreach (var channel in ChannelsOf(change.State))
+            {
+                var k = (change.State.Key.Tenant, channel);
+                if (!byChannel.TryGetValue(k, out var list))
+                {
+                    list = [];
+                    byChannel[k] = list;
+                }
+
+                list.Add(change);
+            }
+        }
+
+        var batchId = batch.BatchId;
+        var outbox = new ConcurrentDictionary<string, ConcurrentQueue<(string Channel, long Sequence, byte[] Payload)>>(StringComparer.Ordinal);
+        var pushes = 0;
+
+        await Parallel.ForEachAsync(
+            byChannel,
+            new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
+            async (group, ct) =>
+            {
+                var ((tenant, channel), changes) = (group.Key, group.Value);
+                var first = await changeLog.AllocateAsync(tenant, channel, batchId, changes.Count, ct);
+                // Each push is serialized once: the same bytes go to the change log and to every subscriber.
+                var payloads = new byte[changes.Count][];
+                var entries = new List<ChangeEntry>(changes.Count);
+                for (var i = 0; i < changes.Count; i++)
+                {
+                    payloads[i] = PushJson(channel, first + i, changes[i].State, changes[i].Version);
+                    entries.Add(new ChangeEntry(first + i, Encoding.UTF8.GetString(payloads[i])));
+                }
+
+                await changeLog.AppendAsync(tenant, channel, entries, ct);
+                var subscribers = await connections.SubscribersAsync(tenant, channel, ct);
+                foreach (var id in subscribers)
+                {
+                    var queue = outbox.GetOrAdd(id, _ => new ConcurrentQueue<(string, long, byte[])>());
+                    for (var i = 0; i < payloads.Length; i++)
+                    {
+                        queue.Enqueue((channel, first + i, payloads[i]));
+                        Interlocked.Increment(ref pushes);
+                    }
+                }
+            });
+
+        var gone = 0;
+        var failedPosts = 0;
+        await Parallel.ForEachAsync(
+            outbox,
+            new ParallelOptions { MaxDegreeOfParallelism = maxParallelPosts, CancellationToken = cancellationToken },
+            async (entry, ct) =>
+            {
+                // In order per connection: per channel the client sees increasing sequences.
+                foreach (var (_, _, payload) in entry.Value.OrderBy(p => p.Channel, StringComparer.Ordinal).ThenBy(p => p.Sequence))
+                {
+                    switch (await pusher.PushAsync(entry.Key, payload, ct))
+                    {
+                        case PushOutcome.Gone:
+                            Interlocked.Increment(ref gone);
+                            await connections.RemoveAsync(entry.Key, ct);
+                            return;
+                        case PushOutcome.Failed:
+                            // This connection misses the push and resumes from the change log when it reconnects.
+                            Interlocked.Increment(ref failedPosts);
+                            break;
+                    }
+                }
+            });
+
+        return new PublishBatchResult(latest.Count, byChannel.Count, pushes, gone, failedPosts);
+    }
+
+    /// <summary>Channels a change is pushed on.</summary>
+    public static IEnumerable<string> ChannelsOf(AggregateState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        yield return Channels.Tenant;
+        switch (state)
+        {
+            case EntityViewState e:
+                yield return Channels.ForEntity(e.Entity);
+                break;
+            case WindowState w:
+                yield return Channels.ForMetric(w.WindowKey.Metric);
+                break;
+            case TotalState t:
+                yield return Channels.ForMetric(t.Metric);
+                break;
+        }
+
+        foreach (var s in state.ChangedBy)
+        {
+            yield return Channels.ForSource(s);
+        }
+    }
+
+    /// <summary>The push message: <c>{"type":"change","channel","sequence","data"}</c>.</summary>
+    public static byte[] PushJson(string channel, long sequence, AggregateState state, long version)
+    {
+        var buffer = new ArrayBufferWriter<byte>(512);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("type", "change");
+            w.WriteString("channel", channel);
+            w.WriteNumber("sequence", sequence);
+            w.WritePropertyName("data");
+            AggregateJson.Write(w, state, version);
+            w.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+}

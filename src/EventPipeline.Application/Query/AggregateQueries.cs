@@ -1,0 +1,125 @@
+using EventPipeline.Application.Ports;
+using EventPipeline.Domain;
+using EventPipeline.Domain.Aggregation;
+
+namespace EventPipeline.Application.Query;
+
+/// <summary>
+/// Reads of one tenant's aggregates and channel change logs. The tenant always comes from the caller's verified token,
+/// never from the request, so another tenant's data cannot be addressed. Each answer is one store request per page.
+/// </summary>
+/// <param name="reader">The aggregates' read side.</param>
+/// <param name="changeLog">Channel change logs.</param>
+/// <param name="clock">Clock (default metric range: the last 60 windows).</param>
+public sealed class AggregateQueries(IAggregateReader reader, IChangeLog changeLog, TimeProvider clock)
+{
+    /// <summary>Most windows one metric query may return.</summary>
+    public const int MaxWindows = 1440;
+
+    /// <summary>Largest page of entities.</summary>
+    public const int MaxPageSize = 100;
+
+    /// <summary>Most metric totals listed.</summary>
+    public const int MaxMetrics = 10_000;
+
+    /// <summary>Largest page of logged changes.</summary>
+    public const int MaxChanges = 1000;
+
+    /// <summary>One entity view.</summary>
+    public async Task<QueryOutcome<StoredAggregate>> EntityAsync(string tenant, string kind, string id, CancellationToken cancellationToken)
+    {
+        if (!Names.IsValidName(kind))
+        {
+            return QueryOutcome.Invalid<StoredAggregate>("kind", Names.NameRule);
+        }
+
+        if (!Names.IsValidId(id))
+        {
+            return QueryOutcome.Invalid<StoredAggregate>("id", Names.IdRule);
+        }
+
+        return await reader.GetAsync(new EntityKey(tenant, new EntityRef(kind, id)), cancellationToken) is { } found
+            ? QueryOutcome.Found<StoredAggregate>(found)
+            : QueryOutcome.NotFound<StoredAggregate>("id", $"no entity {kind}/{id}");
+    }
+
+    /// <summary>A page of entity views of one kind; <paramref name="after"/> is the previous page's <see cref="AggregatePage.NextAfter"/>.</summary>
+    public async Task<QueryOutcome<AggregatePage>> EntitiesAsync(string tenant, string kind, int limit, string? after, CancellationToken cancellationToken)
+    {
+        if (!Names.IsValidName(kind))
+        {
+            return QueryOutcome.Invalid<AggregatePage>("kind", Names.NameRule);
+        }
+
+        if (limit is < 1 or > MaxPageSize)
+        {
+            return QueryOutcome.Invalid<AggregatePage>("limit", $"must be an integer from 1 to {MaxPageSize}");
+        }
+
+        if (after is not null && !Names.IsValidId(after))
+        {
+            return QueryOutcome.Invalid<AggregatePage>("cursor", "must be a cursor returned by a previous page");
+        }
+
+        return QueryOutcome.Found<AggregatePage>(await reader.EntitiesAsync(tenant, kind, limit, after, cancellationToken));
+    }
+
+    /// <summary>Every metric's all-time total.</summary>
+    public async Task<IReadOnlyList<StoredAggregate>> MetricsAsync(string tenant, CancellationToken cancellationToken) =>
+        await reader.TotalsAsync(tenant, MaxMetrics, cancellationToken);
+
+    /// <summary>A metric's total and its windows of one granularity in [from, to] (default: the last 60 windows up to now).</summary>
+    public async Task<QueryOutcome<MetricWindows>> MetricAsync(string tenant, string name, string? granularity, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken)
+    {
+        if (!Names.IsValidName(name))
+        {
+            return QueryOutcome.Invalid<MetricWindows>("name", Names.NameRule);
+        }
+
+        if (!Granularities.TryParse(granularity, out var g))
+        {
+            return QueryOutcome.Invalid<MetricWindows>("granularity", "required, one of: minute, hour, day");
+        }
+
+        var end = to ?? clock.GetUtcNow();
+        var start = from ?? end - (g.Size() * 60);
+        if (start >= end)
+        {
+            return QueryOutcome.Invalid<MetricWindows>("from", "must be before 'to'");
+        }
+
+        if ((end - start).Ticks / g.Size().Ticks > MaxWindows)
+        {
+            return QueryOutcome.Invalid<MetricWindows>("to", $"range must span at most {MaxWindows} {g.Name()} windows");
+        }
+
+        if (await reader.GetAsync(new TotalKey(tenant, name), cancellationToken) is not { } total)
+        {
+            return QueryOutcome.NotFound<MetricWindows>("name", $"no metric '{name}'");
+        }
+
+        var windows = await reader.WindowsAsync(tenant, name, g, g.BucketStart(start), g.BucketStart(end), MaxWindows + 1, cancellationToken);
+        return QueryOutcome.Found<MetricWindows>(new MetricWindows(name, g, g.BucketStart(start), g.BucketStart(end), total, windows));
+    }
+
+    /// <summary>Logged pushes of a channel after <paramref name="since"/>, or that the log no longer covers them.</summary>
+    public async Task<QueryOutcome<ChangesSince>> ChangesAsync(string tenant, string channel, long since, int limit, CancellationToken cancellationToken)
+    {
+        if (Channels.Validate(channel) is { } rule)
+        {
+            return QueryOutcome.Invalid<ChangesSince>("channel", rule);
+        }
+
+        if (since < 0)
+        {
+            return QueryOutcome.Invalid<ChangesSince>("since", "required, a non-negative integer sequence");
+        }
+
+        if (limit is < 1 or > MaxChanges)
+        {
+            return QueryOutcome.Invalid<ChangesSince>("limit", $"must be an integer from 1 to {MaxChanges}");
+        }
+
+        return QueryOutcome.Found<ChangesSince>(await changeLog.ReadSinceAsync(tenant, channel, since, limit, cancellationToken));
+    }
+}

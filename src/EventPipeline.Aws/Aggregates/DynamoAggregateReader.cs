@@ -1,0 +1,94 @@
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using EventPipeline.Application.Ports;
+using EventPipeline.Domain.Aggregation;
+using EventPipeline.Topology;
+
+namespace EventPipeline.Aws.Aggregates;
+
+/// <summary>
+/// The aggregates table's read side: GetItem for one aggregate, one Query per page for lists and ranges (eventually
+/// consistent, like any read a client makes after a push). The item layout is <see cref="AggregateItemMapper"/>'s.
+/// </summary>
+public sealed class DynamoAggregateReader(IAmazonDynamoDB dynamo, string tableName) : IAggregateReader
+{
+    private const string Pk = PipelineTopology.Tables.PartitionKey;
+    private const string Sk = PipelineTopology.Tables.SortKey;
+
+    /// <inheritdoc />
+    public async Task<StoredAggregate?> GetAsync(AggregateKey key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var response = await dynamo.GetItemAsync(new GetItemRequest { TableName = tableName, Key = KeyOf(key.Pk, key.Sk) }, cancellationToken);
+        return response.Item is { Count: > 0 } item ? AggregateItemMapper.ToStored(item) : null;
+    }
+
+    /// <inheritdoc />
+    public async Task<AggregatePage> EntitiesAsync(string tenant, string kind, int limit, string? afterId, CancellationToken cancellationToken)
+    {
+        var partition = AggregateKey.EntityPartition(tenant, kind);
+        var page = await dynamo.QueryAsync(
+            new QueryRequest
+            {
+                TableName = tableName,
+                KeyConditionExpression = "#pk = :pk",
+                ExpressionAttributeNames = new() { ["#pk"] = Pk },
+                ExpressionAttributeValues = new() { [":pk"] = new AttributeValue { S = partition } },
+                Limit = limit,
+                ExclusiveStartKey = afterId is null ? null : KeyOf(partition, afterId),
+            },
+            cancellationToken);
+        var next = page.LastEvaluatedKey is { Count: > 0 } last ? last[Sk].S : null;
+        return new AggregatePage(Decode(page.Items), next);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<StoredAggregate>> TotalsAsync(string tenant, int max, CancellationToken cancellationToken) =>
+        QueryAllAsync(AggregateKey.TotalsPartition(tenant), null, null, max, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<StoredAggregate>> WindowsAsync(string tenant, string metric, Granularity granularity, DateTimeOffset from, DateTimeOffset to, int max, CancellationToken cancellationToken) =>
+        QueryAllAsync(
+            AggregateKey.WindowPartition(tenant, metric, granularity),
+            Granularities.BucketLabel(from),
+            Granularities.BucketLabel(to),
+            max,
+            cancellationToken);
+
+    private async Task<IReadOnlyList<StoredAggregate>> QueryAllAsync(string partition, string? fromSk, string? toSk, int max, CancellationToken ct)
+    {
+        var items = new List<Dictionary<string, AttributeValue>>();
+        Dictionary<string, AttributeValue>? start = null;
+        do
+        {
+            var request = new QueryRequest
+            {
+                TableName = tableName,
+                KeyConditionExpression = fromSk is null ? "#pk = :pk" : "#pk = :pk AND #sk BETWEEN :a AND :b",
+                ExpressionAttributeNames = fromSk is null ? new() { ["#pk"] = Pk } : new() { ["#pk"] = Pk, ["#sk"] = Sk },
+                ExpressionAttributeValues = new() { [":pk"] = new AttributeValue { S = partition } },
+                ExclusiveStartKey = start,
+            };
+            if (fromSk is not null)
+            {
+                request.ExpressionAttributeValues[":a"] = new AttributeValue { S = fromSk };
+                request.ExpressionAttributeValues[":b"] = new AttributeValue { S = toSk };
+            }
+
+            var page = await dynamo.QueryAsync(request, ct);
+            items.AddRange(page.Items);
+            start = page.LastEvaluatedKey is { Count: > 0 } lek ? lek : null;
+        }
+        while (start is not null && items.Count < max);
+        return Decode(items);
+    }
+
+    private static List<StoredAggregate> Decode(IEnumerable<Dictionary<string, AttributeValue>> items) =>
+        items.Select(AggregateItemMapper.ToStored).OfType<StoredAggregate>().ToList();
+
+    private static Dictionary<string, AttributeValue> KeyOf(string pk, string sk) => new(StringComparer.Ordinal)
+    {
+        [Pk] = new AttributeValue { S = pk },
+        [Sk] = new AttributeValue { S = sk },
+    };
+}

@@ -1,0 +1,3 @@
+namespace EventPipeline.Aws.Clients;
+
+public sealed record KinesisRecord(string SequenceNumber, string PartitionKey, byte[] Data, DateTimeOffset ApproximateArrivalTimestamp);

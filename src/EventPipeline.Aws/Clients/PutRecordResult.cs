@@ -1,0 +1,3 @@
+namespace EventPipeline.Aws.Clients;
+
+public sealed record PutRecordResult(string ShardId, string SequenceNumber);

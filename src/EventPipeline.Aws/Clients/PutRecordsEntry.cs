@@ -1,0 +1,3 @@
+namespace EventPipeline.Aws.Clients;
+
+public sealed record PutRecordsEntry(string PartitionKey, ReadOnlyMemory<byte> Data);

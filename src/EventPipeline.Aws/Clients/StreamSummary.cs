@@ -1,0 +1,3 @@
+namespace EventPipeline.Aws.Clients;
+
+public sealed record StreamSummary(string StreamName, string StreamArn, string StreamStatus, int OpenShardCount);

@@ -1,0 +1,217 @@
+using System.Globalization;
+using System.Text.Json;
+using EventPipeline.Domain;
+
+namespace EventPipeline.Sources.Toolkit;
+
+/// <summary>
+/// Reads fields out of provider JSON. Every reader names the JSON path and the rule it broke by throwing
+/// <see cref="RejectionException"/>, so mapping code stays linear and <see cref="AdapterBoundary"/> turns the first
+/// broken rule into a rejection. Readers take the element, the element's own path (<c>""</c> for the root) and the
+/// property name. Absent and JSON <c>null</c> are the same thing to every reader: providers use both for "no value".
+/// </summary>
+internal static class JsonFields
+{
+    private static readonly JsonDocumentOptions Options = new() { MaxDepth = 64 };
+
+    /// <summary>Parses the raw body; anything that is not one JSON value is rejected as <c>body</c>.</summary>
+    public static JsonDocument Parse(string body)
+    {
+        try
+        {
+            return JsonDocument.Parse(body, Options);
+        }
+        catch (JsonException)
+        {
+            throw RejectionException.For("body", "must be valid JSON");
+        }
+    }
+
+    /// <summary>The root must be an object.</summary>
+    public static JsonElement RootObject(JsonDocument document) => ObjectAt(document.RootElement, "");
+
+    /// <summary>
+    /// An element that must be an object: the root (path <c>""</c>, rejected as <c>body</c>) or an array item such as
+    /// <c>batch[1]</c>.
+    /// </summary>
+    public static JsonElement ObjectAt(JsonElement element, string path) =>
+        element.ValueKind == JsonValueKind.Object
+            ? element
+            : throw (path.Length == 0 ? RejectionException.For("body", "must be a JSON object") : RejectionException.For(path, "must be an object"));
+
+    /// <summary>Joins a parent path and a property name into a JSON path like <c>data.object.id</c>.</summary>
+    public static string Path(string parent, string name) => parent.Length == 0 ? name : $"{parent}.{name}";
+
+    /// <summary>Joins a parent path and an array index (<c>value</c> + 1 = <c>value[1]</c>).</summary>
+    public static string Index(string parent, int index) => $"{parent}[{index.ToString(CultureInfo.InvariantCulture)}]";
+
+    /// <summary>Property <paramref name="name"/> of <paramref name="parent"/> when present and not null, of any type.</summary>
+    public static JsonElement? Optional(JsonElement parent, string name) =>
+        parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
+
+    /// <summary>A required object property.</summary>
+    public static JsonElement Object(JsonElement parent, string parentPath, string name) =>
+        OptionalObject(parent, parentPath, name) ?? throw RejectionException.For(Path(parentPath, name), "required");
+
+    /// <summary>An object property, or null when absent.</summary>
+    public static JsonElement? OptionalObject(JsonElement parent, string parentPath, string name) =>
+        Optional(parent, name) is not { } value ? null : ObjectAt(value, Path(parentPath, name));
+
+    /// <summary>A required, non-empty string property.</summary>
+    public static string String(JsonElement parent, string parentPath, string name)
+    {
+        var value = OptionalString(parent, parentPath, name) ?? throw RejectionException.For(Path(parentPath, name), "required");
+        return value.Length > 0 ? value : throw RejectionException.For(Path(parentPath, name), "must not be empty");
+    }
+
+    /// <summary>A string property, or null when absent.</summary>
+    public static string? OptionalString(JsonElement parent, string parentPath, string name) =>
+        Optional(parent, name) is not { } value ? null
+        : value.ValueKind == JsonValueKind.String ? value.GetString()
+        : throw RejectionException.For(Path(parentPath, name), "must be a string");
+
+    /// <summary>
+    /// A required identifier that providers send either as a string or as an integer (GitHub, Shopify, Segment user ids);
+    /// a number is rendered as its invariant decimal text, so both spellings give the same entity.
+    /// </summary>
+    public static string Id(JsonElement parent, string parentPath, string name)
+    {
+        var path = Path(parentPath, name);
+        var value = Optional(parent, name) ?? throw RejectionException.For(path, "required");
+        var text = value.ValueKind switch
+        {
+            JsonValueKind.String => value.GetString()!,
+            JsonValueKind.Number when value.TryGetInt64(out var number) => number.ToString(CultureInfo.InvariantCulture),
+            _ => throw RejectionException.For(path, "must be a string or an integer"),
+        };
+        return text.Length > 0 ? text : throw RejectionException.For(path, "must not be empty");
+    }
+
+    /// <summary>A number property as decimal, or null when absent.</summary>
+    public static decimal? OptionalNumber(JsonElement parent, string parentPath, string name) =>
+        Optional(parent, name) is not { } value ? null
+        : value.ValueKind == JsonValueKind.Number && value.TryGetDecimal(out var number) ? number
+        : throw RejectionException.For(Path(parentPath, name), "must be a number");
+
+    /// <summary>
+    /// A number property sent as decimal text (Shopify prices such as <c>"199.00"</c>); a JSON number is accepted too.
+    /// </summary>
+    public static decimal? OptionalDecimalText(JsonElement parent, string parentPath, string name)
+    {
+        if (Optional(parent, name) is not { } value)
+        {
+            return null;
+        }
+
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetDecimal(out var number))
+        {
+            return number;
+        }
+
+        if (value.ValueKind == JsonValueKind.String
+            && decimal.TryParse(value.GetString(), NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var parsed))
+        {
+            return parsed;
+        }
+
+        throw RejectionException.For(Path(parentPath, name), "must be a decimal number");
+    }
+
+    /// <summary>
+    /// A required timestamp string, read by <paramref name="parse"/> (default <see cref="Timestamps.TryParseRfc3339"/>;
+    /// the feeds that allow a missing offset pass <see cref="Timestamps.TryParseAssumingUtc"/>).
+    /// </summary>
+    public static DateTimeOffset Timestamp(JsonElement parent, string parentPath, string name, TryParseTime? parse = null) =>
+        OptionalTimestamp(parent, parentPath, name, parse) ?? throw RejectionException.For(Path(parentPath, name), "required");
+
+    /// <summary>A timestamp string read by <paramref name="parse"/>, or null when absent.</summary>
+    public static DateTimeOffset? OptionalTimestamp(JsonElement parent, string parentPath, string name, TryParseTime? parse = null)
+    {
+        if (Optional(parent, name) is not { } value)
+        {
+            return null;
+        }
+
+        parse ??= Timestamps.TryParseRfc3339;
+        return value.ValueKind == JsonValueKind.String && parse(value.GetString()!, out var at)
+            ? at
+            : throw RejectionException.For(Path(parentPath, name), Timestamps.Rfc3339Rule);
+    }
+
+    /// <summary>A required Unix time in whole seconds, a JSON integer (Stripe <c>created</c>, SendGrid <c>timestamp</c>).</summary>
+    public static DateTimeOffset UnixSeconds(JsonElement parent, string parentPath, string name)
+    {
+        var value = Optional(parent, name) ?? throw RejectionException.For(Path(parentPath, name), "required");
+        return value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var seconds) && Timestamps.TryFromUnixSeconds(seconds, out var at)
+            ? at
+            : throw RejectionException.For(Path(parentPath, name), "must be a Unix time in seconds");
+    }
+
+    /// <summary>
+    /// A required Unix time in milliseconds (Salesforce <c>commitTimestamp</c>, Jira <c>timestamp</c>), a JSON integer
+    /// or a string of digits: relays re-serialize large numbers as strings.
+    /// </summary>
+    public static DateTimeOffset UnixMilliseconds(JsonElement parent, string parentPath, string name)
+    {
+        var value = Optional(parent, name) ?? throw RejectionException.For(Path(parentPath, name), "required");
+        long ms = 0;
+        var ok = value.ValueKind switch
+        {
+            JsonValueKind.Number => value.TryGetInt64(out ms),
+            JsonValueKind.String => long.TryParse(value.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out ms),
+            _ => false,
+        };
+        return ok && Timestamps.TryFromUnixMilliseconds(ms, out var at)
+            ? at
+            : throw RejectionException.For(Path(parentPath, name), "must be Unix epoch milliseconds");
+    }
+
+    /// <summary>Renders a scalar JSON value as an attribute string (invariant culture), or null for objects, arrays and null.</summary>
+    public static string? Scalar(JsonElement parent, string name) =>
+        Optional(parent, name) is not { } value ? null
+        : value.ValueKind switch
+        {
+            JsonValueKind.String => value.GetString(),
+            JsonValueKind.Number => value.GetRawText(),
+            JsonValueKind.True => "true",
+            JsonValueKind.False => "false",
+            _ => null,
+        };
+
+    /// <summary>
+    /// Copies the top-level scalar fields of <paramref name="obj"/>: numbers into <paramref name="measures"/> (when not
+    /// null) or else attributes, strings and booleans into <paramref name="attributes"/>. Nested objects and arrays are
+    /// skipped: views hold flat state.
+    /// </summary>
+    public static void CollectScalars(JsonElement obj, Dictionary<string, decimal>? measures, Dictionary<string, string> attributes)
+    {
+        if (obj.ValueKind != JsonValueKind.Object)
+        {
+            return;
+        }
+
+        foreach (var p in obj.EnumerateObject())
+        {
+            switch (p.Value.ValueKind)
+            {
+                case JsonValueKind.Number when measures is not null && p.Value.TryGetDecimal(out var d):
+                    measures[p.Name] = d;
+                    break;
+                case JsonValueKind.Number:
+                    attributes[p.Name] = p.Value.GetRawText();
+                    break;
+                case JsonValueKind.String:
+                    attributes[p.Name] = p.Value.GetString()!;
+                    break;
+                case JsonValueKind.True:
+                    attributes[p.Name] = "true";
+                    break;
+                case JsonValueKind.False:
+                    attributes[p.Name] = "false";
+                    break;
+                default:
+                    break;
+            }
+        }
+    }
+}

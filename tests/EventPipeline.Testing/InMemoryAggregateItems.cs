@@ -1,0 +1,114 @@
+using System.Collections.Concurrent;
+using EventPipeline.Application.Ports;
+using EventPipeline.Domain.Aggregation;
+
+namespace EventPipeline.Testing;
+
+/// <summary>
+/// The aggregates in memory, with DynamoDB's semantics where the protocol relies on them: reads return copies, a write
+/// succeeds only at the expected version (atomically), and a write can be made to fail (<see cref="FailWrites"/>) or to
+/// crash the caller after some writes (<see cref="CrashAfterWrites"/>), for the exactly-once properties.
+/// </summary>
+public sealed class InMemoryAggregateItems : IAggregateItems, IAggregateReader
+{
+    private readonly ConcurrentDictionary<AggregateKey, StoredAggregate> _items = new();
+    private int _writesLeftBeforeCrash = -1;
+
+    /// <summary>Successful writes so far.</summary>
+    public int Writes { get; private set; }
+
+    /// <summary>Keys whose writes answer <see cref="WriteOutcome.Unavailable"/> (a throttled or refused key).</summary>
+    public HashSet<AggregateKey> FailWrites { get; } = [];
+
+    /// <summary>After this many more successful writes, the next write throws <see cref="SimulatedCrashException"/>; -1 never.</summary>
+    public int CrashAfterWrites
+    {
+        get => _writesLeftBeforeCrash;
+        set => _writesLeftBeforeCrash = value;
+    }
+
+    /// <summary>Every stored aggregate (copies).</summary>
+    public IReadOnlyDictionary<AggregateKey, StoredAggregate> All => _items.ToDictionary(i => i.Key, i => Copy(i.Value));
+
+    /// <inheritdoc />
+    public Task<IReadOnlyDictionary<AggregateKey, StoredAggregate>> ReadAsync(IReadOnlyCollection<AggregateKey> keys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        IReadOnlyDictionary<AggregateKey, StoredAggregate> found = keys.Distinct()
+            .Where(_items.ContainsKey)
+            .ToDictionary(k => k, k => Copy(_items[k]));
+        return Task.FromResult(found);
+    }
+
+    /// <inheritdoc />
+    public Task<StoredAggregate?> ReadAsync(AggregateKey key, CancellationToken cancellationToken) =>
+        Task.FromResult(_items.TryGetValue(key, out var item) ? Copy(item) : null);
+
+    /// <inheritdoc />
+    public Task<WriteOutcome> WriteAsync(StoredAggregate item, long expectedVersion, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        var key = item.State.Key;
+        lock (_items)
+        {
+            if (FailWrites.Contains(key))
+            {
+                return Task.FromResult(WriteOutcome.Unavailable);
+            }
+
+            if (_writesLeftBeforeCrash == 0)
+            {
+                _writesLeftBeforeCrash = -1;
+                throw new SimulatedCrashException($"crash before writing {key}");
+            }
+
+            var current = _items.TryGetValue(key, out var stored) ? stored.Version : 0;
+            if (current != expectedVersion)
+            {
+                return Task.FromResult(WriteOutcome.Conflict);
+            }
+
+            _items[key] = Copy(item);
+            Writes++;
+            if (_writesLeftBeforeCrash > 0)
+            {
+                _writesLeftBeforeCrash--;
+            }
+
+            return Task.FromResult(WriteOutcome.Written);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<StoredAggregate?> GetAsync(AggregateKey key, CancellationToken cancellationToken) => ReadAsync(key, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<AggregatePage> EntitiesAsync(string tenant, string kind, int limit, string? afterId, CancellationToken cancellationToken)
+    {
+        var partition = AggregateKey.EntityPartition(tenant, kind);
+        var all = _items.Values.Where(i => i.State.Key.Pk == partition).OrderBy(i => i.State.Key.Sk, StringComparer.Ordinal)
+            .Where(i => afterId is null || string.CompareOrdinal(i.State.Key.Sk, afterId) > 0).ToList();
+        var page = all.Take(limit).Select(Copy).ToList();
+        return Task.FromResult(new AggregatePage(page, all.Count > limit ? page[^1].State.Key.Sk : null));
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<StoredAggregate>> TotalsAsync(string tenant, int max, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<StoredAggregate>>(Partition(AggregateKey.TotalsPartition(tenant)).Take(max).ToList());
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<StoredAggregate>> WindowsAsync(string tenant, string metric, Granularity granularity, DateTimeOffset from, DateTimeOffset to, int max, CancellationToken cancellationToken)
+    {
+        var (a, b) = (Granularities.BucketLabel(from), Granularities.BucketLabel(to));
+        return Task.FromResult<IReadOnlyList<StoredAggregate>>(Partition(AggregateKey.WindowPartition(tenant, metric, granularity))
+            .Where(i => string.CompareOrdinal(i.State.Key.Sk, a) >= 0 && string.CompareOrdinal(i.State.Key.Sk, b) <= 0)
+            .Take(max)
+            .ToList());
+    }
+
+    private IEnumerable<StoredAggregate> Partition(string pk) =>
+        _items.Values.Where(i => i.State.Key.Pk == pk).OrderBy(i => i.State.Key.Sk, StringComparer.Ordinal).Select(Copy);
+
+    private static StoredAggregate Copy(StoredAggregate item) =>
+        new(item.State.Copy(), item.Version, new Dictionary<string, string>(item.Watermarks, StringComparer.Ordinal));
+}
