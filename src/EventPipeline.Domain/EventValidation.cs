@@ -29,9 +29,9 @@ public static class EventValidation
             return new Rejection("source", Names.NameRule);
         }
 
-        if (string.IsNullOrEmpty(e.EventId) || e.EventId.Length > 512)
+        if (!Names.IsValidEventId(e.EventId))
         {
-            return new Rejection("eventId", "must be 1-512 characters");
+            return new Rejection("eventId", Names.EventIdRule);
         }
 
         if (string.IsNullOrEmpty(e.Type) || e.Type.Length > 256)

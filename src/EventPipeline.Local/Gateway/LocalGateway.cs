@@ -65,6 +65,13 @@ public sealed class LocalGateway : IAsyncDisposable
         var app = builder.Build();
         var gateway = new LocalGateway(app, options);
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+        app.Use(async (ctx, next) =>
+        {
+            if (await options.Access.AdmitAsync(ctx))
+            {
+                await next(ctx);
+            }
+        });
         app.Map("/ws", gateway.WebSocketAsync);
         localRoutes?.Invoke(app);
         // Every other path goes to the HTTP API's routes. A catch-all route, not MapFallback: that one skips paths that look
@@ -187,11 +194,6 @@ public sealed class LocalGateway : IAsyncDisposable
             return;
         }
 
-        if (_options.AllowRequest is { } allow && !allow(ctx))
-        {
-            return;
-        }
-
         var routes = api.Routes.ToDictionary(r => r.RouteKey, StringComparer.Ordinal);
         var id = NewConnectionId();
         var connectedAt = DateTimeOffset.UtcNow;
@@ -303,11 +305,6 @@ public sealed class LocalGateway : IAsyncDisposable
         if (_deployment is null || _functions is null)
         {
             await JsonAsync(ctx, 503, new ErrorBody("unavailable", "the local stack is still starting"));
-            return;
-        }
-
-        if (_options.AllowRequest is { } allow && !allow(ctx))
-        {
             return;
         }
 

@@ -134,10 +134,15 @@ public sealed class LocalStackFixture : IAsyncLifetime
     }
 
     /// <summary>The HTTP status a WebSocket upgrade with <paramref name="token"/> is refused with (0 when accepted).</summary>
-    public async Task<int> ConnectStatusAsync(string? token)
+    public async Task<int> ConnectStatusAsync(string? token, string? origin = null)
     {
         using var socket = new ClientWebSocket();
         socket.Options.CollectHttpResponseDetails = true;
+        if (origin is not null)
+        {
+            socket.Options.SetRequestHeader("Origin", origin);
+        }
+
         var url = new Uri(Stack.Endpoints.WebSocketUrl + (token is null ? "" : "?token=" + Uri.EscapeDataString(token)));
         try
         {
