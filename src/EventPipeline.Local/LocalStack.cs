@@ -40,6 +40,8 @@ public sealed class LocalStack : IAsyncDisposable
     private readonly List<IDisposable> _resources = [];
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _graphFailures = new(StringComparer.Ordinal);
     private EmulatorSet? _emulators;
+    private LocalDeployer? _deployer;
+    private CloudAssembly? _assembly;
 
     private LocalStack(LocalStackOptions options) => Options = options;
 
@@ -86,6 +88,12 @@ public sealed class LocalStack : IAsyncDisposable
 
     /// <summary>Counters of the running stack (the dashboard's and <c>/metrics</c>'s source).</summary>
     public LocalMetrics Metrics { get; } = new();
+
+    /// <summary>Restarts of each emulator by the watchdog (empty when the stack uses emulators it did not start).</summary>
+    public IReadOnlyDictionary<string, int> EmulatorRestarts => _emulators?.Restarts ?? new Dictionary<string, int>();
+
+    /// <summary>The emulators this stack started and watches (null when it uses running ones).</summary>
+    public EmulatorSet? Emulators => _emulators;
 
     /// <summary>The repository root.</summary>
     public string RepoRoot { get; private set; } = "";
@@ -138,7 +146,7 @@ public sealed class LocalStack : IAsyncDisposable
     private async Task StartCoreAsync(CancellationToken ct)
     {
         RepoRoot = Options.RepoRoot ?? EmulatorInstaller.FindRepoRoot();
-        DataDirectory = Path.Combine(RepoRoot, ".eventpipeline");
+        DataDirectory = Options.DataDirectory ?? Path.Combine(RepoRoot, ".eventpipeline");
         var persisted = Path.Combine(DataDirectory, "data");
         if (Options.Fresh && Directory.Exists(persisted))
         {
@@ -174,6 +182,7 @@ public sealed class LocalStack : IAsyncDisposable
                 },
                 ct);
             (kinesisUrl, dynamoUrl, motoUrl) = (_emulators.KinesisEndpoint, _emulators.DynamoDbEndpoint, _emulators.MotoEndpoint);
+            _emulators.Restarted = ReprovisionAsync;
         }
 
         Edge = await AwsEdge.StartAsync(Options.AwsPort, Options.Region, Options.AccountId, Access, ct);
@@ -245,6 +254,7 @@ public sealed class LocalStack : IAsyncDisposable
             ExtraEnvironment = key => LocalOnlyEnvironment(key, graphBase),
         });
         Deployment = await deployer.DeployAsync(assembly, ct);
+        (_deployer, _assembly) = (deployer, assembly);
         foreach (var (arn, statements) in deployer.ResourcePolicies(assembly))
         {
             Edge.SetResourcePolicy(arn, statements);
@@ -279,14 +289,7 @@ public sealed class LocalStack : IAsyncDisposable
             },
             Aws.Http);
         _resources.Add(integrations);
-        // moto's SES refuses senders that are not verified identities; in AWS the operator verifies it before deploying,
-        // so here the administrator does.
-        using (var setup = new ServiceIntegrationClients(
-            new ServiceIntegrationEndpoints { Region = Options.Region, Credentials = AdministratorCredentials, Endpoint = edgeUrl },
-            Aws.Http))
-        {
-            await setup.SesV2.CreateEmailIdentityAsync(SynthContext["fromEmailAddress"], ct);
-        }
+        await CreateSenderIdentityAsync(ct);
         StateMachine = new LocalStateMachine(
             machine.Definition,
             ServiceIntegrations.Handlers(integrations),
@@ -532,6 +535,50 @@ public sealed class LocalStack : IAsyncDisposable
 
     private ValueTask<object?> AdminOnly(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
         Access.IsAdmin(context.HttpContext.Request) ? next(context) : ValueTask.FromResult<object?>(AdminTokenRequired());
+
+    // moto's SES refuses senders that are not verified identities; in AWS the operator verifies it before deploying,
+    // so here the administrator does.
+    private async Task CreateSenderIdentityAsync(CancellationToken ct)
+    {
+        using var setup = new ServiceIntegrationClients(
+            new ServiceIntegrationEndpoints { Region = Options.Region, Credentials = AdministratorCredentials, Endpoint = Edge.BaseUrl },
+            Aws.Http);
+        await setup.SesV2.CreateEmailIdentityAsync(SynthContext["fromEmailAddress"], ct);
+    }
+
+    /// <summary>
+    /// After the watchdog restarted an emulator: re-create what it held only in memory. moto keeps nothing, so the
+    /// queues, the webhook secrets and the sender identity come back (the queue's messages do not); DynamoDB Local and
+    /// kinesis-mock keep their data under .eventpipeline/data unless the stack runs in memory.
+    /// </summary>
+    private async Task ReprovisionAsync(EmulatorProcess process, CancellationToken ct)
+    {
+        if (_deployer is null || _assembly is null)
+        {
+            return;
+        }
+
+        switch (process.Name)
+        {
+            case "moto":
+                await _deployer.RecreateAsync(_assembly, "AWS::SQS::Queue", ct);
+                await SeedWebhookSecretsAsync(ct);
+                await CreateSenderIdentityAsync(ct);
+                Log("moto restarted: queues, webhook secrets and the SES sender identity re-created; messages it held (dead letters, the outbox) are gone, as moto keeps state in memory only");
+                break;
+            case "kinesis-mock" when Options.InMemory:
+                await _deployer.RecreateAsync(_assembly, "AWS::Kinesis::Stream", ct);
+                Log("kinesis-mock restarted in memory: the stream was re-created empty");
+                break;
+            case "dynamodb-local" when Options.InMemory:
+                await _deployer.RecreateAsync(_assembly, "AWS::DynamoDB::Table", ct);
+                Log("DynamoDB Local restarted in memory: the tables were re-created empty; restart the stack to follow their new streams");
+                break;
+            default:
+                Log($"{process.Name} restarted with its data from {Path.Combine(DataDirectory, "data")}");
+                break;
+        }
+    }
 
     private static IResult AdminTokenRequired() => Results.Text(
         """{"message":"admin token required: Authorization: Bearer <adminToken from .eventpipeline/endpoints.json>"}""",

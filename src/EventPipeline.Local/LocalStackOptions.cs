@@ -87,6 +87,12 @@ public sealed record LocalStackOptions
     /// <summary>The admin token; null: the one kept in <c>.eventpipeline/data/admin-token</c>, created on first start.</summary>
     public string? AdminToken { get; init; }
 
+    /// <summary>
+    /// Where the stack keeps its data, keys, checkpoints, logs and endpoints.json; null: <c>.eventpipeline/</c> under the
+    /// repository root. A second stack on one machine (the fault tests) uses its own.
+    /// </summary>
+    public string? DataDirectory { get; init; }
+
     /// <summary>Progress and diagnostics.</summary>
     public Action<string>? Log { get; init; }
 }
