@@ -82,6 +82,7 @@ public sealed record PublishCounters(long Batches, long Changes, long Pushes, lo
 public sealed record MetricsSnapshot(IngestCounters Ingest, PublishCounters Publish, StreamPollerMetricsSnapshot IngestMapping, StreamPollerMetricsSnapshot PublishMapping, int OpenConnections, IReadOnlyDictionary<string, int> EmulatorRestarts);
 
 [JsonSerializable(typeof(LocalEndpoints))]
+[JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(MetricsSnapshot))]
 [JsonSerializable(typeof(TokenBody))]
 [JsonSerializable(typeof(List<JsonElement>))]

@@ -320,7 +320,12 @@ public sealed class LocalStack : IAsyncDisposable
         }
 
         Gateway.Configure(Deployment, Functions);
-        DeadLetters = new SqsDeadLetterQueue(Aws.Sqs, Deployment.Queue().Url);
+        var deadLetterQueue = new SqsDeadLetterQueue(Aws.Sqs, Deployment.Queue().Url);
+        DeadLetters = deadLetterQueue;
+        if (KeepsDeadLetters && await deadLetterQueue.RestoreAsync(SavedDeadLettersPath, ct) is > 0 and var restored)
+        {
+            Log($"restored {restored} dead letter(s) saved when the stack last stopped");
+        }
 
         // 7. The event source mappings, reading with their function's role, as Lambda's do.
         var checkpoints = Options.InMemory ? null : new FileCheckpointStore(Path.Combine(persisted, "checkpoints.json"));
@@ -533,6 +538,32 @@ public sealed class LocalStack : IAsyncDisposable
         LocalDashboard.Map(app, RepoRoot);
     }
 
+    // moto keeps its queues in memory: the dead letters go to a file at stop and back into the queue at the next start.
+    private async Task SaveDeadLettersAsync()
+    {
+        if (!KeepsDeadLetters || DeadLetters is not SqsDeadLetterQueue queue)
+        {
+            return;
+        }
+
+        try
+        {
+            var saved = await queue.SaveAsync(SavedDeadLettersPath, CancellationToken.None);
+            Log($"saved {saved} dead letter(s) to {SavedDeadLettersPath}");
+        }
+#pragma warning disable CA1031 // Shutdown goes on; the message says what was not saved.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Log($"stopping: the dead letters could not be saved ({ex.GetType().Name}: {ex.Message})");
+        }
+    }
+
+    /// <summary>The stack owns moto and persists its data: dead letters are saved at stop and restored at start.</summary>
+    private bool KeepsDeadLetters => !Options.InMemory && _emulators is not null;
+
+    private string SavedDeadLettersPath => Path.Combine(DataDirectory, "data", "dead-letter-queue.jsonl");
+
     private ValueTask<object?> AdminOnly(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
         Access.IsAdmin(context.HttpContext.Request) ? next(context) : ValueTask.FromResult<object?>(AdminTokenRequired());
 
@@ -590,6 +621,12 @@ public sealed class LocalStack : IAsyncDisposable
     {
         for (var i = _disposables.Count - 1; i >= 0; i--)
         {
+            if (ReferenceEquals(_disposables[i], Edge))
+            {
+                // Everything that sends dead letters has stopped; the queue is still reachable through the edge.
+                await SaveDeadLettersAsync();
+            }
+
             try
             {
                 await _disposables[i].DisposeAsync();
