@@ -106,7 +106,7 @@ public sealed class LocalGateway : IAsyncDisposable
         var api = _deployment?.Apis.FirstOrDefault(a => a.Protocol == "WEBSOCKET");
         if (parts.Length != 4 || parts[2] != "@connections" || api is null || parts[0] != api.ApiId || parts[1] != api.Stage)
         {
-            await JsonAsync(ctx, 404, new ErrorBody("NotFoundException", "no such API, stage or connection resource"));
+            await ManagementErrorAsync(ctx, 404, "NotFoundException", "no such API, stage or connection resource");
             return;
         }
 
@@ -114,7 +114,7 @@ public sealed class LocalGateway : IAsyncDisposable
         switch (ctx.Request.Method)
         {
             case "POST" when body.Length > GatewayLimits.MaxMessageBytes:
-                await JsonAsync(ctx, 413, new ErrorBody("PayloadTooLargeException", $"message: must be at most {GatewayLimits.MaxMessageBytes} bytes"));
+                await ManagementErrorAsync(ctx, 413, "PayloadTooLargeException", $"message: must be at most {GatewayLimits.MaxMessageBytes} bytes");
                 return;
             case "POST":
                 if (Hub.Post(id, body))
@@ -123,7 +123,7 @@ public sealed class LocalGateway : IAsyncDisposable
                     return;
                 }
 
-                await JsonAsync(ctx, 410, new ErrorBody("GoneException", $"connection {id} is gone"));
+                await ManagementErrorAsync(ctx, 410, "GoneException", $"connection {id} is gone");
                 return;
             case "DELETE":
                 if (Hub.Close(id))
@@ -132,7 +132,7 @@ public sealed class LocalGateway : IAsyncDisposable
                     return;
                 }
 
-                await JsonAsync(ctx, 410, new ErrorBody("GoneException", $"connection {id} is gone"));
+                await ManagementErrorAsync(ctx, 410, "GoneException", $"connection {id} is gone");
                 return;
             default:
                 if (Hub.ConnectedAt(id) is { } at)
@@ -143,7 +143,7 @@ public sealed class LocalGateway : IAsyncDisposable
                     return;
                 }
 
-                await JsonAsync(ctx, 410, new ErrorBody("GoneException", $"connection {id} is gone"));
+                await ManagementErrorAsync(ctx, 410, "GoneException", $"connection {id} is gone");
                 return;
         }
     }
@@ -304,7 +304,7 @@ public sealed class LocalGateway : IAsyncDisposable
     {
         if (_deployment is null || _functions is null)
         {
-            await JsonAsync(ctx, 503, new ErrorBody("unavailable", "the local stack is still starting"));
+            await JsonAsync(ctx, 503, new GatewayMessage("Service Unavailable: the local stack is still starting"));
             return;
         }
 
@@ -372,7 +372,7 @@ public sealed class LocalGateway : IAsyncDisposable
 
         if (!MayInvoke(route.Route.FunctionName, $"{route.Api.ApiId}/$default/{ctx.Request.Method}{route.Path}"))
         {
-            await JsonAsync(ctx, 500, new ErrorBody("internal", "Internal Server Error"));
+            await JsonAsync(ctx, 500, new GatewayMessage("Internal Server Error"));
             return;
         }
 
@@ -384,7 +384,8 @@ public sealed class LocalGateway : IAsyncDisposable
         catch (LambdaInvocationException ex)
         {
             _options.Log?.Invoke($"{route.Route.FunctionName} ({route.Route.RouteKey}) failed: {ex.ErrorType}: {ex.Message}");
-            await JsonAsync(ctx, ex.ErrorType == "Sandbox.Timedout" ? 503 : 500, new ErrorBody("internal", "Internal Server Error"));
+            // API Gateway's answers: 503 when the integration timed out, 500 for any other failed invocation.
+            await JsonAsync(ctx, ex.ErrorType == "Sandbox.Timedout" ? 503 : 500, new GatewayMessage(ex.ErrorType == "Sandbox.Timedout" ? "Service Unavailable" : "Internal Server Error"));
             return;
         }
 
@@ -444,12 +445,18 @@ public sealed class LocalGateway : IAsyncDisposable
         return Convert.ToBase64String(b).Replace('+', 'A').Replace('/', 'B');
     }
 
+    /// <summary>The management API's error: the type in <c>x-amzn-ErrorType</c>, as API Gateway sends it, and a message body.</summary>
+    private static Task ManagementErrorAsync(HttpContext ctx, int status, string errorType, string message)
+    {
+        ctx.Response.Headers["x-amzn-ErrorType"] = errorType;
+        return JsonAsync(ctx, status, new GatewayMessage(message));
+    }
+
     private static Task JsonAsync<T>(HttpContext ctx, int status, T body)
     {
         ctx.Response.StatusCode = status;
         return body switch
         {
-            ErrorBody e => ctx.Response.WriteAsJsonAsync(e, GatewayJsonContext.Default.ErrorBody, contentType: null, ctx.RequestAborted),
             ConnectionBody c => ctx.Response.WriteAsJsonAsync(c, GatewayJsonContext.Default.ConnectionBody, contentType: null, ctx.RequestAborted),
             GatewayMessage m => ctx.Response.WriteAsJsonAsync(m, GatewayJsonContext.Default.GatewayMessage, contentType: null, ctx.RequestAborted),
             _ => throw new ArgumentException("unknown body", nameof(body)),
@@ -457,14 +464,12 @@ public sealed class LocalGateway : IAsyncDisposable
     }
 }
 
-internal sealed record ErrorBody(string Error, string Message);
 
 internal sealed record ConnectionBody(string ConnectedAt, string LastActiveAt);
 
 /// <summary>API Gateway's own error body (<c>{"message":"Not Found"}</c>, <c>{"message":"Unauthorized"}</c>).</summary>
 internal sealed record GatewayMessage(string Message);
 
-[System.Text.Json.Serialization.JsonSerializable(typeof(ErrorBody))]
 [System.Text.Json.Serialization.JsonSerializable(typeof(ConnectionBody))]
 [System.Text.Json.Serialization.JsonSerializable(typeof(GatewayMessage))]
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]

@@ -178,6 +178,12 @@ public sealed class AwsEdge : IAsyncDisposable
         }
 
         Interlocked.Increment(ref _allowed);
+        if (signed.Service == "kinesis" && KinesisRequestLimits.Check(target, body) is { } overLimit)
+        {
+            await WriteAsync(ctx, 400, "application/x-amz-json-1.1", JsonSerializer.Serialize(new Dictionary<string, string> { ["__type"] = overLimit.Type, ["message"] = overLimit.Message }, IamJsonContext.Default.DictionaryStringString));
+            return;
+        }
+
         if (backend.Handler is { } handler)
         {
             await handler(ctx, body);

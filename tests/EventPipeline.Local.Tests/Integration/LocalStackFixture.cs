@@ -193,6 +193,17 @@ public sealed class TestSocket : IAsyncDisposable
     public Task SendAsync(string json) =>
         _socket.SendAsync(Encoding.UTF8.GetBytes(json), WebSocketMessageType.Text, true, CancellationToken.None);
 
+    /// <summary>Sends one text message split into frames of at most <paramref name="frameBytes"/> bytes.</summary>
+    public async Task SendInFramesAsync(string json, int frameBytes)
+    {
+        var message = Encoding.UTF8.GetBytes(json);
+        for (var offset = 0; offset < message.Length; offset += frameBytes)
+        {
+            var end = Math.Min(message.Length, offset + frameBytes);
+            await _socket.SendAsync(message.AsMemory(offset, end - offset), WebSocketMessageType.Text, end == message.Length, CancellationToken.None);
+        }
+    }
+
     /// <summary>Subscribes and waits for the acknowledgement.</summary>
     public async Task<JsonElement> SubscribeAsync(string channel, long? since = null)
     {
