@@ -154,13 +154,16 @@ public sealed class ConnectionSessions(ITenantTokens tokens, IConnectionStore co
 
     private async Task<bool> SendAsync(string connectionId, byte[] payload, CancellationToken ct)
     {
-        if (await pusher.PushAsync(connectionId, payload, ct) == PushOutcome.Gone)
+        switch (await pusher.PushAsync(connectionId, payload, ct))
         {
-            await connections.RemoveAsync(connectionId, ct);
-            return false;
+            case PushOutcome.Gone:
+                await connections.RemoveAsync(connectionId, ct);
+                return false;
+            case PushOutcome.Failed:
+                throw new AnswerNotDeliveredException(connectionId);
+            default:
+                return true;
         }
-
-        return true;
     }
 
     private static byte[] Error(string field, string rule) => Json(w =>

@@ -248,7 +248,13 @@ public sealed class LocalGateway : IAsyncDisposable
                 var routeKey = SelectRoute(body, routes.Keys);
                 if (routes.TryGetValue(routeKey, out var route))
                 {
-                    await InvokeWebSocketAsync(api, route, WebSocketRequest(ctx, api, id, routeKey, "MESSAGE", body, connectedAt), ctx.RequestAborted);
+                    var request = WebSocketRequest(ctx, api, id, routeKey, "MESSAGE", body, connectedAt);
+                    var answer = await InvokeWebSocketAsync(api, route, request, ctx.RequestAborted);
+                    if (answer.StatusCode >= 500)
+                    {
+                        // What API Gateway sends the client when a route's integration fails.
+                        Hub.Post(id, Encoding.UTF8.GetBytes($$"""{"message": "Internal server error", "connectionId":"{{id}}", "requestId":"{{request.RequestContext!.RequestId}}"}"""));
+                    }
                 }
             }
         }
