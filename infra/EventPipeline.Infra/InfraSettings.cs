@@ -23,6 +23,7 @@ internal sealed record InfraSettings
         public const string SesIdentityArn = "sesIdentityArn";
         public const string FromEmailAddress = "fromEmailAddress";
         public const string WebhookKmsKeyArn = "webhookKmsKeyArn";
+        public const string GraphTokenPrefix = "graphTokenPrefix";
         public const string LogLevel = "logLevel";
         public const string RepoRoot = "repoRoot";
     }
@@ -59,6 +60,9 @@ internal sealed record InfraSettings
 
     /// <summary>Customer-managed KMS key of the webhook SecureString parameters; null when they use the AWS-managed key.</summary>
     public string? WebhookKmsKeyArn { get; init; }
+
+    /// <summary>SSM path prefix of the Microsoft Graph access tokens (context <c>graphTokenPrefix</c>); null warns at synth.</summary>
+    public string? GraphTokenPrefix { get; init; }
 
     /// <summary>LOG_LEVEL of every function.</summary>
     public required string LogLevel { get; init; }
@@ -141,6 +145,7 @@ internal sealed record InfraSettings
             SesIdentityArn = Get(Keys.SesIdentityArn),
             FromEmailAddress = from!,
             WebhookKmsKeyArn = Get(Keys.WebhookKmsKeyArn),
+            GraphTokenPrefix = Get(Keys.GraphTokenPrefix)?.TrimEnd('/'),
             LogLevel = Get(Keys.LogLevel) ?? "Information",
             RepoRoot = Get(Keys.RepoRoot),
         };

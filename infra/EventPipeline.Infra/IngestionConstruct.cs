@@ -23,6 +23,7 @@ internal sealed class IngestionConstruct : Construct
             [FunctionEnvironment.DeadLetterQueueUrl] = data.DeadLetterQueue.QueueUrl,
         });
 
+        GraphCredential.Configure(Function, settings);
         aggregates.GrantReadWriteData(Function);
         dedup.GrantReadWriteData(Function);
         // Rejected events are sent to the DLQ by the function itself, not only by the ESM's on-failure destination.

@@ -38,6 +38,7 @@ internal sealed class QueryApiConstruct : Construct
             [FunctionEnvironment.WebhookParameterPrefix] = InfraNames.WebhookParameterPrefix,
         });
         GrantWebhookAccess(WebhookFunction, data, settings);
+        GraphCredential.Configure(WebhookFunction, settings);
 
         Api = new HttpApi(this, "Api", new HttpApiProps
         {

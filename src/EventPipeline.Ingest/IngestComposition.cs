@@ -26,7 +26,7 @@ public static class IngestComposition
         ArgumentNullException.ThrowIfNull(host);
         var settings = PipelineSettings.FromEnvironment(host.Environment);
         var aws = AwsClients.Create(AwsEndpoints.FromEnvironment(host.Environment));
-        var sources = new SourceDependencies { HttpClient = aws.Http, GraphBaseUrl = settings.GraphBaseUrl, Clock = host.Clock };
+        var sources = Aws.Webhooks.AwsSourceDependencies.Create(aws, settings, host.Clock);
         var pipeline = new IngestPipeline(
             SourceCatalog.Create(sources),
             new KplRecordSplitter(),

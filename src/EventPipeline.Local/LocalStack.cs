@@ -362,7 +362,13 @@ public sealed class LocalStack : IAsyncDisposable
         };
         if (Options.WriteEndpointsFile)
         {
-            await File.WriteAllTextAsync(Path.Combine(DataDirectory, "endpoints.json"), JsonSerializer.Serialize(Endpoints, LocalJsonContext.Default.LocalEndpoints), ct);
+            // It holds the admin token and the administrator's keys: readable by its owner only.
+            var endpointsFile = Path.Combine(DataDirectory, "endpoints.json");
+            await File.WriteAllTextAsync(endpointsFile, JsonSerializer.Serialize(Endpoints, LocalJsonContext.Default.LocalEndpoints), ct);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(endpointsFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
             await Cli.InvokeCommand.WriteAsync(RepoRoot, Deployment.Functions, ct);
         }
     }
@@ -373,7 +379,11 @@ public sealed class LocalStack : IAsyncDisposable
         ["bundling"] = "skip",
         ["jwtIssuer"] = PipelineTopology.Auth.LocalIssuer,
         ["fromEmailAddress"] = "reminders@eventpipeline.local",
+        ["graphTokenPrefix"] = "/eventpipeline/graph",
     };
+
+    /// <summary>The access token the fake Graph API accepts; seeded into SSM where the template's functions read it.</summary>
+    private string GraphToken { get; } = "local-graph-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
 
     /// <summary>
     /// What the local stack adds to a function's environment beyond the template's, each for a reason the README lists:
@@ -466,6 +476,14 @@ public sealed class LocalStack : IAsyncDisposable
                     ct);
             }
         }
+
+        // The Graph credential, where the template points the functions that fetch from Graph.
+        if (Deployment.Function("ingest").Environment.TryGetValue(PipelineTopology.Environment.GraphTokenPrefix, out var graphPrefix))
+        {
+            await Aws.Ssm.PutParameterAsync(
+                new PutParameterRequest { Name = $"{graphPrefix.TrimEnd('/')}/{EventPipeline.Aws.Webhooks.SsmGraphAccessTokens.TokenName}", Value = GraphToken, Type = Amazon.SimpleSystemsManagement.ParameterType.SecureString, Overwrite = true },
+                ct);
+        }
     }
 
     private TextWriter FunctionLog()
@@ -530,7 +548,9 @@ public sealed class LocalStack : IAsyncDisposable
         }).AddEndpointFilter(AdminOnly);
         app.MapDelete("/fake/graph/failures/{**resource}", (string resource) => _graphFailures.TryRemove(resource, out _) ? Results.NoContent() : Results.NotFound())
             .AddEndpointFilter(AdminOnly);
-        app.MapGet("/fake/graph/v1.0/{**resource}", (string resource) => _graphFailures.TryGetValue(resource, out var failure)
+        app.MapGet("/fake/graph/v1.0/{**resource}", (HttpContext ctx, string resource) => ctx.Request.Headers.Authorization.ToString() != "Bearer " + GraphToken
+            ? Results.Text("""{"error":{"code":"InvalidAuthenticationToken","message":"Access token is empty or not valid."}}""", "application/json", statusCode: 401)
+            : _graphFailures.TryGetValue(resource, out var failure)
             ? Results.Text("""{"error":{"code":"fakeFailure","message":"failing on request of /fake/graph/failures"}}""", "application/json", statusCode: failure)
             : Results.Text(
             $$"""{"id":"{{JsonEncodedText.Encode(resource.Split('/')[^1])}}","subject":"local resource","lastModifiedDateTime":"{{DateTimeOffset.UtcNow.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)}}","status":"updated"}""",

@@ -76,6 +76,9 @@ public sealed class PipelineSettings
         ? new Uri(g.EndsWith('/') ? g : g + "/")
         : new Uri("https://graph.microsoft.com/v1.0/");
 
+    /// <summary>SSM path prefix of the Graph access tokens, or null (Graph fetches then carry no credential).</summary>
+    public string? GraphTokenPrefix => Optional(PipelineTopology.Environment.GraphTokenPrefix);
+
     /// <summary>A variable that must be set; the message names it and where it comes from.</summary>
     public string Required(string name) => Optional(name)
         ?? throw new InvalidOperationException($"{name} is not set: the function's environment must name it (the CDK app sets it in AWS; the local stack takes it from the synthesized template).");

@@ -166,6 +166,12 @@ public static class PipelineTopology
         /// <summary>Scheme, host and optional prefix providers post to, when it is not <c>https://{domainName}</c>.</summary>
         public const string WebhookPublicBaseUrl = "WEBHOOK_PUBLIC_BASE_URL";
         public const string GraphBaseUrl = "GRAPH_BASE_URL";
+
+        /// <summary>
+        /// SSM path prefix of the Microsoft Graph access tokens the thin <c>graph</c> source fetches with
+        /// (<c>{prefix}/{tenant}/token</c>, else <c>{prefix}/token</c>); unset, Graph fetches carry no credential.
+        /// </summary>
+        public const string GraphTokenPrefix = "GRAPH_TOKEN_PREFIX";
         public const string LogLevel = "LOG_LEVEL";
     }
 

@@ -26,7 +26,7 @@ public static class WebhookComposition
         var settings = PipelineSettings.FromEnvironment(host.Environment);
         var aws = AwsClients.Create(AwsEndpoints.FromEnvironment(host.Environment));
         var secrets = new SsmWebhookSecrets(aws.Ssm, settings.WebhookSecretsPrefix, host.Clock);
-        return Create(SourceCatalog.Create(new SourceDependencies { HttpClient = aws.Http, GraphBaseUrl = settings.GraphBaseUrl, Clock = host.Clock }), secrets, new KinesisEventStreamWriter(aws.Kinesis, settings.EventsStream), host, settings.WebhookPublicBaseUrl);
+        return Create(SourceCatalog.Create(AwsSourceDependencies.Create(aws, settings, host.Clock)), secrets, new KinesisEventStreamWriter(aws.Kinesis, settings.EventsStream), host, settings.WebhookPublicBaseUrl);
     }
 
     /// <summary>The function over explicit ports (unit tests).</summary>

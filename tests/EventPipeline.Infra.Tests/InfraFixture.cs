@@ -42,6 +42,14 @@ public sealed class InfraFixture
         WebSocketApiId = LogicalId(stateless, stateless.WebSocket.Api.Node.DefaultChild);
         HttpApiId = LogicalId(stateless, stateless.QueryApi.Api.Node.DefaultChild);
 
+        StatelessAnnotations = Amazon.CDK.Assertions.Annotations.FromStack(stateless);
+
+        var graphContext = Context();
+        graphContext["graphTokenPrefix"] = "/eventpipeline/graph";
+        var withGraph = PipelineApp.Compose(new App(new AppProps { Context = graphContext })).Stateless;
+        GraphStatelessJson = ToJson(Template.FromStack(withGraph));
+        GraphStatelessAnnotations = Amazon.CDK.Assertions.Annotations.FromStack(withGraph);
+
         var provisionedContext = Context();
         provisionedContext["shards"] = "4";
         var provisioned = new App(new AppProps { Context = provisionedContext });
@@ -57,6 +65,15 @@ public sealed class InfraFixture
     public JsonObject StatelessJson { get; }
 
     public JsonObject ProvisionedStatefulJson { get; }
+
+    /// <summary>The stateless stack's synth messages (the default context: no Graph credential).</summary>
+    public Amazon.CDK.Assertions.Annotations StatelessAnnotations { get; }
+
+    /// <summary>The stateless stack synthesized with <c>-c graphTokenPrefix=/eventpipeline/graph</c>.</summary>
+    public JsonObject GraphStatelessJson { get; }
+
+    /// <summary>Its synth messages.</summary>
+    public Amazon.CDK.Assertions.Annotations GraphStatelessAnnotations { get; }
 
     /// <summary>Logical id of each function's (and the state machine's) IAM role, by function key.</summary>
     public IReadOnlyDictionary<string, string> FunctionRoles { get; }
