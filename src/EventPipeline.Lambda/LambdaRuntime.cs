@@ -7,31 +7,6 @@ using System.Text.Json.Serialization.Metadata;
 
 namespace EventPipeline.Lambda;
 
-/// <summary>A function's handler: one typed event in, one typed result out.</summary>
-/// <param name="input">The deserialized invocation payload.</param>
-/// <param name="context">The invocation's request id, deadline, ARN and trace id.</param>
-/// <param name="ct">Cancelled at the invocation's deadline or when the runtime is stopped.</param>
-public delegate Task<TOut> LambdaHandler<TIn, TOut>(TIn input, ILambdaContext context, CancellationToken ct);
-
-/// <summary>Settings for <see cref="LambdaRuntime"/>; every member is optional.</summary>
-public sealed class LambdaRuntimeOptions
-{
-    /// <summary>
-    /// Base address of the Runtime API (scheme, host and port, e.g. <c>http://127.0.0.1:9001</c>); the version path
-    /// <c>2018-06-01/</c> is appended unless the address already ends with it. Default: <c>http://</c> + the <c>AWS_LAMBDA_RUNTIME_API</c> environment variable.
-    /// </summary>
-    public Uri? RuntimeApi { get; init; }
-
-    /// <summary>Client for the Runtime API. Default: a client owned by the loop, with no timeout (the next-invocation call blocks while idle).</summary>
-    public HttpClient? HttpClient { get; init; }
-
-    /// <summary>Stop (exit code 0) after this many invocations; null runs until cancelled.</summary>
-    public int? MaxInvocations { get; init; }
-
-    /// <summary>The context's function name. Default: <c>AWS_LAMBDA_FUNCTION_NAME</c>, else the name in the invoked ARN.</summary>
-    public string? FunctionName { get; init; }
-}
-
 /// <summary>
 /// The custom-runtime loop (provided.al2023): fetch the next invocation from the Lambda Runtime API, run the handler, post
 /// its result or error. See docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html.

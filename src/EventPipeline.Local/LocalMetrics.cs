@@ -73,19 +73,3 @@ public sealed class LocalMetrics
             stack.EmulatorRestarts);
     }
 }
-
-public sealed record IngestCounters(long Batches, long Records, long Applied, long Duplicates, long Late, long DeadLettered, long ItemWrites, long DedupWriteRequests, IReadOnlyDictionary<string, long> DeadLettersByCategory);
-
-public sealed record PublishCounters(long Batches, long Changes, long Pushes, long GoneConnections, long FailedPosts);
-
-/// <summary>What <c>/metrics</c> shows; <paramref name="EmulatorRestarts"/> counts the watchdog's restarts by emulator.</summary>
-public sealed record MetricsSnapshot(IngestCounters Ingest, PublishCounters Publish, StreamPollerMetricsSnapshot IngestMapping, StreamPollerMetricsSnapshot PublishMapping, int OpenConnections, IReadOnlyDictionary<string, int> EmulatorRestarts);
-
-[JsonSerializable(typeof(LocalEndpoints))]
-[JsonSerializable(typeof(string))]
-[JsonSerializable(typeof(MetricsSnapshot))]
-[JsonSerializable(typeof(TokenBody))]
-[JsonSerializable(typeof(List<JsonElement>))]
-[JsonSerializable(typeof(List<EventPipeline.Local.Cli.FunctionRecord>))]
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
-internal sealed partial class LocalJsonContext : JsonSerializerContext;

@@ -6,9 +6,6 @@ using EventPipeline.Workflow;
 
 namespace EventPipeline.Reminders;
 
-/// <summary>One broken rule: the field and what it must be.</summary>
-public sealed record ValidationError(string Field, string Rule);
-
 /// <summary>
 /// Validates the body of <c>POST /reminders</c> and turns it into the workflow's execution input. Every failing field
 /// is reported, not just the first.

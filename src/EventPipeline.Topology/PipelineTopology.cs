@@ -181,19 +181,3 @@ public static class PipelineTopology
     /// <summary>API Gateway closes WebSocket connections after 2 hours; connection items expire then.</summary>
     public static readonly TimeSpan ConnectionLifetime = TimeSpan.FromHours(2);
 }
-
-/// <summary>A table in the shared definition.</summary>
-public sealed record TableDefinition(string Name, bool StreamEnabled, IReadOnlyList<GlobalIndexDefinition> GlobalIndexes);
-
-/// <summary>A global secondary index (string keys, all attributes projected).</summary>
-public sealed record GlobalIndexDefinition(string Name, string PartitionKey, string SortKey);
-
-/// <summary>Lambda event source mapping settings, used as-is by the CDK app and by the local pollers.</summary>
-public sealed record EventSourceMappingSettings(
-    int BatchSize,
-    int MaximumBatchingWindowSeconds,
-    bool BisectBatchOnFunctionError,
-    int MaximumRetryAttempts,
-    int MaximumRecordAgeSeconds,
-    bool ReportBatchItemFailures,
-    int ParallelizationFactor);

@@ -38,9 +38,6 @@ public sealed class ConnectionSessions(ITenantTokens tokens, IConnectionStore co
     /// <summary>Forgets the connection and its subscriptions.</summary>
     public Task DisconnectAsync(string connectionId, CancellationToken cancellationToken) => connections.RemoveAsync(connectionId, cancellationToken);
 
-    /// <summary>Pushes of a replay posted at once (the client orders them by sequence until 'subscribed' arrives).</summary>
-    public const int ReplayParallelism = 8;
-
     /// <summary>What is kept of the invocation's time for the last posts and the 'subscribed' answer.</summary>
     public static readonly TimeSpan AnswerMargin = TimeSpan.FromSeconds(2);
 
@@ -136,7 +133,9 @@ public sealed class ConnectionSessions(ITenantTokens tokens, IConnectionStore co
                     && await SendSubscribedAsync(id, channel, latest, ct);
             }
 
-            foreach (var chunk in changes.Entries.Chunk(ReplayParallelism))
+            // In order, one post after the other: clients see a replay in sequence order (posting several at once would
+            // let a later push overtake an earlier one).
+            foreach (var e in changes.Entries)
             {
                 if (answerBy is { } deadline && clock.GetUtcNow() > deadline)
                 {
@@ -144,8 +143,7 @@ public sealed class ConnectionSessions(ITenantTokens tokens, IConnectionStore co
                         && await SendSubscribedAsync(id, channel, latest, ct);
                 }
 
-                var sent = await Task.WhenAll(chunk.Select(e => SendAsync(id, Encoding.UTF8.GetBytes(e.Payload), ct)));
-                if (sent.Contains(false))
+                if (!await SendAsync(id, Encoding.UTF8.GetBytes(e.Payload), ct))
                 {
                     return false;
                 }

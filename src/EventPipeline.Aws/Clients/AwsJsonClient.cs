@@ -6,9 +6,6 @@ using Amazon.Runtime.Credentials;
 
 namespace EventPipeline.Aws.Clients;
 
-/// <summary>A successful response: status and raw body (empty when the service sent none).</summary>
-public readonly record struct AwsResponse(int StatusCode, byte[] Body);
-
 /// <summary>
 /// One AWS service endpoint called over SigV4-signed HTTP: the JSON 1.0/1.1 protocols (<c>POST /</c> with
 /// <c>X-Amz-Target</c>) and REST-JSON (method + path); a Query-protocol call (form body, XML answer) goes through

@@ -4,20 +4,6 @@ using System.Text;
 
 namespace EventPipeline.Aws.Clients;
 
-/// <summary>Resolved credentials for one signature; the session token is signed as <c>X-Amz-Security-Token</c>.</summary>
-public readonly record struct SigV4Credentials(string AccessKeyId, string SecretAccessKey, string? SessionToken)
-{
-    /// <summary>Keeps the secret out of logs and exception messages.</summary>
-    public override string ToString() => $"SigV4Credentials {{ AccessKeyId = {AccessKeyId} }}";
-}
-
-/// <summary>What a signature produced: the headers to send with the request.</summary>
-/// <param name="Authorization">The <c>Authorization</c> header value.</param>
-/// <param name="AmzDate">The <c>X-Amz-Date</c> header value (ISO 8601 basic, UTC).</param>
-/// <param name="SignedHeaders">The semicolon-separated, lower-case names that were signed.</param>
-/// <param name="Signature">The hex signature (also inside <paramref name="Authorization"/>).</param>
-public sealed record SigV4Result(string Authorization, string AmzDate, string SignedHeaders, string Signature);
-
 /// <summary>
 /// AWS Signature Version 4 for header-signed requests (canonical request → string to sign → HMAC-SHA256 key chain).
 /// </summary>

@@ -5,39 +5,6 @@ using Google.Protobuf;
 namespace EventPipeline.Aws.Kinesis;
 
 /// <summary>
-/// One user record inside a Kinesis record. <see cref="SubSequenceNumber"/> is its index in the aggregate (0 for a
-/// record that was not aggregated), so (<see cref="SequenceNumber"/>, <see cref="SubSequenceNumber"/>) addresses it
-/// uniquely and orders it within the shard, as the KCL's extended sequence number does.
-/// </summary>
-/// <param name="SequenceNumber">The parent Kinesis record's sequence number.</param>
-/// <param name="SubSequenceNumber">Index of this user record in the aggregate; 0 when not aggregated.</param>
-/// <param name="PartitionKey">The user record's partition key (the parent's when not aggregated).</param>
-/// <param name="ExplicitHashKey">The user record's explicit hash key, if the producer set one.</param>
-/// <param name="Data">The user record's bytes.</param>
-/// <param name="IsAggregated">True when this came out of a KPL aggregate.</param>
-public sealed record KplUserRecord(
-    string SequenceNumber,
-    long SubSequenceNumber,
-    string PartitionKey,
-    string? ExplicitHashKey,
-    ReadOnlyMemory<byte> Data,
-    bool IsAggregated)
-{
-    /// <summary><c>{SequenceNumber}:{SubSequenceNumber}</c>: a stable id for dedup and checkpoints.</summary>
-    public string Id => $"{SequenceNumber}:{SubSequenceNumber}";
-}
-
-/// <summary>The user records of one Kinesis record, or why the aggregate could not be read.</summary>
-public sealed record KplDeaggregationResult(IReadOnlyList<KplUserRecord> Records, string? Error)
-{
-    /// <summary>True when <see cref="Error"/> is null.</summary>
-    public bool Succeeded => Error is null;
-}
-
-/// <summary>A user record to pack into an aggregate.</summary>
-public sealed record KplAggregationEntry(string PartitionKey, ReadOnlyMemory<byte> Data, string? ExplicitHashKey = null);
-
-/// <summary>
 /// The Kinesis Producer Library's aggregated record format: magic <c>F3 89 9A C2</c>, a protobuf
 /// <c>AggregatedRecord { repeated string partition_key_table = 1; repeated string explicit_hash_key_table = 2;
 /// repeated Record records = 3; }</c> with <c>Record { uint64 partition_key_index = 1; uint64 explicit_hash_key_index = 2;

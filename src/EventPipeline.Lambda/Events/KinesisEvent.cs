@@ -58,17 +58,3 @@ public sealed class KinesisEvent
         public string? EncryptionType { get; set; }
     }
 }
-
-/// <summary>Partial batch response for Kinesis/DynamoDB Streams/SQS mappings with ReportBatchItemFailures.</summary>
-public sealed class StreamsEventResponse
-{
-    [JsonPropertyName("batchItemFailures")]
-    public List<BatchItemFailure> BatchItemFailures { get; set; } = [];
-
-    public sealed class BatchItemFailure
-    {
-        /// <summary>The failed record's sequence number (Kinesis, DynamoDB Streams) or message id (SQS).</summary>
-        [JsonPropertyName("itemIdentifier")]
-        public string ItemIdentifier { get; set; } = "";
-    }
-}

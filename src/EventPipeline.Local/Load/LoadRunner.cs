@@ -14,9 +14,6 @@ using Spectre.Console;
 
 namespace EventPipeline.Local.Load;
 
-/// <summary>Settings of one <c>load</c> run.</summary>
-public sealed record LoadOptions(int Rate, int DurationSeconds, int Tenants, IReadOnlyList<string> Sources, bool Kpl, int CeilingSeconds = 3);
-
 /// <summary>
 /// Drives a running local stack: puts events on the real Kinesis endpoint at a fixed rate, receives the pushes through one
 /// real WebSocket client per tenant (subscribed to <c>tenant</c>), and reports throughput, end-to-end latency
