@@ -51,6 +51,41 @@ public static class Aggregator
         }
     }
 
+    /// <summary>
+    /// The stored items <paramref name="e"/> changes: its entity view; for the <c>events</c> metric and each measure, the
+    /// metric item (<see cref="MetricState"/>: total and live windows); and a late-event record per metric whose window of
+    /// some granularity had closed. The same effect as <see cref="ContributionsOf"/>, in fewer items.
+    /// </summary>
+    public static IEnumerable<Contribution> ItemContributionsOf(CanonicalEvent e, AggregationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        yield return new Contribution(new EntityKey(e.Tenant, e.Entity), 0);
+        foreach (var c in MetricItems(e, EventsMetric, 1, context))
+        {
+            yield return c;
+        }
+
+        foreach (var (name, value) in e.Measures)
+        {
+            foreach (var c in MetricItems(e, name, value, context))
+            {
+                yield return c;
+            }
+        }
+    }
+
+    /// <summary>An empty stored item for <paramref name="key"/>: a <see cref="MetricState"/> for a metric, else the aggregate itself.</summary>
+    public static AggregateState CreateItem(AggregateKey key) => key is TotalKey t ? new MetricState(t) : AggregateState.Create(key);
+
+    private static IEnumerable<Contribution> MetricItems(CanonicalEvent e, string metric, decimal value, AggregationContext context)
+    {
+        yield return new Contribution(new TotalKey(e.Tenant, metric), value);
+        if (Granularities.All.Any(g => context.IsLate(e.OccurredAt, g)))
+        {
+            yield return new Contribution(new LateEventKey(e.Tenant, metric, e.Source, e.EventId), value);
+        }
+    }
+
     private static IEnumerable<Contribution> MetricContributions(CanonicalEvent e, string metric, decimal value, AggregationContext context)
     {
         yield return new Contribution(new TotalKey(e.Tenant, metric), value);
@@ -79,9 +114,16 @@ public static class Aggregator
     public static Dictionary<AggregateKey, AggregateState> Fold(IEnumerable<CanonicalEvent> events, AggregationContext context)
     {
         ArgumentNullException.ThrowIfNull(events);
+        return Fold(events.Select(e => (e, context)));
+    }
+
+    /// <summary>The oracle with each event's own context (its arrival time): first occurrence of a dedup key wins.</summary>
+    public static Dictionary<AggregateKey, AggregateState> Fold(IEnumerable<(CanonicalEvent Event, AggregationContext Context)> events)
+    {
+        ArgumentNullException.ThrowIfNull(events);
         var seen = new HashSet<DedupKey>();
         var states = new Dictionary<AggregateKey, AggregateState>();
-        foreach (var e in events)
+        foreach (var (e, context) in events)
         {
             if (!seen.Add(e.DedupKey))
             {

@@ -43,8 +43,7 @@ internal sealed class ExactnessRunner(CrashingDynamoDbClient dynamo, ExactnessTa
         var pipeline = new IngestPipeline(
             SourceCatalog.Create(new SourceDependencies { Clock = clock }),
             new KplRecordSplitter(),
-            new AggregateWriter(new DynamoAggregateItems(dynamo, settings.AggregatesTable)),
-            new DynamoDedupStore(dynamo, settings.DedupTable, clock, PipelineTopology.DedupRetention),
+            new AggregateWriter(new DynamoAggregateItems(dynamo, settings.AggregatesTable), new DynamoDedupStore(dynamo, settings.DedupTable, PipelineTopology.DedupRetention)),
             letters,
             clock,
             options,
@@ -111,10 +110,14 @@ internal sealed class ExactnessRunner(CrashingDynamoDbClient dynamo, ExactnessTa
         return batches;
     }
 
-    /// <summary>Every stored aggregate of <paramref name="tenant"/>, read partition by partition (consistent).</summary>
+    /// <summary>
+    /// Every stored aggregate of <paramref name="tenant"/>, read partition by partition (consistent): entity views,
+    /// late-event records, windows evicted to their own items, then the metric items (total and live windows), which win
+    /// over an evicted copy of the same window.
+    /// </summary>
     private async Task<Dictionary<AggregateKey, AggregateState>> ReadTenantAsync(string tenant)
     {
-        var partitions = new List<string> { AggregateKey.TotalsPartition(tenant) };
+        var partitions = new List<string>();
         partitions.AddRange(ExactnessCase.AllKinds.Select(k => AggregateKey.EntityPartition(tenant, k)));
         foreach (var metric in ExactnessCase.AllMeasures.Append(Aggregator.EventsMetric))
         {
@@ -122,6 +125,7 @@ internal sealed class ExactnessRunner(CrashingDynamoDbClient dynamo, ExactnessTa
             partitions.Add(new LateEventKey(tenant, metric, "x", "x").Pk);
         }
 
+        partitions.Add(AggregateKey.TotalsPartition(tenant));
         var states = new Dictionary<AggregateKey, AggregateState>();
         foreach (var pk in partitions)
         {
@@ -139,7 +143,10 @@ internal sealed class ExactnessRunner(CrashingDynamoDbClient dynamo, ExactnessTa
                 foreach (var item in response.Items ?? [])
                 {
                     var state = AggregateItemMapper.FromItem(item) ?? throw new InvalidOperationException($"unmappable item {pk} / {item["sk"].S}");
-                    states.Add(state.Key, state);
+                    foreach (var aggregate in AggregateItemMapper.AggregatesOf(state))
+                    {
+                        states[aggregate.Key] = aggregate;
+                    }
                 }
 
                 start = response.LastEvaluatedKey is { Count: > 0 } lek ? lek : null;
