@@ -20,13 +20,16 @@ namespace EventPipeline.Application.Ingest;
 /// A crash between writes leaves some items written with their watermark and others not; a redelivery skips the former
 /// and applies the latter. If an entity item cannot be written, every event from the first such one on stays out of
 /// the second round and their records are retried, so no metric watermark passes an undecided event.
+/// Items this instance wrote last come from an <see cref="ItemCache"/> instead of a read (a stale one costs a conflict).
 /// </summary>
 /// <param name="items">Where the aggregates are stored.</param>
 /// <param name="dedup">Where older dedup fingerprints go.</param>
 /// <param name="dedupCapacity">Fingerprints an entity item keeps; past it, the older half moves to <paramref name="dedup"/> in one chunk.</param>
 /// <param name="maxParallelWrites">Items written at once.</param>
 /// <param name="maxConflictRetries">Re-reads of one item after conflicting writes before the item fails for this attempt.</param>
-public sealed class AggregateWriter(IAggregateItems items, IDedupStore dedup, int dedupCapacity = AggregateWriter.DefaultDedupCapacity, int maxParallelWrites = 16, int maxConflictRetries = 20)
+/// <param name="cache">Items written by this instance (none: every batch reads its items).</param>
+public sealed class AggregateWriter(
+    IAggregateItems items, IDedupStore dedup, int dedupCapacity = AggregateWriter.DefaultDedupCapacity, int maxParallelWrites = 16, int maxConflictRetries = 20, ItemCache? cache = null)
 {
     /// <summary>Default fingerprints per entity item (8 bytes each: 48 keep a typical entity item within 1 KB).</summary>
     public const int DefaultDedupCapacity = 48;
@@ -65,7 +68,28 @@ public sealed class AggregateWriter(IAggregateItems items, IDedupStore dedup, in
             }
         }
 
-        var current = await items.ReadAsync([.. byEntity.Keys, .. byKey.Keys], cancellationToken);
+        var current = new Dictionary<AggregateKey, StoredAggregate>();
+        var uncached = new List<AggregateKey>();
+        foreach (var key in byEntity.Keys.Cast<AggregateKey>().Concat(byKey.Keys))
+        {
+            if (cache?.Get(key) is { } hit)
+            {
+                current[key] = hit;
+            }
+            else
+            {
+                uncached.Add(key);
+            }
+        }
+
+        if (uncached.Count > 0)
+        {
+            foreach (var (k, v) in await items.ReadAsync(uncached, cancellationToken))
+            {
+                current[k] = v;
+            }
+        }
+
         var counts = new Counts();
         var owned = new ConcurrentDictionary<SequencedEvent, bool>(ReferenceEqualityComparer.Instance);
         var failedEntities = new ConcurrentBag<EntityKey>();
@@ -129,9 +153,11 @@ public sealed class AggregateWriter(IAggregateItems items, IDedupStore dedup, in
             state.ClearChanges();
             var fingerprints = new List<ulong>(stored?.DedupFingerprints ?? []);
             var known = new HashSet<ulong>(fingerprints);
+            IReadOnlySet<ulong> overflow = new HashSet<ulong>();
             if (stored?.DedupOverflowUntil is { } until && until > context.Now)
             {
-                known.UnionWith(await dedup.ReadAsync(key, ct));
+                overflow = (attempt == 0 ? cache?.Overflow(key) : null) ?? await dedup.ReadAsync(key, ct);
+                known.UnionWith(overflow);
             }
 
             var decided = new List<(SequencedEvent Event, bool Owned)>(events.Count);
@@ -179,6 +205,7 @@ public sealed class AggregateWriter(IAggregateItems items, IDedupStore dedup, in
                 }
 
                 overflowUntil = overflowUntil is { } o && o > keptUntil ? o : keptUntil;
+                overflow = new HashSet<ulong>(overflow.Concat(fingerprints.GetRange(0, move)));
 
                 Interlocked.Increment(ref counts.DedupWrites);
                 fingerprints.RemoveRange(0, move);
@@ -190,7 +217,7 @@ public sealed class AggregateWriter(IAggregateItems items, IDedupStore dedup, in
                 DedupFingerprints = fingerprints,
                 DedupOverflowUntil = overflowUntil,
             };
-            switch (await items.WriteAsync(item, version, context.Now, ct))
+            switch (await WriteAsync(item, version, context.Now, overflow, ct))
             {
                 case WriteOutcome.Written:
                     Interlocked.Increment(ref counts.Writes);
@@ -245,7 +272,7 @@ public sealed class AggregateWriter(IAggregateItems items, IDedupStore dedup, in
             }
 
             var item = new StoredAggregate(state, version + 1, Advanced(stored, shard, fresh[^1].Source.Position));
-            switch (await items.WriteAsync(item, version, context.Now, ct))
+            switch (await WriteAsync(item, version, context.Now, null, ct))
             {
                 case WriteOutcome.Written:
                     Interlocked.Increment(ref counts.Writes);
@@ -287,6 +314,19 @@ public sealed class AggregateWriter(IAggregateItems items, IDedupStore dedup, in
                 metric.Restore(window);
             }
         }
+    }
+
+    /// <summary>A conditional write that keeps the cache right: the written item on success, nothing when the outcome is unknown.</summary>
+    private async Task<WriteOutcome> WriteAsync(StoredAggregate item, long expectedVersion, DateTimeOffset now, IReadOnlySet<ulong>? overflow, CancellationToken ct)
+    {
+        cache?.Forget(item.State.Key);
+        var outcome = await items.WriteAsync(item, expectedVersion, now, ct);
+        if (outcome == WriteOutcome.Written)
+        {
+            cache?.Put(item, overflow);
+        }
+
+        return outcome;
     }
 
     private static Dictionary<string, string> Advanced(StoredAggregate? stored, string shard, StreamPosition last)

@@ -43,7 +43,7 @@ internal sealed class ExactnessRunner(CrashingDynamoDbClient dynamo, ExactnessTa
         var pipeline = new IngestPipeline(
             SourceCatalog.Create(new SourceDependencies { Clock = clock }),
             new KplRecordSplitter(),
-            new AggregateWriter(new DynamoAggregateItems(dynamo, settings.AggregatesTable), new DynamoDedupStore(dynamo, settings.DedupTable, PipelineTopology.DedupRetention)),
+            new AggregateWriter(new DynamoAggregateItems(dynamo, settings.AggregatesTable), new DynamoDedupStore(dynamo, settings.DedupTable, PipelineTopology.DedupRetention), cache: new ItemCache()),
             letters,
             clock,
             options,
