@@ -196,9 +196,12 @@ public sealed class AggregateWriter(
             }
 
             var overflowUntil = stored?.DedupOverflowUntil;
-            if (fingerprints.Count > dedupCapacity)
+            // Only fingerprints already committed with the item may move: a chunk left behind by a write that then fails
+            // must not hold the fingerprint of an event that was not applied (its retry would take itself for a copy).
+            var committed = stored?.DedupFingerprints.Count ?? 0;
+            if (fingerprints.Count > dedupCapacity && committed > 0)
             {
-                var move = fingerprints.Count - (dedupCapacity / 2);
+                var move = Math.Min(committed, fingerprints.Count - (dedupCapacity / 2));
                 if (await dedup.AppendAsync(key, fingerprints.GetRange(0, move), context.Now, ct) is not { } keptUntil)
                 {
                     return false;
@@ -251,9 +254,14 @@ public sealed class AggregateWriter(
             }
 
             var version = stored?.Version ?? 0;
+            IReadOnlyList<WindowState> evicted = [];
             if (state is MetricState metric)
             {
-                await RestoreEvictedAsync(metric, fresh, context, ct);
+                // Evictions are taken from the committed state before the new events are folded, so whichever attempt or
+                // writer from this version stores an evicted window stores the same statistics for it.
+                var targeted = TargetedWindows(metric, fresh, context);
+                await RestoreEvictedAsync(metric, targeted, ct);
+                evicted = metric.TakeEvictable(context.Options.GracePeriod, targeted);
             }
 
             foreach (var (se, value) in fresh)
@@ -261,7 +269,7 @@ public sealed class AggregateWriter(
                 state.Apply(se.Event, value, se.ContextFor(context));
             }
 
-            if (state is MetricState m && m.TakeEvictable(context.Options.GracePeriod) is { Count: > 0 } evicted)
+            if (evicted.Count > 0)
             {
                 if (await items.StoreEvictedAsync(evicted, version + 1, context.Now, ct) != WriteOutcome.Written)
                 {
@@ -287,21 +295,27 @@ public sealed class AggregateWriter(
         }
     }
 
-    /// <summary>Windows these events land in that were evicted from the metric item come back before they are folded into.</summary>
-    private async Task RestoreEvictedAsync(MetricState metric, List<(SequencedEvent Source, decimal Value)> fresh, AggregationContext context, CancellationToken ct)
+    private static HashSet<WindowKey> TargetedWindows(MetricState metric, List<(SequencedEvent Source, decimal Value)> fresh, AggregationContext context)
     {
-        var wanted = new HashSet<AggregateKey>();
+        var targeted = new HashSet<WindowKey>();
         foreach (var (se, _) in fresh)
         {
             foreach (var g in Granularities.All)
             {
-                if (metric.WindowOf(se.Event, g, se.ContextFor(context)) is { } w && metric.MayBeEvicted(w))
+                if (metric.WindowOf(se.Event, g, se.ContextFor(context)) is { } w)
                 {
-                    wanted.Add(w);
+                    targeted.Add(w);
                 }
             }
         }
 
+        return targeted;
+    }
+
+    /// <summary>Windows the events land in that were evicted from the metric item come back before they are folded into.</summary>
+    private async Task RestoreEvictedAsync(MetricState metric, HashSet<WindowKey> targeted, CancellationToken ct)
+    {
+        var wanted = targeted.Where(metric.MayBeEvicted).Cast<AggregateKey>().ToList();
         if (wanted.Count == 0)
         {
             return;

@@ -24,6 +24,9 @@ public sealed record IngestBatchResult
     /// <summary>Chunks of older dedup fingerprints moved from entity items to the dedup store (the recent ones ride in the entity item's own write).</summary>
     public int DedupWrites { get; init; }
 
+    /// <summary>Windows moved out of metric items into their own items (closed long enough ago).</summary>
+    public int EvictedWindows { get; init; }
+
     /// <summary>Rejections by category (malformed, unknown-source, rejected, invalid-event, bad-aggregate).</summary>
     public IReadOnlyDictionary<string, int> DeadLettersByCategory { get; init; } = new Dictionary<string, int>();
 

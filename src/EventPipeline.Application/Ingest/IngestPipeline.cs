@@ -101,6 +101,7 @@ public sealed class IngestPipeline(
             DeadLettered = letters.Count,
             ItemWrites = outcome.ItemWrites,
             DedupWrites = outcome.DedupWrites,
+            EvictedWindows = outcome.EvictedWindows,
             DeadLettersByCategory = byCategory,
             FailedSequenceNumbers = failed.Distinct(StringComparer.Ordinal).ToList(),
         };

@@ -102,9 +102,10 @@ public sealed class MetricState(TotalKey key) : AggregateState
     /// <summary>
     /// Removes and returns the windows closed (end + grace) at least <see cref="EvictionDelay"/> before
     /// <see cref="LatestArrival"/> — only once the oldest of them is <see cref="EvictionBatching"/> past its close, so
-    /// evictions come in groups. Advances <see cref="EvictedBefore"/> past them.
+    /// evictions come in groups. Advances <see cref="EvictedBefore"/> past them. Windows in <paramref name="keep"/> (those
+    /// the events about to be folded land in) stay live.
     /// </summary>
-    public IReadOnlyList<WindowState> TakeEvictable(TimeSpan gracePeriod)
+    public IReadOnlyList<WindowState> TakeEvictable(TimeSpan gracePeriod, IReadOnlySet<WindowKey>? keep = null)
     {
         if (LatestArrival is not { } latest)
         {
@@ -117,7 +118,7 @@ public sealed class MetricState(TotalKey key) : AggregateState
             return [];
         }
 
-        var evicted = Windows.Values.Where(w => Close(w.WindowKey) + EvictionDelay <= latest).ToList();
+        var evicted = Windows.Values.Where(w => Close(w.WindowKey) + EvictionDelay <= latest && keep?.Contains(w.WindowKey) != true).ToList();
         foreach (var w in evicted)
         {
             Windows.Remove(w.WindowKey);

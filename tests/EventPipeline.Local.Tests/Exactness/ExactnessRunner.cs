@@ -29,6 +29,14 @@ namespace EventPipeline.Local.Tests.Exactness;
 internal sealed class ExactnessRunner(CrashingDynamoDbClient dynamo, ExactnessTableNames settings)
 {
     private const int MaxArms = 6;
+    private int _dedupWrites;
+    private int _evictedWindows;
+
+    /// <summary>Fingerprint chunks moved to the dedup table by the cases run so far.</summary>
+    public int DedupWrites => Volatile.Read(ref _dedupWrites);
+
+    /// <summary>Windows evicted from metric items by the cases run so far.</summary>
+    public int EvictedWindows => Volatile.Read(ref _evictedWindows);
 
     /// <summary>Runs one case; returns null when the store matches the oracle, else a readable diff.</summary>
     public async Task<string?> RunAsync(ExactnessCase c, CaseProfile profile)
@@ -43,13 +51,17 @@ internal sealed class ExactnessRunner(CrashingDynamoDbClient dynamo, ExactnessTa
         var pipeline = new IngestPipeline(
             SourceCatalog.Create(new SourceDependencies { Clock = clock }),
             new KplRecordSplitter(),
-            new AggregateWriter(new DynamoAggregateItems(dynamo, settings.AggregatesTable), new DynamoDedupStore(dynamo, settings.DedupTable, PipelineTopology.DedupRetention), cache: new ItemCache()),
+            new AggregateWriter(new DynamoAggregateItems(dynamo, settings.AggregatesTable), new DynamoDedupStore(dynamo, settings.DedupTable, PipelineTopology.DedupRetention), profile.DedupCapacity, cache: new ItemCache()),
             letters,
             clock,
             options,
             "ingest-exactness");
 
-        var delivery = new Delivery(pipeline, rng, profile.Crashes ? dynamo : null, c.Now, clock);
+        var delivery = new Delivery(pipeline, rng, profile.Crashes ? dynamo : null, c.Now, clock, r =>
+        {
+            Interlocked.Add(ref _dedupWrites, r.DedupWrites);
+            Interlocked.Add(ref _evictedWindows, r.EvictedWindows);
+        });
         var shardRuns = c.Shards.Values.Select(records => (Records: records, Batches: Split(records, rng, profile.MaxBatch))).ToList();
         if (profile.ConcurrentShards)
         {
@@ -92,7 +104,8 @@ internal sealed class ExactnessRunner(CrashingDynamoDbClient dynamo, ExactnessTa
         }
 
         dynamo.Disarm();
-        var expected = Aggregator.Fold(c.Events.Select(e => e.Expected), new AggregationContext(arrivedAt, options));
+        var expected = Aggregator.Fold(c.Events.Select(e => (e.Expected, new AggregationContext(
+            e.Arrival is { } a ? DateTimeOffset.FromUnixTimeMilliseconds(a.ToUnixTimeMilliseconds()) : arrivedAt, options))));
         var actual = await ReadTenantAsync(c.Tenant);
         return Diff(c, expected, actual);
     }
@@ -192,7 +205,7 @@ internal sealed class ExactnessRunner(CrashingDynamoDbClient dynamo, ExactnessTa
     }
 
     /// <summary>Lambda's retry behaviour for one shard's batches.</summary>
-    private sealed class Delivery(IngestPipeline pipeline, Random rng, CrashingDynamoDbClient? crashes, DateTimeOffset now, FakeTimeProvider clock)
+    private sealed class Delivery(IngestPipeline pipeline, Random rng, CrashingDynamoDbClient? crashes, DateTimeOffset now, FakeTimeProvider clock, Action<IngestBatchResult> processed)
     {
         private readonly Lock _gate = new();
         private int _arms;
@@ -207,6 +220,7 @@ internal sealed class ExactnessRunner(CrashingDynamoDbClient dynamo, ExactnessTa
                 try
                 {
                     result = await pipeline.ProcessAsync(batch.Select(r => r.ToStreamRecord(now)).ToList(), CancellationToken.None);
+                    processed(result);
                 }
                 catch (InjectedCrashException)
                 {
