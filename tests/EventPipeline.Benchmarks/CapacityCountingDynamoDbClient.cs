@@ -11,7 +11,10 @@ namespace EventPipeline.Benchmarks;
 /// request that asks for it (ReturnConsumedCapacity = TOTAL), and, for conditional writes that fail — which AWS bills
 /// but whose error carries no capacity — the write units of the item by DynamoDB's size rules (<see cref="ItemSize"/>).
 /// It also records, per aggregates-table item written, the write units without the dedup attributes, so the caller can
-/// split the bill into "floor" (the items the model must change) and "dedup".
+/// split the bill into "floor" (the items the model must change) and "dedup". Reads: DynamoDB Local returns nothing for
+/// a key whose item does not exist, but AWS bills a read of a missing item like one of a small item, so each read counts
+/// the larger of DynamoDB Local's figure and the one computed by the rules (per key: its item's 4 KB units, at least 1;
+/// half for an eventually consistent read).
 /// </summary>
 internal sealed class CapacityCountingDynamoDbClient(Uri endpoint, string aggregatesTable)
     : AmazonDynamoDBClient(new BasicAWSCredentials("local", "local"), new AmazonDynamoDBConfig { ServiceURL = endpoint.ToString(), AuthenticationRegion = "us-east-1" })
@@ -81,22 +84,37 @@ internal sealed class CapacityCountingDynamoDbClient(Uri endpoint, string aggreg
 
     public override async Task<BatchGetItemResponse> BatchGetItemAsync(BatchGetItemRequest request, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(request);
         var response = await base.BatchGetItemAsync(request, cancellationToken);
-        Add(ref _readUnits, response.ConsumedCapacity?.Sum(c => c.CapacityUnits ?? 0) ?? 0);
+        var computed = 0.0;
+        foreach (var (table, keys) in request.RequestItems)
+        {
+            var found = response.Responses?.GetValueOrDefault(table) ?? [];
+            var unprocessed = response.UnprocessedKeys?.GetValueOrDefault(table)?.Keys?.Count ?? 0;
+            var missing = keys.Keys.Count - found.Count - unprocessed;
+            var units = found.Sum(i => ItemSize.ReadUnits(ItemSize.Bytes(i))) + Math.Max(0, missing);
+            computed += keys.ConsistentRead == true ? units : units / 2.0;
+        }
+
+        Add(ref _readUnits, Math.Max(computed, response.ConsumedCapacity?.Sum(c => c.CapacityUnits ?? 0) ?? 0));
         return response;
     }
 
     public override async Task<GetItemResponse> GetItemAsync(GetItemRequest request, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(request);
         var response = await base.GetItemAsync(request, cancellationToken);
-        Add(ref _readUnits, response.ConsumedCapacity?.CapacityUnits ?? 0);
+        var units = response.Item is { Count: > 0 } item ? ItemSize.ReadUnits(ItemSize.Bytes(item)) : 1;
+        Add(ref _readUnits, Math.Max(request.ConsistentRead == true ? units : units / 2.0, response.ConsumedCapacity?.CapacityUnits ?? 0));
         return response;
     }
 
     public override async Task<QueryResponse> QueryAsync(QueryRequest request, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(request);
         var response = await base.QueryAsync(request, cancellationToken);
-        Add(ref _readUnits, response.ConsumedCapacity?.CapacityUnits ?? 0);
+        var units = ItemSize.ReadUnits((response.Items ?? []).Sum(ItemSize.Bytes));
+        Add(ref _readUnits, Math.Max(request.ConsistentRead == true ? units : units / 2.0, response.ConsumedCapacity?.CapacityUnits ?? 0));
         return response;
     }
 

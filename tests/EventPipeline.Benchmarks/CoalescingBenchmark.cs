@@ -20,8 +20,8 @@ namespace EventPipeline.Benchmarks;
 /// Coalescing, in capacity units (what AWS bills): a Zipf-skewed workload over many entities through the real
 /// <see cref="IngestPipeline"/> at batch sizes 1, 5, 100 and 1,000, each next to a naive writer measured in the same
 /// run on the same workload (one UpdateItem per event per aggregate key). Capacity is what DynamoDB Local returns with
-/// ReturnConsumedCapacity = TOTAL, plus the write units of failed conditional writes computed from item sizes (DynamoDB
-/// Local returns none for those; AWS bills them). Prints per batch size
+/// ReturnConsumedCapacity = TOTAL, plus what it returns nothing for but AWS bills, computed from item sizes: failed
+/// conditional writes and reads of missing items (<see cref="CapacityCountingDynamoDbClient"/>). Prints per batch size
 /// <c>wru-per-event batch=N pipeline=… dedup=… naive=… floor=… rru-per-event=…</c>, then throughput.
 /// <c>coalescing [--events 3000] [--entities 10000] [--batches 1,5,100,1000] [--shards 1] [--zipf 1.1] [--seed 1] [--dynamodb http://127.0.0.1:8000]</c>
 /// </summary>
@@ -57,7 +57,8 @@ internal static class CoalescingBenchmark
             var dedup = await CreateTableAsync(dynamo, $"bench-dedup-{suffix}");
             var now = DateTimeOffset.UtcNow;
             Console.WriteLine($"workload: {events} events per batch size, {entities} entities, zipf {zipf.ToString(CultureInfo.InvariantCulture)}, " +
-                $"event times over the last 30 minutes, {shards} shards processed concurrently (batch size per shard); capacity: DynamoDB Local's ConsumedCapacity (TOTAL), failed conditional writes computed from item sizes");
+                $"event times over the last 30 minutes, {shards} shard(s) processed concurrently (batch size per shard); capacity: DynamoDB Local's ConsumedCapacity (TOTAL); " +
+                "computed from item sizes by DynamoDB's rules where it returns none (failed conditional writes; reads of missing items, which AWS bills)");
 
             var lines = new List<string>();
             var rows = new List<(int Batch, Result Pipeline, Result Naive)>();
