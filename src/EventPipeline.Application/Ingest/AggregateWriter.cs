@@ -220,19 +220,18 @@ public sealed class AggregateWriter(
                 DedupFingerprints = fingerprints,
                 DedupOverflowUntil = overflowUntil,
             };
-            switch (await WriteAsync(item, version, context.Now, overflow, ct))
+            var (settled, written, reread) = await SettleAsync(item, version, overflow, attempt, context, counts, ct);
+            if (settled)
             {
-                case WriteOutcome.Written:
-                    Interlocked.Increment(ref counts.Writes);
+                if (written)
+                {
                     Record(decided, owned, counts);
-                    return true;
-                case WriteOutcome.Conflict when attempt < maxConflictRetries:
-                    Interlocked.Increment(ref counts.Conflicts);
-                    stored = await items.ReadAsync(key, ct);
-                    break;
-                default:
-                    return false;
+                }
+
+                return written;
             }
+
+            stored = reread;
         }
     }
 
@@ -280,18 +279,13 @@ public sealed class AggregateWriter(
             }
 
             var item = new StoredAggregate(state, version + 1, Advanced(stored, shard, fresh[^1].Source.Position));
-            switch (await WriteAsync(item, version, context.Now, null, ct))
+            var (settled, written, reread) = await SettleAsync(item, version, null, attempt, context, counts, ct);
+            if (settled)
             {
-                case WriteOutcome.Written:
-                    Interlocked.Increment(ref counts.Writes);
-                    return true;
-                case WriteOutcome.Conflict when attempt < maxConflictRetries:
-                    Interlocked.Increment(ref counts.Conflicts);
-                    stored = await items.ReadAsync(key, ct);
-                    break;
-                default:
-                    return false;
+                return written;
             }
+
+            stored = reread;
         }
     }
 
@@ -327,6 +321,23 @@ public sealed class AggregateWriter(
             {
                 metric.Restore(window);
             }
+        }
+    }
+
+    /// <summary>Writes one item: settled (written, or failed for this attempt), or a conflict to fold again onto the item re-read.</summary>
+    private async Task<(bool Settled, bool Written, StoredAggregate? Reread)> SettleAsync(
+        StoredAggregate item, long version, IReadOnlySet<ulong>? overflow, int attempt, AggregationContext context, Counts counts, CancellationToken ct)
+    {
+        switch (await WriteAsync(item, version, context.Now, overflow, ct))
+        {
+            case WriteOutcome.Written:
+                Interlocked.Increment(ref counts.Writes);
+                return (true, true, null);
+            case WriteOutcome.Conflict when attempt < maxConflictRetries:
+                Interlocked.Increment(ref counts.Conflicts);
+                return (false, false, await items.ReadAsync(item.State.Key, ct));
+            default:
+                return (true, false, null);
         }
     }
 

@@ -33,41 +33,28 @@ public static class Aggregator
 
     /// <summary>The items <paramref name="e"/> touches: its entity view; for the <c>events</c> metric and each measure,
     /// the total and each granularity's window (or, when that window has closed, a late-event record).</summary>
-    public static IEnumerable<Contribution> ContributionsOf(CanonicalEvent e, AggregationContext context)
-    {
-        ArgumentNullException.ThrowIfNull(e);
-        yield return new Contribution(new EntityKey(e.Tenant, e.Entity), 0);
-        foreach (var c in MetricContributions(e, EventsMetric, 1, context))
-        {
-            yield return c;
-        }
-
-        foreach (var (name, value) in e.Measures)
-        {
-            foreach (var c in MetricContributions(e, name, value, context))
-            {
-                yield return c;
-            }
-        }
-    }
+    public static IEnumerable<Contribution> ContributionsOf(CanonicalEvent e, AggregationContext context) => Contributions(e, context, MetricContributions);
 
     /// <summary>
     /// The stored items <paramref name="e"/> changes: its entity view; for the <c>events</c> metric and each measure, the
     /// metric item (<see cref="MetricState"/>: total and live windows); and a late-event record per metric whose window of
     /// some granularity had closed. The same effect as <see cref="ContributionsOf"/>, in fewer items.
     /// </summary>
-    public static IEnumerable<Contribution> ItemContributionsOf(CanonicalEvent e, AggregationContext context)
+    public static IEnumerable<Contribution> ItemContributionsOf(CanonicalEvent e, AggregationContext context) => Contributions(e, context, MetricItems);
+
+    private static IEnumerable<Contribution> Contributions(
+        CanonicalEvent e, AggregationContext context, Func<CanonicalEvent, string, decimal, AggregationContext, IEnumerable<Contribution>> perMetric)
     {
         ArgumentNullException.ThrowIfNull(e);
         yield return new Contribution(new EntityKey(e.Tenant, e.Entity), 0);
-        foreach (var c in MetricItems(e, EventsMetric, 1, context))
+        foreach (var c in perMetric(e, EventsMetric, 1, context))
         {
             yield return c;
         }
 
         foreach (var (name, value) in e.Measures)
         {
-            foreach (var c in MetricItems(e, name, value, context))
+            foreach (var c in perMetric(e, name, value, context))
             {
                 yield return c;
             }
