@@ -44,7 +44,7 @@ public sealed class ConnectionsFunction(ConnectionSessions sessions, LambdaLog? 
                 Flush("Disconnects");
                 return Status(200, "disconnected");
             default:
-                if (!await sessions.ReceiveAsync(rc.ConnectionId, ActionOf(rc.RouteKey), request.Body, cancellationToken))
+                if (!await sessions.ReceiveAsync(rc.ConnectionId, ActionOf(rc.RouteKey), request.Body, context.RemainingTime, cancellationToken))
                 {
                     _log.WithRequestId(context.AwsRequestId).Information("connection gone", ("connectionId", rc.ConnectionId));
                     metrics?.Increment("GoneConnections");

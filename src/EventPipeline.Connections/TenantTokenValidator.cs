@@ -60,13 +60,31 @@ public sealed class TenantTokenValidator(TokenSettings settings) : ITenantTokens
             return new TokenResult(null, "token: " + Describe(result.Exception));
         }
 
-        var tenant = result.ClaimsIdentity.FindFirst(PipelineTopology.Auth.TenantClaim)?.Value;
+        // One JSON string, read from the payload itself: the claims identity turns an array ["acme","other"] into two
+        // claims, and taking the first would bind the caller to a tenant the issuer never chose alone.
+        if (!TryReadStringClaim(result.SecurityToken, PipelineTopology.Auth.TenantClaim, out var tenant))
+        {
+            return new TokenResult(null, $"token: claim '{PipelineTopology.Auth.TenantClaim}' must be one string");
+        }
+
         if (!Names.IsValidTenant(tenant))
         {
             return new TokenResult(null, $"token: claim '{PipelineTopology.Auth.TenantClaim}' {Names.TenantRule}");
         }
 
         return new TokenResult(tenant, null);
+    }
+
+    private static bool TryReadStringClaim(SecurityToken token, string name, out string? value)
+    {
+        value = null;
+        if (token is not JsonWebToken jwt || !jwt.TryGetPayloadValue<object>(name, out var raw))
+        {
+            return false;
+        }
+
+        value = raw as string;
+        return value is not null;
     }
 
     /// <summary>Issues a token (the local stack's demo token and tests).</summary>

@@ -10,8 +10,12 @@ public static class Channels
     /// <summary>Every change of the tenant.</summary>
     public const string Tenant = "tenant";
 
-    /// <summary>Maximum length of a channel name.</summary>
-    public const int MaxLength = 512;
+    /// <summary>
+    /// Longest channel name in UTF-8 bytes: the longest entity channel, <c>entity/</c> + a 128-byte kind + <c>/</c> + a
+    /// 1,024-byte id. The name becomes part of partition keys (<c>{tenant}#{channel}</c>, ≤ 2,048 bytes in DynamoDB), so
+    /// it is measured in bytes, not characters.
+    /// </summary>
+    public const int MaxBytes = 7 + 128 + 1 + Names.MaxIdBytes;
 
     /// <summary>Channel for one entity's view.</summary>
     public static string ForEntity(EntityRef entity) => $"entity/{entity.Kind}/{entity.Id}";
@@ -30,9 +34,9 @@ public static class Channels
             return "required";
         }
 
-        if (channel.Length > MaxLength)
+        if (!Names.FitsUtf8(channel, MaxBytes))
         {
-            return $"must be at most {MaxLength} characters";
+            return $"must be at most {MaxBytes} UTF-8 bytes";
         }
 
         if (channel == Tenant)

@@ -9,8 +9,11 @@ public static class EventValidation
     /// <summary>Maximum attributes per event.</summary>
     public const int MaxAttributes = 64;
 
-    /// <summary>Maximum length of an attribute value (longer values are a rejection, not silently cut).</summary>
-    public const int MaxAttributeValueLength = 2048;
+    /// <summary>
+    /// Maximum size of an attribute value in UTF-8 bytes (longer values are a rejection, not silently cut): 64 values of
+    /// 2,048 bytes and their names stay far below DynamoDB's 400 KB item, whatever script they are written in.
+    /// </summary>
+    public const int MaxAttributeValueBytes = 2048;
 
     /// <summary>Maximum measures per event.</summary>
     public const int MaxMeasures = 32;
@@ -29,9 +32,9 @@ public static class EventValidation
             return new Rejection("source", Names.NameRule);
         }
 
-        if (string.IsNullOrEmpty(e.EventId) || e.EventId.Length > 512)
+        if (!Names.IsValidEventId(e.EventId))
         {
-            return new Rejection("eventId", "must be 1-512 characters");
+            return new Rejection("eventId", Names.EventIdRule);
         }
 
         if (string.IsNullOrEmpty(e.Type) || e.Type.Length > 256)
@@ -66,9 +69,9 @@ public static class EventValidation
                 return new Rejection("attributes", "names must be 1-128 characters");
             }
 
-            if (value.Length > MaxAttributeValueLength)
+            if (!Names.FitsUtf8(value, MaxAttributeValueBytes))
             {
-                return new Rejection($"attributes.{name}", $"must be at most {MaxAttributeValueLength} characters");
+                return new Rejection($"attributes.{name}", $"must be at most {MaxAttributeValueBytes} UTF-8 bytes");
             }
         }
 

@@ -10,7 +10,7 @@ namespace EventPipeline.Local;
 /// <summary>
 /// Where a running local stack can be reached: written by <c>up</c> to <c>.eventpipeline/endpoints.json</c>, read by every
 /// CLI verb and by scripts. <see cref="AwsEndpoint"/> is the one AWS endpoint for every service (SigV4-signed; the keys
-/// below are the stack's administrator, whom IAM does not restrict).
+/// below are the stack's administrator, whom IAM does not restrict; <see cref="AdminToken"/> opens the admin routes).
 /// </summary>
 public sealed record LocalEndpoints(
     string AwsEndpoint,
@@ -27,8 +27,23 @@ public sealed record LocalEndpoints(
     string DemoTenant,
     string DemoToken,
     string AccessKeyId,
-    string SecretAccessKey)
+    string SecretAccessKey,
+    string AdminToken)
 {
+    /// <summary>
+    /// What <c>GET /endpoints.json</c> shows anyone who can reach the gateway: the addresses, without the demo token, the
+    /// administrator's keys or the admin token (those are only in the file, which only its owner can read).
+    /// </summary>
+    public LocalEndpoints PublicView() => this with { DemoToken = "", AccessKeyId = "", SecretAccessKey = "", AdminToken = "" };
+
+    /// <summary>A GET of one of the stack's admin routes (<c>/dev/token</c>, <c>/dead-letters</c>, <c>/outbox</c>) with the admin token.</summary>
+    public HttpRequestMessage AdminGet(string pathAndQuery)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"{RestUrl.TrimEnd('/')}/{pathAndQuery.TrimStart('/')}"));
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AdminToken);
+        return request;
+    }
+
     /// <summary>The file's path relative to the repository root.</summary>
     public static readonly string RelativePath = Path.Combine(".eventpipeline", "endpoints.json");
 

@@ -69,7 +69,8 @@ public sealed class LocalMetrics
             new PublishCounters(Interlocked.Read(ref _publishBatches), Interlocked.Read(ref _changes), Pushes, Interlocked.Read(ref _gone), Interlocked.Read(ref _failedPosts)),
             stack.IngestMapping.Metrics.Snapshot(),
             stack.PublishMapping.Metrics.Snapshot(),
-            stack.Gateway.Hub.Count);
+            stack.Gateway.Hub.Count,
+            stack.EmulatorRestarts);
     }
 }
 
@@ -77,9 +78,11 @@ public sealed record IngestCounters(long Batches, long Records, long Applied, lo
 
 public sealed record PublishCounters(long Batches, long Changes, long Pushes, long GoneConnections, long FailedPosts);
 
-public sealed record MetricsSnapshot(IngestCounters Ingest, PublishCounters Publish, StreamPollerMetricsSnapshot IngestMapping, StreamPollerMetricsSnapshot PublishMapping, int OpenConnections);
+/// <summary>What <c>/metrics</c> shows; <paramref name="EmulatorRestarts"/> counts the watchdog's restarts by emulator.</summary>
+public sealed record MetricsSnapshot(IngestCounters Ingest, PublishCounters Publish, StreamPollerMetricsSnapshot IngestMapping, StreamPollerMetricsSnapshot PublishMapping, int OpenConnections, IReadOnlyDictionary<string, int> EmulatorRestarts);
 
 [JsonSerializable(typeof(LocalEndpoints))]
+[JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(MetricsSnapshot))]
 [JsonSerializable(typeof(TokenBody))]
 [JsonSerializable(typeof(List<JsonElement>))]

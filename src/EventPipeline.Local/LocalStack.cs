@@ -36,13 +36,12 @@ namespace EventPipeline.Local;
 /// </summary>
 public sealed class LocalStack : IAsyncDisposable
 {
-    /// <summary>The administrator's access key (setup, CLI, tests): IAM does not restrict it.</summary>
-    public const string AdministratorKey = "local";
-
     private readonly List<IAsyncDisposable> _disposables = [];
     private readonly List<IDisposable> _resources = [];
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _graphFailures = new(StringComparer.Ordinal);
     private EmulatorSet? _emulators;
+    private LocalDeployer? _deployer;
+    private CloudAssembly? _assembly;
 
     private LocalStack(LocalStackOptions options) => Options = options;
 
@@ -90,6 +89,12 @@ public sealed class LocalStack : IAsyncDisposable
     /// <summary>Counters of the running stack (the dashboard's and <c>/metrics</c>'s source).</summary>
     public LocalMetrics Metrics { get; } = new();
 
+    /// <summary>Restarts of each emulator by the watchdog (empty when the stack uses emulators it did not start).</summary>
+    public IReadOnlyDictionary<string, int> EmulatorRestarts => _emulators?.Restarts ?? new Dictionary<string, int>();
+
+    /// <summary>The emulators this stack started and watches (null when it uses running ones).</summary>
+    public EmulatorSet? Emulators => _emulators;
+
     /// <summary>The repository root.</summary>
     public string RepoRoot { get; private set; } = "";
 
@@ -97,6 +102,23 @@ public sealed class LocalStack : IAsyncDisposable
     public string DataDirectory { get; private set; } = "";
 
     private byte[] JwtKey { get; set; } = [];
+
+    /// <summary>
+    /// The admin token: the routes that show tenant data or mint tokens need it (<c>Authorization: Bearer …</c>), and the
+    /// administrator's AWS credentials are derived from it. Kept with the data, printed at start, in <c>endpoints.json</c>.
+    /// </summary>
+    public string AdminToken { get; private set; } = "";
+
+    /// <summary>The dashboard with the admin token in the fragment (what <c>up</c> prints; a fragment never leaves the browser).</summary>
+    public string DashboardSignInUrl => $"{Endpoints.DashboardUrl}#admin={AdminToken}";
+
+    /// <summary>Host, Origin and admin-token rules of the gateway and the local AWS endpoint.</summary>
+    public LocalAccess Access { get; private set; } = null!;
+
+    /// <summary>The administrator's AWS credentials (setup, CLI, tests): IAM does not restrict them.</summary>
+    public BasicAWSCredentials AdministratorCredentials => new(AdministratorKeyId, AdminToken);
+
+    private string AdministratorKeyId => "LOCALADMIN" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(AdminToken)))[..10];
 
     /// <summary>A token for <paramref name="tenant"/> signed with this stack's dev key.</summary>
     public string IssueToken(string tenant, TimeSpan? lifetime = null) =>
@@ -124,7 +146,7 @@ public sealed class LocalStack : IAsyncDisposable
     private async Task StartCoreAsync(CancellationToken ct)
     {
         RepoRoot = Options.RepoRoot ?? EmulatorInstaller.FindRepoRoot();
-        DataDirectory = Path.Combine(RepoRoot, ".eventpipeline");
+        DataDirectory = Options.DataDirectory ?? Path.Combine(RepoRoot, ".eventpipeline");
         var persisted = Path.Combine(DataDirectory, "data");
         if (Options.Fresh && Directory.Exists(persisted))
         {
@@ -132,7 +154,9 @@ public sealed class LocalStack : IAsyncDisposable
         }
 
         Directory.CreateDirectory(persisted);
-        JwtKey = Options.JwtKey is { } k ? Encoding.UTF8.GetBytes(k) : DevSigningKey(persisted);
+        JwtKey = Encoding.UTF8.GetBytes(Options.JwtKey ?? PersistedSecret(persisted, "dev-signing-key"));
+        AdminToken = Options.AdminToken ?? PersistedSecret(persisted, "admin-token");
+        Access = new LocalAccess(AdminToken, Options.AllowedHosts, Options.OpenDevToken);
 
         // 1. Emulators, and the one AWS endpoint in front of them.
         Uri kinesisUrl, dynamoUrl, motoUrl;
@@ -158,11 +182,12 @@ public sealed class LocalStack : IAsyncDisposable
                 },
                 ct);
             (kinesisUrl, dynamoUrl, motoUrl) = (_emulators.KinesisEndpoint, _emulators.DynamoDbEndpoint, _emulators.MotoEndpoint);
+            _emulators.Restarted = ReprovisionAsync;
         }
 
-        Edge = await AwsEdge.StartAsync(Options.AwsPort, Options.Region, Options.AccountId, ct);
+        Edge = await AwsEdge.StartAsync(Options.AwsPort, Options.Region, Options.AccountId, Access, ct);
         _disposables.Add(Edge);
-        Edge.AddPrincipal(new IamPrincipal("administrator", $"arn:aws:iam::{Options.AccountId}:root", AdministratorKey, AdministratorKey, null));
+        Edge.AddPrincipal(new IamPrincipal("administrator", $"arn:aws:iam::{Options.AccountId}:root", AdministratorKeyId, AdminToken, null));
         Edge.Forward("dynamodb", dynamoUrl);
         Edge.Forward("kinesis", kinesisUrl);
         foreach (var service in new[] { "sqs", "ssm", "sns", "ses", "events" })
@@ -174,7 +199,7 @@ public sealed class LocalStack : IAsyncDisposable
         Aws = AwsClients.Create(new AwsEndpoints
         {
             Region = Options.Region,
-            Credentials = new BasicAWSCredentials(AdministratorKey, AdministratorKey),
+            Credentials = AdministratorCredentials,
             Kinesis = edgeUrl,
             DynamoDb = edgeUrl,
             DynamoDbStreams = edgeUrl,
@@ -192,6 +217,7 @@ public sealed class LocalStack : IAsyncDisposable
                 Region = Options.Region,
                 AccountId = Options.AccountId,
                 Log = Options.Log,
+                Access = Access,
                 Authorize = async (jwt, token) =>
                 {
                     tokens ??= new TenantTokenValidator(TokenSettings.Hs256(jwt.Issuer, jwt.Audiences[0], JwtKey));
@@ -228,6 +254,7 @@ public sealed class LocalStack : IAsyncDisposable
             ExtraEnvironment = key => LocalOnlyEnvironment(key, graphBase),
         });
         Deployment = await deployer.DeployAsync(assembly, ct);
+        (_deployer, _assembly) = (deployer, assembly);
         foreach (var (arn, statements) in deployer.ResourcePolicies(assembly))
         {
             Edge.SetResourcePolicy(arn, statements);
@@ -262,14 +289,7 @@ public sealed class LocalStack : IAsyncDisposable
             },
             Aws.Http);
         _resources.Add(integrations);
-        // moto's SES refuses senders that are not verified identities; in AWS the operator verifies it before deploying,
-        // so here the administrator does.
-        using (var setup = new ServiceIntegrationClients(
-            new ServiceIntegrationEndpoints { Region = Options.Region, Credentials = new BasicAWSCredentials(AdministratorKey, AdministratorKey), Endpoint = edgeUrl },
-            Aws.Http))
-        {
-            await setup.SesV2.CreateEmailIdentityAsync(SynthContext["fromEmailAddress"], ct);
-        }
+        await CreateSenderIdentityAsync(ct);
         StateMachine = new LocalStateMachine(
             machine.Definition,
             ServiceIntegrations.Handlers(integrations),
@@ -300,7 +320,12 @@ public sealed class LocalStack : IAsyncDisposable
         }
 
         Gateway.Configure(Deployment, Functions);
-        DeadLetters = new SqsDeadLetterQueue(Aws.Sqs, Deployment.Queue().Url);
+        var deadLetterQueue = new SqsDeadLetterQueue(Aws.Sqs, Deployment.Queue().Url);
+        DeadLetters = deadLetterQueue;
+        if (KeepsDeadLetters && await deadLetterQueue.RestoreAsync(SavedDeadLettersPath, ct) is > 0 and var restored)
+        {
+            Log($"restored {restored} dead letter(s) saved when the stack last stopped");
+        }
 
         // 7. The event source mappings, reading with their function's role, as Lambda's do.
         var checkpoints = Options.InMemory ? null : new FileCheckpointStore(Path.Combine(persisted, "checkpoints.json"));
@@ -329,8 +354,9 @@ public sealed class LocalStack : IAsyncDisposable
             DashboardUrl: Gateway.BaseUrl.ToString(),
             DemoTenant: Options.DemoTenant,
             DemoToken: IssueToken(Options.DemoTenant),
-            AccessKeyId: AdministratorKey,
-            SecretAccessKey: AdministratorKey)
+            AccessKeyId: AdministratorKeyId,
+            SecretAccessKey: AdminToken,
+            AdminToken: AdminToken)
         {
             Tables = Deployment.Tables.Where(t => t.NameTag is not null).ToDictionary(t => t.NameTag!, t => t.Name, StringComparer.Ordinal),
         };
@@ -451,30 +477,49 @@ public sealed class LocalStack : IAsyncDisposable
         return writer;
     }
 
-    /// <summary>The dev tokens' HS256 key, created once and kept with the data so tokens survive a restart.</summary>
-    private static byte[] DevSigningKey(string directory)
+    /// <summary>
+    /// A random secret kept in <paramref name="directory"/>/<paramref name="name"/>, created once (owner-only on Unix), so
+    /// dev tokens and the admin token survive a restart.
+    /// </summary>
+    private static string PersistedSecret(string directory, string name)
     {
-        var path = Path.Combine(directory, "dev-signing-key");
-        if (File.Exists(path))
+        var path = Path.Combine(directory, name);
+        if (File.Exists(path) && File.ReadAllText(path).Trim() is { Length: >= 32 } existing)
         {
-            return Encoding.UTF8.GetBytes(File.ReadAllText(path).Trim());
+            return existing;
         }
 
-        var key = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
-        File.WriteAllText(path, key);
-        return Encoding.UTF8.GetBytes(key);
+        var secret = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)).ToLowerInvariant();
+        File.WriteAllText(path, secret);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
+        return secret;
     }
 
     private void AddRoutes(WebApplication app)
     {
         app.MapGet("/metrics", () => Results.Json(Metrics.Snapshot(this), LocalJsonContext.Default.MetricsSnapshot));
-        app.MapGet("/dev/token", (string? tenant) =>
-            Domain.Names.IsValidTenant(tenant ?? Options.DemoTenant)
-                ? Results.Json(new TokenBody(tenant ?? Options.DemoTenant, IssueToken(tenant ?? Options.DemoTenant)), LocalJsonContext.Default.TokenBody)
-                : Results.BadRequest());
-        app.MapGet("/endpoints.json", () => Results.Json(Endpoints, LocalJsonContext.Default.LocalEndpoints));
-        app.MapGet("/outbox", async (CancellationToken ct) => Results.Json((await Outbox.ReadAllAsync(ct)).Select(e => JsonDocument.Parse(e.ToJson()).RootElement).ToList(), LocalJsonContext.Default.ListJsonElement));
-        app.MapGet("/dead-letters", async (CancellationToken ct) => Results.Json((await DeadLetters.ListAsync(1000, ct)).ToList(), Application.DeadLetters.DeadLetterJsonContext.Default.ListDeadLetterEntry));
+        app.MapGet("/endpoints.json", () => Results.Json(Endpoints.PublicView(), LocalJsonContext.Default.LocalEndpoints));
+        // Tokens only for this machine's callers, and only with the admin token unless up --open-dev-token said otherwise.
+        app.MapGet("/dev/token", (HttpContext ctx, string? tenant) =>
+        {
+            if (!LocalAccess.IsLoopbackCaller(ctx) || !(Access.OpenDevToken || Access.IsAdmin(ctx.Request)))
+            {
+                return AdminTokenRequired();
+            }
+
+            tenant ??= Options.DemoTenant;
+            return Domain.Names.IsValidTenant(tenant)
+                ? Results.Json(new TokenBody(tenant, IssueToken(tenant)), LocalJsonContext.Default.TokenBody)
+                : Results.Text($$"""{"error":"invalid","field":"tenant","rule":"{{Domain.Names.TenantRule}}"}""", "application/json", statusCode: 400);
+        });
+        app.MapGet("/outbox", async (CancellationToken ct) => Results.Json((await Outbox.ReadAllAsync(ct)).Select(e => JsonDocument.Parse(e.ToJson()).RootElement).ToList(), LocalJsonContext.Default.ListJsonElement))
+            .AddEndpointFilter(AdminOnly);
+        app.MapGet("/dead-letters", async (CancellationToken ct) => Results.Json((await DeadLetters.ListAsync(1000, ct)).ToList(), Application.DeadLetters.DeadLetterJsonContext.Default.ListDeadLetterEntry))
+            .AddEndpointFilter(AdminOnly);
         // A stand-in for Microsoft Graph, so the thin 'graph' source enriches locally without leaving the machine.
         // PUT/DELETE /fake/graph/failures/{resource}?status=503 makes one resource fail (outage, revoked consent) and
         // heals it: the path to dead letters and their redrive, exercised per resource so other callers are untouched.
@@ -482,8 +527,9 @@ public sealed class LocalStack : IAsyncDisposable
         {
             _graphFailures[resource] = status is >= 400 and <= 599 ? status.Value : 503;
             return Results.NoContent();
-        });
-        app.MapDelete("/fake/graph/failures/{**resource}", (string resource) => _graphFailures.TryRemove(resource, out _) ? Results.NoContent() : Results.NotFound());
+        }).AddEndpointFilter(AdminOnly);
+        app.MapDelete("/fake/graph/failures/{**resource}", (string resource) => _graphFailures.TryRemove(resource, out _) ? Results.NoContent() : Results.NotFound())
+            .AddEndpointFilter(AdminOnly);
         app.MapGet("/fake/graph/v1.0/{**resource}", (string resource) => _graphFailures.TryGetValue(resource, out var failure)
             ? Results.Text("""{"error":{"code":"fakeFailure","message":"failing on request of /fake/graph/failures"}}""", "application/json", statusCode: failure)
             : Results.Text(
@@ -492,11 +538,95 @@ public sealed class LocalStack : IAsyncDisposable
         LocalDashboard.Map(app, RepoRoot);
     }
 
+    // moto keeps its queues in memory: the dead letters go to a file at stop and back into the queue at the next start.
+    private async Task SaveDeadLettersAsync()
+    {
+        if (!KeepsDeadLetters || DeadLetters is not SqsDeadLetterQueue queue)
+        {
+            return;
+        }
+
+        try
+        {
+            var saved = await queue.SaveAsync(SavedDeadLettersPath, CancellationToken.None);
+            Log($"saved {saved} dead letter(s) to {SavedDeadLettersPath}");
+        }
+#pragma warning disable CA1031 // Shutdown goes on; the message says what was not saved.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Log($"stopping: the dead letters could not be saved ({ex.GetType().Name}: {ex.Message})");
+        }
+    }
+
+    /// <summary>The stack owns moto and persists its data: dead letters are saved at stop and restored at start.</summary>
+    private bool KeepsDeadLetters => !Options.InMemory && _emulators is not null;
+
+    private string SavedDeadLettersPath => Path.Combine(DataDirectory, "data", "dead-letter-queue.jsonl");
+
+    private ValueTask<object?> AdminOnly(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+        Access.IsAdmin(context.HttpContext.Request) ? next(context) : ValueTask.FromResult<object?>(AdminTokenRequired());
+
+    // moto's SES refuses senders that are not verified identities; in AWS the operator verifies it before deploying,
+    // so here the administrator does.
+    private async Task CreateSenderIdentityAsync(CancellationToken ct)
+    {
+        using var setup = new ServiceIntegrationClients(
+            new ServiceIntegrationEndpoints { Region = Options.Region, Credentials = AdministratorCredentials, Endpoint = Edge.BaseUrl },
+            Aws.Http);
+        await setup.SesV2.CreateEmailIdentityAsync(SynthContext["fromEmailAddress"], ct);
+    }
+
+    /// <summary>
+    /// After the watchdog restarted an emulator: re-create what it held only in memory. moto keeps nothing, so the
+    /// queues, the webhook secrets and the sender identity come back (the queue's messages do not); DynamoDB Local and
+    /// kinesis-mock keep their data under .eventpipeline/data unless the stack runs in memory.
+    /// </summary>
+    private async Task ReprovisionAsync(EmulatorProcess process, CancellationToken ct)
+    {
+        if (_deployer is null || _assembly is null)
+        {
+            return;
+        }
+
+        switch (process.Name)
+        {
+            case "moto":
+                await _deployer.RecreateAsync(_assembly, "AWS::SQS::Queue", ct);
+                await SeedWebhookSecretsAsync(ct);
+                await CreateSenderIdentityAsync(ct);
+                Log("moto restarted: queues, webhook secrets and the SES sender identity re-created; messages it held (dead letters, the outbox) are gone, as moto keeps state in memory only");
+                break;
+            case "kinesis-mock" when Options.InMemory:
+                await _deployer.RecreateAsync(_assembly, "AWS::Kinesis::Stream", ct);
+                Log("kinesis-mock restarted in memory: the stream was re-created empty");
+                break;
+            case "dynamodb-local" when Options.InMemory:
+                await _deployer.RecreateAsync(_assembly, "AWS::DynamoDB::Table", ct);
+                Log("DynamoDB Local restarted in memory: the tables were re-created empty; restart the stack to follow their new streams");
+                break;
+            default:
+                Log($"{process.Name} restarted with its data from {Path.Combine(DataDirectory, "data")}");
+                break;
+        }
+    }
+
+    private static IResult AdminTokenRequired() => Results.Text(
+        """{"message":"admin token required: Authorization: Bearer <adminToken from .eventpipeline/endpoints.json>"}""",
+        "application/json",
+        statusCode: StatusCodes.Status401Unauthorized);
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         for (var i = _disposables.Count - 1; i >= 0; i--)
         {
+            if (ReferenceEquals(_disposables[i], Edge))
+            {
+                // Everything that sends dead letters has stopped; the queue is still reachable through the edge.
+                await SaveDeadLettersAsync();
+            }
+
             try
             {
                 await _disposables[i].DisposeAsync();

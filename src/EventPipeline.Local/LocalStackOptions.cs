@@ -75,6 +75,24 @@ public sealed record LocalStackOptions
     /// <summary>Where the functions' JSON log and EMF lines go (default <c>.eventpipeline/logs/functions.log</c>).</summary>
     public TextWriter? FunctionOutput { get; init; }
 
+    /// <summary>
+    /// Host names besides the loopback ones that requests may name in <c>Host</c> (and WebSocket pages in <c>Origin</c>),
+    /// e.g. a name in /etc/hosts for a browser on this machine (<c>up --allow-host</c>).
+    /// </summary>
+    public IReadOnlyList<string> AllowedHosts { get; init; } = [];
+
+    /// <summary>Let <c>/dev/token</c> answer loopback callers without the admin token (<c>up --open-dev-token</c>).</summary>
+    public bool OpenDevToken { get; init; }
+
+    /// <summary>The admin token; null: the one kept in <c>.eventpipeline/data/admin-token</c>, created on first start.</summary>
+    public string? AdminToken { get; init; }
+
+    /// <summary>
+    /// Where the stack keeps its data, keys, checkpoints, logs and endpoints.json; null: <c>.eventpipeline/</c> under the
+    /// repository root. A second stack on one machine (the fault tests) uses its own.
+    /// </summary>
+    public string? DataDirectory { get; init; }
+
     /// <summary>Progress and diagnostics.</summary>
     public Action<string>? Log { get; init; }
 }

@@ -20,9 +20,11 @@ internal static class UpCommand
         var window = new Option<int?>("--batching-window") { Description = "Override every event source mapping's batching window, in seconds (development)" };
         var tenant = new Option<string>("--demo-tenant") { Description = "Tenant of the demo token", DefaultValueFactory = _ => "demo" };
         var timeScale = new Option<double>("--workflow-time-scale") { Description = "Speed-up of workflow waits (0.01 = a 100 s wait takes 1 s)", DefaultValueFactory = _ => 1.0 };
+        var allowHost = new Option<string[]>("--allow-host") { Description = "A host name besides localhost/127.0.0.1/[::1] that requests may name in Host (and pages in Origin); repeatable", AllowMultipleArgumentsPerToken = true };
+        var openDevToken = new Option<bool>("--open-dev-token") { Description = "Let /dev/token answer any loopback caller without the admin token" };
         var command = new Command("up", "Start the local stack (the default verb): installs and starts the emulators, deploys the synthesized CDK templates on them, hosts the functions, event source mappings and API Gateway.")
         {
-            port, awsPort, kinesisPort, dynamoPort, motoPort, shards, tenant, timeScale, template, inMemory, fresh, window,
+            port, awsPort, kinesisPort, dynamoPort, motoPort, shards, tenant, timeScale, template, inMemory, fresh, window, allowHost, openDevToken,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -41,6 +43,8 @@ internal static class UpCommand
                 BatchingWindowOverride = parse.GetValue(window),
                 DemoTenant = parse.GetValue(tenant)!,
                 WorkflowTimeScale = parse.GetValue(timeScale),
+                AllowedHosts = parse.GetValue(allowHost) ?? [],
+                OpenDevToken = parse.GetValue(openDevToken),
                 Log = m => Console.Error.WriteLine($"  {m}"),
             };
             LocalStack stack;
@@ -62,13 +66,14 @@ internal static class UpCommand
             {
                 var e = stack.Endpoints;
                 Console.WriteLine($"EventPipeline local stack is ready ({started.Elapsed.TotalSeconds:F1} s)");
-                Console.WriteLine($"  aws endpoint  {e.AwsEndpoint}   every service, SigV4 + IAM; region {e.Region}, administrator keys {e.AccessKeyId}/{e.SecretAccessKey}");
+                Console.WriteLine($"  aws endpoint  {e.AwsEndpoint}   every service, SigV4 + IAM; region {e.Region}; administrator keys in endpoints.json");
                 Console.WriteLine($"  stream        {e.StreamName}");
                 Console.WriteLine($"  templates     {stack.Synth.Directory}{(stack.Synth.FromCache ? " (cached synth)" : "")}");
                 Console.WriteLine($"  websocket     {e.WebSocketUrl}?token=<token>");
                 Console.WriteLine($"  rest          {e.RestUrl}/aggregates/...   (Authorization: Bearer <token>)");
                 Console.WriteLine($"  webhooks      {e.WebhookUrl}/{{tenant}}/{{source}}");
-                Console.WriteLine($"  dashboard     {e.DashboardUrl}");
+                Console.WriteLine($"  dashboard     {stack.DashboardSignInUrl}");
+                Console.WriteLine($"  admin token   {e.AdminToken}   (/dead-letters, /outbox, /dev/token: Authorization: Bearer <admin token>)");
                 Console.WriteLine($"  demo tenant   {e.DemoTenant}");
                 Console.WriteLine($"  demo token    {e.DemoToken}");
                 Console.WriteLine($"  endpoints     {Path.Combine(stack.RepoRoot, ".eventpipeline", "endpoints.json")}");

@@ -13,12 +13,35 @@ namespace EventPipeline.Sources;
 /// </summary>
 public static class IngestEnvelopeCodec
 {
-    /// <summary>Envelope JSON for <paramref name="envelope"/>.</summary>
-    public static byte[] Encode(IngestEnvelope envelope)
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>
+    /// Kinesis's default maximum record size (data blob plus partition key; a stream may be raised to 10 MiB with
+    /// UpdateMaxRecordSize, this project's stream is not): https://docs.aws.amazon.com/streams/latest/dev/large-records.html
+    /// </summary>
+    public const int MaxRecordBytes = 1_048_576;
+
+    // JSON string escaping that leaves non-ASCII text and HTML-sensitive characters as they are: only '"', '\' and
+    // control characters are escaped. The default encoder writes '<' as \u003C and 'é' as \u00E9, inflating a body up
+    // to 6×, so a valid body of 175 KB could outgrow a record.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>
+    /// Envelope JSON for <paramref name="envelope"/>: the body as a JSON string, or, when escaping would make the record
+    /// larger than <paramref name="maxBytes"/>, as <c>bodyBase64</c> (the UTF-8 bytes, base64: at most 4/3 of the body).
+    /// So the worst case for a body of n bytes is ⌈n/3⌉·4 bytes plus the envelope's other fields.
+    /// </summary>
+    public static byte[] Encode(IngestEnvelope envelope, int maxBytes = MaxRecordBytes)
     {
         ArgumentNullException.ThrowIfNull(envelope);
+        var asText = Write(envelope, base64Body: false);
+        return asText.Length <= maxBytes ? asText : Write(envelope, base64Body: true);
+    }
+
+    private static byte[] Write(IngestEnvelope envelope, bool base64Body)
+    {
         var buffer = new ArrayBufferWriter<byte>(envelope.Body.Length + 256);
-        using (var w = new Utf8JsonWriter(buffer))
+        using (var w = new Utf8JsonWriter(buffer, WriterOptions))
         {
             w.WriteStartObject();
             w.WriteString("tenant", envelope.Tenant);
@@ -36,7 +59,15 @@ public static class IngestEnvelopeCodec
             }
 
             w.WriteEndObject();
-            w.WriteString("body", envelope.Body);
+            if (base64Body)
+            {
+                w.WriteBase64String("bodyBase64", Encoding.UTF8.GetBytes(envelope.Body));
+            }
+            else
+            {
+                w.WriteString("body", envelope.Body);
+            }
+
             w.WriteEndObject();
         }
 
@@ -91,6 +122,9 @@ public static class IngestEnvelopeCodec
                         body = r.TokenType == JsonTokenType.String ? r.GetString() : null;
                         SkipIfContainer(ref r);
                         break;
+                    case "bodyBase64":
+                        body = Base64Body(ref r);
+                        break;
                     case "headers":
                         if (r.TokenType != JsonTokenType.StartObject)
                         {
@@ -142,10 +176,27 @@ public static class IngestEnvelopeCodec
 
         if (body is null)
         {
-            throw RejectionException.For("body", "required (the raw payload as a JSON string)");
+            throw RejectionException.For("body", "required (the raw payload as a JSON string, or its UTF-8 bytes as bodyBase64)");
         }
 
         return new IngestEnvelope(tenant, source, receivedAt ?? arrivedAt, headers, body) { Url = url };
+    }
+
+    private static string Base64Body(ref Utf8JsonReader r)
+    {
+        if (r.TokenType != JsonTokenType.String || !r.TryGetBytesFromBase64(out var bytes))
+        {
+            throw RejectionException.For("bodyBase64", "must be a base64 string");
+        }
+
+        try
+        {
+            return StrictUtf8.GetString(bytes);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw RejectionException.For("bodyBase64", "must hold UTF-8 text");
+        }
     }
 
     private static string StringValue(ref Utf8JsonReader r, string field)

@@ -12,7 +12,7 @@ namespace EventPipeline.Webhook;
 /// <summary>
 /// <c>POST /webhooks/{tenant}/{source}</c>: checks the provider's signature on the raw bytes, parse-checks the payload
 /// with the source's adapter, and puts the ingest envelope on the Kinesis stream. In order: unknown source → 404;
-/// invalid tenant → 404; body over 1 MiB → 413; handshakes (Microsoft Graph <c>validationToken</c>, CloudEvents
+/// invalid tenant → 404; body over 768,000 bytes (WebhookLimits) → 413; handshakes (Microsoft Graph <c>validationToken</c>, CloudEvents
 /// <c>OPTIONS</c>); signature → 401; adapter rejection → 400; stream failure → 503; otherwise 202. Every error body is
 /// <c>{"error","field","rule","message"}</c> and never contains a secret or an expected signature.
 /// One structured log line per request (tenant, source, status, reason, dedup ids; no body, no secret).

@@ -3,8 +3,8 @@ namespace EventPipeline.Webhook;
 /// <summary>Settings of the webhook function's HTTP side; <see cref="WebhookComposition"/> reads them from the environment.</summary>
 public sealed record WebhookOptions
 {
-    /// <summary>Largest accepted body, after base64 decoding (1 MiB: the Kinesis record limit minus room for the envelope).</summary>
-    public const int MaxBodyBytes = 1_048_576;
+    /// <summary>Largest accepted body, after base64 decoding (see <see cref="Application.Webhooks.WebhookLimits.MaxBodyBytes"/>).</summary>
+    public const int MaxBodyBytes = Application.Webhooks.WebhookLimits.MaxBodyBytes;
 
     /// <summary>
     /// Scheme, host and optional prefix providers post to (e.g. <c>https://hooks.example.com</c>), when it differs from

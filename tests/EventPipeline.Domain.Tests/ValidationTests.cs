@@ -5,6 +5,12 @@ namespace EventPipeline.Domain.Tests;
 public sealed class EventValidationTests
 {
     [Fact]
+    public void Check_IdsAtTheirByteLimits_AreValid()
+    {
+        Assert.Null(EventValidation.Check(Event(id: new string('\u4e00', 170) + "ab", entity: new EntityRef("order", new string('\u4e00', 341) + "a"))));
+    }
+
+    [Fact]
     public void Check_ValidEvent_IsNull()
     {
         Assert.Null(EventValidation.Check(Event(measures: Measure("amount", 1m), attributes: Attr("status", "ok"))));
@@ -16,16 +22,19 @@ public sealed class EventValidationTests
         { Event(tenant: "a.b"), "tenant", Names.TenantRule },
         { Event(tenant: new string('t', 65)), "tenant", Names.TenantRule },
         { Event(source: "bad/source"), "source", Names.NameRule },
-        { Event(id: ""), "eventId", "must be 1-512 characters" },
-        { Event(id: new string('i', 513)), "eventId", "must be 1-512 characters" },
+        { Event(id: ""), "eventId", Names.EventIdRule },
+        { Event(id: new string('i', 513)), "eventId", Names.EventIdRule },
+        { Event(id: new string('\u4e00', 171)), "eventId", Names.EventIdRule },
         { Event(type: ""), "type", "must be 1-256 characters" },
         { Event(entity: new EntityRef("bad kind", "1")), "entity.kind", Names.NameRule },
         { Event(entity: new EntityRef("order", "")), "entity.id", Names.IdRule },
         { Event(entity: new EntityRef("order", "a\nb")), "entity.id", Names.IdRule },
+        { Event(entity: new EntityRef("order", new string('\u4e00', 342))), "entity.id", Names.IdRule },
         { Event(at: new DateTimeOffset(1969, 12, 31, 0, 0, 0, TimeSpan.Zero)), "occurredAt", "must be between 1970 and 9999" },
         { Event(attributes: Enumerable.Range(0, 65).ToDictionary(i => "a" + i, _ => "v")), "attributes", "must have at most 64 entries" },
         { Event(attributes: Attr("", "v")), "attributes", "names must be 1-128 characters" },
-        { Event(attributes: Attr("note", new string('x', 2049))), "attributes.note", "must be at most 2048 characters" },
+        { Event(attributes: Attr("note", new string('x', 2049))), "attributes.note", "must be at most 2048 UTF-8 bytes" },
+        { Event(attributes: Attr("note", new string('\u00e9', 1025))), "attributes.note", "must be at most 2048 UTF-8 bytes" },
         { Event(measures: Enumerable.Range(0, 33).ToDictionary(i => "m" + i, _ => 1m)), "measures", "must have at most 32 entries" },
         { Event(measures: Measure("events", 1m)), "measures.events", Names.NameRule + " and not be 'events'" },
         { Event(measures: Measure("bad name", 1m)), "measures.bad name", Names.NameRule + " and not be 'events'" },
@@ -85,8 +94,24 @@ public sealed class ChannelsTests
     [Fact]
     public void Validate_TooLong_IsRejected()
     {
-        Assert.Equal("must be at most 512 characters", Channels.Validate("metric/" + new string('m', 506)));
-        Assert.Null(Channels.Validate("metric/" + new string('m', 505)));
+        Assert.Equal("must be at most 1160 UTF-8 bytes", Channels.Validate("metric/" + new string('m', 1154)));
+        Assert.Null(Channels.Validate("metric/" + new string('m', 1153)));
+    }
+
+    [Fact]
+    public void Validate_ThreeByteScript_CountsBytesNotCharacters()
+    {
+        // 512 characters of a 3-byte script are 1,518 bytes: too long for the keys the name becomes part of.
+        Assert.Equal("must be at most 1160 UTF-8 bytes", Channels.Validate("entity/order/" + new string('\u4e00', 499)));
+        Assert.Null(Channels.Validate("entity/order/" + new string('\u4e00', 341)));
+    }
+
+    [Fact]
+    public void Validate_LongestEntityChannel_IsValid()
+    {
+        var entity = new EntityRef(new string('k', 128), new string('\u4e00', 341) + "a");
+        Assert.Null(EventValidation.Check(Event(entity: entity)));
+        Assert.Null(Channels.Validate(Channels.ForEntity(entity)));
     }
 
     [Fact]

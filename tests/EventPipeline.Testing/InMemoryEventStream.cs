@@ -29,6 +29,12 @@ public sealed class InMemoryEventStream(TimeProvider? clock = null) : IEventStre
             throw new HttpRequestException("the stream is unavailable");
         }
 
+        // Kinesis refuses a record whose data and partition key exceed the stream's maximum record size (1 MiB by default).
+        if (data.Length + System.Text.Encoding.UTF8.GetByteCount(partitionKey) > EventPipeline.Sources.IngestEnvelopeCodec.MaxRecordBytes)
+        {
+            throw new InvalidOperationException($"ValidationException: record size {data.Length} bytes plus partition key exceeds {EventPipeline.Sources.IngestEnvelopeCodec.MaxRecordBytes} bytes");
+        }
+
         var sequence = Interlocked.Increment(ref _sequence).ToString(CultureInfo.InvariantCulture);
         _records.Enqueue(new StreamRecord("shardId-000000000000", sequence, partitionKey, data.ToArray(), _clock.GetUtcNow(), "arn:aws:kinesis:us-east-1:000000000000:stream/events"));
         return Task.CompletedTask;

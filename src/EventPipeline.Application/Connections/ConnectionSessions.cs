@@ -38,10 +38,25 @@ public sealed class ConnectionSessions(ITenantTokens tokens, IConnectionStore co
     /// <summary>Forgets the connection and its subscriptions.</summary>
     public Task DisconnectAsync(string connectionId, CancellationToken cancellationToken) => connections.RemoveAsync(connectionId, cancellationToken);
 
+    /// <summary>Pushes of a replay posted at once (the client orders them by sequence until 'subscribed' arrives).</summary>
+    public const int ReplayParallelism = 8;
+
+    /// <summary>What is kept of the invocation's time for the last posts and the 'subscribed' answer.</summary>
+    public static readonly TimeSpan AnswerMargin = TimeSpan.FromSeconds(2);
+
     /// <summary>Handles one client message and answers on the connection.</summary>
+    /// <param name="connectionId">The connection the message came from.</param>
+    /// <param name="action">The route it was sent to.</param>
+    /// <param name="body">The message.</param>
+    /// <param name="timeLeft">
+    /// The invocation's remaining time: a <c>since</c> replay that would not finish in it (less <see cref="AnswerMargin"/>)
+    /// stops and tells the client to reload over REST, rather than being cut off by the function timeout. Null: no limit.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the work.</param>
     /// <returns>False when the connection turned out to be gone (and was removed).</returns>
-    public async Task<bool> ReceiveAsync(string connectionId, ClientAction action, string? body, CancellationToken cancellationToken)
+    public async Task<bool> ReceiveAsync(string connectionId, ClientAction action, string? body, TimeSpan? timeLeft, CancellationToken cancellationToken)
     {
+        var answerBy = timeLeft is { } left ? clock.GetUtcNow() + left - AnswerMargin : (DateTimeOffset?)null;
         var connection = await connections.GetAsync(connectionId, cancellationToken);
         if (connection is null)
         {
@@ -98,13 +113,13 @@ public sealed class ConnectionSessions(ITenantTokens tokens, IConnectionStore co
                     return await SendAsync(connectionId, Json(w => { w.WriteString("type", "unsubscribed"); w.WriteString("channel", channel); }), cancellationToken);
                 }
 
-                return await SubscribeAsync(connection, channel!, since, cancellationToken);
+                return await SubscribeAsync(connection, channel!, since, answerBy, cancellationToken);
             default:
                 return await SendAsync(connectionId, Error("action", "must be one of: subscribe, unsubscribe, ping"), cancellationToken);
         }
     }
 
-    private async Task<bool> SubscribeAsync(ConnectionInfo connection, string channel, long? since, CancellationToken ct)
+    private async Task<bool> SubscribeAsync(ConnectionInfo connection, string channel, long? since, DateTimeOffset? answerBy, CancellationToken ct)
     {
         // Stored before the replay, so that nothing published meanwhile falls between the two (a live push can
         // overtake the replay: clients order by sequence until 'subscribed' arrives).
@@ -117,25 +132,22 @@ public sealed class ConnectionSessions(ITenantTokens tokens, IConnectionStore co
             latest = changes.Latest;
             if (changes.Gap || (changes.Entries.Count > 0 && changes.Entries[^1].Sequence < changes.Latest))
             {
-                if (!await SendAsync(id, Json(w =>
-                    {
-                        w.WriteString("type", "reload");
-                        w.WriteString("channel", channel);
-                        w.WriteNumber("sequence", changes.Latest);
-                        w.WriteString("reason", "changes since the given sequence are no longer in the change log: reload the aggregate");
-                    }), ct))
+                return await SendAsync(id, Reload(channel, changes.Latest, "changes since the given sequence are no longer in the change log: reload the aggregate"), ct)
+                    && await SendSubscribedAsync(id, channel, latest, ct);
+            }
+
+            foreach (var chunk in changes.Entries.Chunk(ReplayParallelism))
+            {
+                if (answerBy is { } deadline && clock.GetUtcNow() > deadline)
+                {
+                    return await SendAsync(id, Reload(channel, changes.Latest, "the replay did not fit in one answer: reload the aggregate"), ct)
+                        && await SendSubscribedAsync(id, channel, latest, ct);
+                }
+
+                var sent = await Task.WhenAll(chunk.Select(e => SendAsync(id, Encoding.UTF8.GetBytes(e.Payload), ct)));
+                if (sent.Contains(false))
                 {
                     return false;
-                }
-            }
-            else
-            {
-                foreach (var e in changes.Entries)
-                {
-                    if (!await SendAsync(id, Encoding.UTF8.GetBytes(e.Payload), ct))
-                    {
-                        return false;
-                    }
                 }
             }
         }
@@ -144,23 +156,37 @@ public sealed class ConnectionSessions(ITenantTokens tokens, IConnectionStore co
             latest = (await changeLog.ReadSinceAsync(connection.Tenant, channel, long.MaxValue - 1, 1, ct)).Latest;
         }
 
-        return await SendAsync(id, Json(w =>
+        return await SendSubscribedAsync(id, channel, latest, ct);
+    }
+
+    private Task<bool> SendSubscribedAsync(string id, string channel, long latest, CancellationToken ct) =>
+        SendAsync(id, Json(w =>
         {
             w.WriteString("type", "subscribed");
             w.WriteString("channel", channel);
             w.WriteNumber("sequence", latest);
         }), ct);
-    }
+
+    private static byte[] Reload(string channel, long sequence, string reason) => Json(w =>
+    {
+        w.WriteString("type", "reload");
+        w.WriteString("channel", channel);
+        w.WriteNumber("sequence", sequence);
+        w.WriteString("reason", reason);
+    });
 
     private async Task<bool> SendAsync(string connectionId, byte[] payload, CancellationToken ct)
     {
-        if (await pusher.PushAsync(connectionId, payload, ct) == PushOutcome.Gone)
+        switch (await pusher.PushAsync(connectionId, payload, ct))
         {
-            await connections.RemoveAsync(connectionId, ct);
-            return false;
+            case PushOutcome.Gone:
+                await connections.RemoveAsync(connectionId, ct);
+                return false;
+            case PushOutcome.Failed:
+                throw new AnswerNotDeliveredException(connectionId);
+            default:
+                return true;
         }
-
-        return true;
     }
 
     private static byte[] Error(string field, string rule) => Json(w =>

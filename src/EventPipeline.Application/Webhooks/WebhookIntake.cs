@@ -84,9 +84,17 @@ public sealed class WebhookIntake(IWebhookSecrets secrets, IEventStreamWriter st
 
         var ids = events.Select(e => e.EventId).ToList();
         var partitionKey = PartitionKey(delivery.Tenant, source.Name, events);
+        var room = IngestEnvelopeCodec.MaxRecordBytes - Encoding.UTF8.GetByteCount(partitionKey);
+        var record = IngestEnvelopeCodec.Encode(envelope, room);
+        if (record.Length > room)
+        {
+            // Only headers beyond API Gateway's own limit can get here (WebhookLimits.MaxBodyBytes keeps every body in).
+            return WebhookOutcome.Refused(WebhookVerdict.TooLarge, "headers", $"the body with the kept headers must fit one {IngestEnvelopeCodec.MaxRecordBytes}-byte Kinesis record");
+        }
+
         try
         {
-            await stream.PutAsync(partitionKey, IngestEnvelopeCodec.Encode(envelope), cancellationToken);
+            await stream.PutAsync(partitionKey, record, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

@@ -2,12 +2,13 @@ using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using EventPipeline.Application.Ports;
+using EventPipeline.Domain;
 using EventPipeline.Topology;
 
 namespace EventPipeline.Aws.Connections;
 
 /// <summary>
-/// Connections table layout: <c>CONN#{id}</c>/<c>#meta</c> holds the tenant; <c>CONN#{id}</c>/<c>SUB#{channel}</c> is a
+/// Connections table layout: <c>CONN#{id}</c>/<c>#meta</c> holds the tenant; <c>CONN#{id}</c>/<c>SUB#{sha256(channel)}</c> is a
 /// subscription, indexed by <c>gsi1pk = {tenant}#{channel}</c> so the publisher finds subscribers with one query.
 /// Items expire (TTL) with API Gateway's 2-hour connection limit.
 /// </summary>
@@ -61,7 +62,7 @@ public sealed class DynamoConnectionStore(IAmazonDynamoDB dynamo, string tableNa
                 Item = new()
                 {
                     ["pk"] = S(Pk(connection.ConnectionId)),
-                    ["sk"] = S("SUB#" + channel),
+                    ["sk"] = S(SubscriptionSortKey(channel)),
                     [PipelineTopology.Tables.ChannelKey] = S(IndexKey(connection.Tenant, channel)),
                     [PipelineTopology.Tables.ChannelSortKey] = S(connection.ConnectionId),
                     ["channel"] = S(channel),
@@ -74,7 +75,7 @@ public sealed class DynamoConnectionStore(IAmazonDynamoDB dynamo, string tableNa
 
     /// <inheritdoc />
     public Task UnsubscribeAsync(string connectionId, string channel, CancellationToken cancellationToken) =>
-        dynamo.DeleteItemAsync(new DeleteItemRequest { TableName = tableName, Key = Key(Pk(connectionId), "SUB#" + channel) }, cancellationToken);
+        dynamo.DeleteItemAsync(new DeleteItemRequest { TableName = tableName, Key = Key(Pk(connectionId), SubscriptionSortKey(channel)) }, cancellationToken);
 
     /// <inheritdoc />
     public async Task RemoveAsync(string connectionId, CancellationToken cancellationToken)
@@ -142,6 +143,13 @@ public sealed class DynamoConnectionStore(IAmazonDynamoDB dynamo, string tableNa
         while (start is not null);
         return ids;
     }
+
+    /// <summary>
+    /// A subscription's sort key: a digest of the channel, because a sort key holds at most 1,024 bytes and the longest
+    /// valid channel (<see cref="Channels.MaxBytes"/>) is longer. The channel itself is kept in the <c>channel</c> attribute.
+    /// </summary>
+    public static string SubscriptionSortKey(string channel) =>
+        "SUB#" + Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(channel)));
 
     /// <summary>Index key: the tenant is always part of it, so a channel name alone never reaches another tenant.</summary>
     public static string IndexKey(string tenant, string channel) => $"{tenant}#{channel}";

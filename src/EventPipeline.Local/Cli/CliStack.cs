@@ -64,7 +64,8 @@ public sealed class CliStack
             return Endpoints.DemoToken;
         }
 
-        using var response = await http.GetAsync(new Uri($"{Endpoints.RestUrl}/dev/token?tenant={Uri.EscapeDataString(tenant)}"), cancellationToken);
+        using var request = Endpoints.AdminGet($"dev/token?tenant={Uri.EscapeDataString(tenant)}");
+        using var response = await http.SendAsync(request, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
             throw new CliException($"--tenant: '{tenant}' is not a valid tenant (lowercase letters, digits, dashes)");

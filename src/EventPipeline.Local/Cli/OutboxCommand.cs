@@ -18,7 +18,8 @@ internal static class OutboxCommand
             var printed = 0;
             do
             {
-                using var response = await http.GetAsync(new Uri($"{s.Endpoints.RestUrl}/outbox"), ct);
+                using var request = s.Endpoints.AdminGet("outbox");
+                using var response = await http.SendAsync(request, ct);
                 if (!response.IsSuccessStatusCode)
                 {
                     throw new CliException($"GET /outbox: HTTP {(int)response.StatusCode}");

@@ -45,6 +45,50 @@ public sealed class SqsDeadLetterQueue(IAmazonSQS sqs, string queueUrl) : IDeadL
         }
     }
 
+    /// <summary>
+    /// Writes every message of the queue to <paramref name="path"/> (one JSON string per line), so a stack that stops
+    /// keeps its dead letters: moto holds its queues in memory only. Returns how many were saved.
+    /// </summary>
+    public async Task<int> SaveAsync(string path, CancellationToken cancellationToken)
+    {
+        var messages = await ReceiveAllAsync(int.MaxValue, cancellationToken, release: false, bodies: true);
+        var staging = path + ".new";
+        await File.WriteAllLinesAsync(staging, messages.Select(m => JsonSerializer.Serialize(m.Body!, LocalJsonContext.Default.String)), cancellationToken);
+        File.Move(staging, path, overwrite: true);
+        return messages.Count;
+    }
+
+    /// <summary>Sends the messages <see cref="SaveAsync"/> wrote back to the queue, then deletes the file. Returns how many.</summary>
+    public async Task<int> RestoreAsync(string path, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(path))
+        {
+            return 0;
+        }
+
+        var bodies = (await File.ReadAllLinesAsync(path, cancellationToken))
+            .Where(l => l.Length > 0)
+            .Select(l => JsonSerializer.Deserialize(l, LocalJsonContext.Default.String)!)
+            .ToList();
+        foreach (var chunk in bodies.Chunk(10))
+        {
+            var response = await sqs.SendMessageBatchAsync(
+                new SendMessageBatchRequest
+                {
+                    QueueUrl = queueUrl,
+                    Entries = chunk.Select((b, i) => new SendMessageBatchRequestEntry(i.ToString(CultureInfo.InvariantCulture), b)).ToList(),
+                },
+                cancellationToken);
+            if (response.Failed is { Count: > 0 } failed)
+            {
+                throw new IOException($"restoring dead letters from {path}: {failed.Count} not accepted ({failed[0].Message}); the file is kept");
+            }
+        }
+
+        File.Delete(path);
+        return bodies.Count;
+    }
+
     /// <summary>An entry for a queue message: a function's dead letter as written, or a mapping's on-failure record.</summary>
     public static DeadLetterEntry? ToEntry(string body, string messageId)
     {
@@ -87,9 +131,9 @@ public sealed class SqsDeadLetterQueue(IAmazonSQS sqs, string queueUrl) : IDeadL
         return entry;
     }
 
-    private async Task<List<(DeadLetterEntry Entry, string ReceiptHandle)>> ReceiveAllAsync(int limit, CancellationToken ct, bool release = true)
+    private async Task<List<(DeadLetterEntry Entry, string ReceiptHandle, string? Body)>> ReceiveAllAsync(int limit, CancellationToken ct, bool release = true, bool bodies = false)
     {
-        var seen = new Dictionary<string, (DeadLetterEntry, string)>(StringComparer.Ordinal);
+        var seen = new Dictionary<string, (DeadLetterEntry, string, string?)>(StringComparer.Ordinal);
         while (seen.Count < limit)
         {
             var response = await sqs.ReceiveMessageAsync(
@@ -105,7 +149,7 @@ public sealed class SqsDeadLetterQueue(IAmazonSQS sqs, string queueUrl) : IDeadL
             {
                 if (ToEntry(message.Body, message.MessageId) is { } entry)
                 {
-                    seen[message.MessageId] = (entry, message.ReceiptHandle);
+                    seen[message.MessageId] = (entry, message.ReceiptHandle, bodies ? message.Body : null);
                 }
             }
         }

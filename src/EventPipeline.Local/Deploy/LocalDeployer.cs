@@ -98,6 +98,32 @@ public sealed partial class LocalDeployer
     }
 
     /// <summary>
+    /// Creates again the resources of <paramref name="resourceType"/> that <see cref="DeployAsync"/> created (after an
+    /// emulator that held them in memory was restarted). Names and ARNs stay as they were.
+    /// </summary>
+    public async Task RecreateAsync(CloudAssembly assembly, string resourceType, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(assembly);
+        foreach (var resource in assembly.Stacks.SelectMany(s => s.Resources).Where(r => r.Type == resourceType && _resolver.IsIncluded(r)))
+        {
+            switch (resourceType)
+            {
+                case "AWS::Kinesis::Stream":
+                    await CreateStreamAsync(resource, cancellationToken);
+                    break;
+                case "AWS::DynamoDB::Table":
+                    await CreateTableAsync(resource, cancellationToken);
+                    break;
+                case "AWS::SQS::Queue":
+                    await CreateQueueAsync(resource, cancellationToken);
+                    break;
+                default:
+                    throw new ArgumentException($"cannot re-create {resourceType}", nameof(resourceType));
+            }
+        }
+    }
+
+    /// <summary>
     /// The resource policies of the templates (SQS queue policies), by the ARN they protect; the edge evaluates their
     /// explicit denies.
     /// </summary>

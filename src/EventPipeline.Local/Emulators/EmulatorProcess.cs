@@ -48,17 +48,20 @@ public sealed class EmulatorProcess : IDisposable
     private static readonly ConcurrentDictionary<EmulatorProcess, byte> Live = new();
     private static int _handlersRegistered;
 
-    private readonly Process _process;
+    private readonly EmulatorStartInfo _info;
     private readonly StreamWriter _log;
     private readonly object _logGate = new();
+    private Process _process = null!;
+    private Func<CancellationToken, Task<bool>>? _readiness;
     private int _disposed;
+    private int _restarts;
 
-    private EmulatorProcess(string name, Process process, StreamWriter log, string logPath)
+    private EmulatorProcess(EmulatorStartInfo info, StreamWriter log)
     {
-        Name = name;
-        _process = process;
+        _info = info;
+        Name = info.Name;
         _log = log;
-        LogPath = logPath;
+        LogPath = info.LogPath;
     }
 
     /// <summary>Short name of the emulator.</summary>
@@ -73,13 +76,59 @@ public sealed class EmulatorProcess : IDisposable
     /// <summary>True once the process has exited.</summary>
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The exit code once <see cref="HasExited"/> (137 after SIGKILL of the emulator under the watchdog).</summary>
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>How many times <see cref="RestartAsync"/> brought it back.</summary>
+    public int Restarts => Volatile.Read(ref _restarts);
+
     /// <summary>Starts the process; output goes to <see cref="EmulatorStartInfo.LogPath"/>.</summary>
     public static EmulatorProcess Start(EmulatorStartInfo info)
     {
         ArgumentNullException.ThrowIfNull(info);
         RegisterExitHandlers();
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(info.LogPath))!);
+        var log = new StreamWriter(new FileStream(info.LogPath, FileMode.Create, FileAccess.Write, FileShare.ReadWrite), Encoding.UTF8)
+        {
+            AutoFlush = true,
+        };
+        var emulator = new EmulatorProcess(info, log);
+        try
+        {
+            emulator.Launch();
+        }
+        catch
+        {
+            log.Dispose();
+            throw;
+        }
 
+        Live[emulator] = 0;
+        return emulator;
+    }
+
+    /// <summary>
+    /// Starts the same command again on the same port and data after the process ended (crash, SIGKILL), and waits
+    /// until the readiness probe of the first start answers. The log continues in the same file.
+    /// </summary>
+    public async Task RestartAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
+        KillTree();
+        var previous = _process;
+        WriteLog($"---- eventpipeline: {Name} exited with code {(previous.HasExited ? previous.ExitCode : -1)}; restarting");
+        Launch();
+        previous.Dispose();
+        Interlocked.Increment(ref _restarts);
+        if (_readiness is { } probe)
+        {
+            await WaitUntilReadyAsync(probe, timeout, cancellationToken);
+        }
+    }
+
+    private void Launch()
+    {
+        var info = _info;
         var bash = OperatingSystem.IsWindows() ? null : FindBash();
         var startInfo = new ProcessStartInfo(bash ?? info.FileName)
         {
@@ -108,31 +157,24 @@ public sealed class EmulatorProcess : IDisposable
             startInfo.Environment[key] = value;
         }
 
-        var log = new StreamWriter(new FileStream(info.LogPath, FileMode.Create, FileAccess.Write, FileShare.ReadWrite), Encoding.UTF8)
-        {
-            AutoFlush = true,
-        };
         var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
-        var emulator = new EmulatorProcess(info.Name, process, log, info.LogPath);
-        process.OutputDataReceived += (_, e) => emulator.WriteLog(e.Data);
-        process.ErrorDataReceived += (_, e) => emulator.WriteLog(e.Data);
+        process.OutputDataReceived += (_, e) => WriteLog(e.Data);
+        process.ErrorDataReceived += (_, e) => WriteLog(e.Data);
         try
         {
             process.Start();
         }
         catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException)
         {
-            log.Dispose();
             process.Dispose();
             throw new EmulatorException($"Could not start {info.Name} ('{info.FileName}'): {ex.Message}. Check that it is installed and on PATH.", ex);
         }
 
-        emulator.ProcessId = process.Id;
-        Live[emulator] = 0;
+        _process = process;
+        ProcessId = process.Id;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         // stdin stays open and unused: on Unix it is the watchdog's lifeline.
-        return emulator;
     }
 
     /// <summary>
@@ -142,6 +184,7 @@ public sealed class EmulatorProcess : IDisposable
     public async Task WaitUntilReadyAsync(Func<CancellationToken, Task<bool>> probe, TimeSpan timeout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(probe);
+        _readiness = probe;
         var stopwatch = Stopwatch.StartNew();
         while (true)
         {

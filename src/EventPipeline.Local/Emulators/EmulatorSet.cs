@@ -34,16 +34,43 @@ public sealed record EmulatorOptions
     public Action<string>? Log { get; init; }
 }
 
-/// <summary>The emulators (kinesis-mock, DynamoDB Local, moto), started together; disposing stops them all.</summary>
+/// <summary>
+/// The emulators (kinesis-mock, DynamoDB Local, moto), started together and kept running: a watchdog restarts one that
+/// exits (a crash, an OOM kill, <c>kill -9</c>) on the same port with the same data, and tells <see cref="Restarted"/>
+/// so the stack can re-create what the emulator held only in memory. Disposing stops them all.
+/// </summary>
 public sealed class EmulatorSet : IAsyncDisposable, IDisposable
 {
-    private EmulatorSet(KinesisMockEmulator kinesis, DynamoDbLocalEmulator dynamoDb, MotoEmulator moto, string logDirectory)
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Action<string> _log;
+    private readonly TimeSpan _startTimeout;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _recovered = new(StringComparer.Ordinal);
+    private Task _watchdog = Task.CompletedTask;
+
+    private EmulatorSet(KinesisMockEmulator kinesis, DynamoDbLocalEmulator dynamoDb, MotoEmulator moto, string logDirectory, Action<string> log, TimeSpan startTimeout)
     {
         Kinesis = kinesis;
         DynamoDb = dynamoDb;
         Moto = moto;
         LogDirectory = logDirectory;
+        _log = log;
+        _startTimeout = startTimeout;
     }
+
+    /// <summary>
+    /// Called after the watchdog brought an emulator back, before it looks again: the stack re-creates there what
+    /// did not survive (moto keeps nothing; an in-memory DynamoDB Local or kinesis-mock keeps nothing either).
+    /// </summary>
+    public Func<EmulatorProcess, CancellationToken, Task>? Restarted { get; set; }
+
+    /// <summary>The three processes.</summary>
+    public IReadOnlyList<EmulatorProcess> Processes => [Kinesis.Process, DynamoDb.Process, Moto.Process];
+
+    /// <summary>
+    /// Completed recoveries so far, by emulator name (<c>/metrics</c>): restarted and, where a <see cref="Restarted"/>
+    /// handler is set, re-provisioned.
+    /// </summary>
+    public IReadOnlyDictionary<string, int> Restarts => Processes.ToDictionary(p => p.Name, p => _recovered.GetValueOrDefault(p.Name), StringComparer.Ordinal);
 
     /// <summary>moto (SQS, SSM, SES v2, SNS, EventBridge).</summary>
     public MotoEmulator Moto { get; }
@@ -110,14 +137,72 @@ public sealed class EmulatorSet : IAsyncDisposable, IDisposable
             throw;
         }
 
-        var set = new EmulatorSet(kinesisTask.Result, dynamoTask.Result, motoTask.Result, logDirectory);
+        var set = new EmulatorSet(kinesisTask.Result, dynamoTask.Result, motoTask.Result, logDirectory, log, options.StartTimeout);
+        set._watchdog = Task.Run(() => set.WatchAsync(set._stop.Token), CancellationToken.None);
         log($"kinesis-mock on {set.KinesisEndpoint}, DynamoDB Local on {set.DynamoDbEndpoint}, moto on {set.MotoEndpoint} (logs in {logDirectory}{(data is null ? "; data in memory" : $"; data in {data}")})");
         return set;
     }
 
-    /// <summary>Stops both emulators.</summary>
+    private async Task WatchAsync(CancellationToken ct)
+    {
+        var failures = new Dictionary<string, int>(StringComparer.Ordinal);
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250), ct);
+                foreach (var process in Processes.Where(p => p.HasExited))
+                {
+                    failures.TryGetValue(process.Name, out var failed);
+                    _log($"{process.Name} exited with code {process.ExitCode}; restarting it on the same port (see {process.LogPath})");
+                    try
+                    {
+                        await process.RestartAsync(_startTimeout, ct);
+                        failures[process.Name] = 0;
+                        _log($"{process.Name} is back (restart {process.Restarts})");
+                        if (Restarted is { } restarted)
+                        {
+                            await restarted(process, ct);
+                        }
+
+                        _recovered.AddOrUpdate(process.Name, 1, (_, n) => n + 1);
+                    }
+                    catch (EmulatorException ex)
+                    {
+                        failures[process.Name] = failed + 1;
+                        var wait = TimeSpan.FromSeconds(Math.Min(30, 1 << Math.Min(failed, 5)));
+                        _log($"{process.Name} did not come back ({ex.Message.Split('\n')[0]}); trying again in {wait.TotalSeconds:0} s");
+                        await Task.Delay(wait, ct);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // The watchdog must outlive whatever one restart or re-provisioning throws.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                _log($"emulator watchdog: {ex.GetType().Name}: {ex.Message}");
+            }
+        }
+    }
+
+    /// <summary>Stops the watchdog, then the emulators.</summary>
     public void Dispose()
     {
+        _stop.Cancel();
+        try
+        {
+            _watchdog.Wait(TimeSpan.FromSeconds(10));
+        }
+        catch (AggregateException)
+        {
+            // It ended with the cancellation; nothing more to stop.
+        }
+
+        _stop.Dispose();
         Kinesis.Dispose();
         DynamoDb.Dispose();
         Moto.Dispose();

@@ -65,6 +65,13 @@ public sealed class LocalGateway : IAsyncDisposable
         var app = builder.Build();
         var gateway = new LocalGateway(app, options);
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+        app.Use(async (ctx, next) =>
+        {
+            if (await options.Access.AdmitAsync(ctx))
+            {
+                await next(ctx);
+            }
+        });
         app.Map("/ws", gateway.WebSocketAsync);
         localRoutes?.Invoke(app);
         // Every other path goes to the HTTP API's routes. A catch-all route, not MapFallback: that one skips paths that look
@@ -99,7 +106,7 @@ public sealed class LocalGateway : IAsyncDisposable
         var api = _deployment?.Apis.FirstOrDefault(a => a.Protocol == "WEBSOCKET");
         if (parts.Length != 4 || parts[2] != "@connections" || api is null || parts[0] != api.ApiId || parts[1] != api.Stage)
         {
-            await JsonAsync(ctx, 404, new ErrorBody("NotFoundException", "no such API, stage or connection resource"));
+            await ManagementErrorAsync(ctx, 404, "NotFoundException", "no such API, stage or connection resource");
             return;
         }
 
@@ -107,7 +114,7 @@ public sealed class LocalGateway : IAsyncDisposable
         switch (ctx.Request.Method)
         {
             case "POST" when body.Length > GatewayLimits.MaxMessageBytes:
-                await JsonAsync(ctx, 413, new ErrorBody("PayloadTooLargeException", $"message: must be at most {GatewayLimits.MaxMessageBytes} bytes"));
+                await ManagementErrorAsync(ctx, 413, "PayloadTooLargeException", $"message: must be at most {GatewayLimits.MaxMessageBytes} bytes");
                 return;
             case "POST":
                 if (Hub.Post(id, body))
@@ -116,7 +123,7 @@ public sealed class LocalGateway : IAsyncDisposable
                     return;
                 }
 
-                await JsonAsync(ctx, 410, new ErrorBody("GoneException", $"connection {id} is gone"));
+                await ManagementErrorAsync(ctx, 410, "GoneException", $"connection {id} is gone");
                 return;
             case "DELETE":
                 if (Hub.Close(id))
@@ -125,7 +132,7 @@ public sealed class LocalGateway : IAsyncDisposable
                     return;
                 }
 
-                await JsonAsync(ctx, 410, new ErrorBody("GoneException", $"connection {id} is gone"));
+                await ManagementErrorAsync(ctx, 410, "GoneException", $"connection {id} is gone");
                 return;
             default:
                 if (Hub.ConnectedAt(id) is { } at)
@@ -136,7 +143,7 @@ public sealed class LocalGateway : IAsyncDisposable
                     return;
                 }
 
-                await JsonAsync(ctx, 410, new ErrorBody("GoneException", $"connection {id} is gone"));
+                await ManagementErrorAsync(ctx, 410, "GoneException", $"connection {id} is gone");
                 return;
         }
     }
@@ -184,11 +191,6 @@ public sealed class LocalGateway : IAsyncDisposable
         {
             ctx.Response.StatusCode = 426;
             await ctx.Response.WriteAsync("upgrade to a WebSocket: connect to this URL with ?token=<jwt>", ctx.RequestAborted);
-            return;
-        }
-
-        if (_options.AllowRequest is { } allow && !allow(ctx))
-        {
             return;
         }
 
@@ -246,7 +248,13 @@ public sealed class LocalGateway : IAsyncDisposable
                 var routeKey = SelectRoute(body, routes.Keys);
                 if (routes.TryGetValue(routeKey, out var route))
                 {
-                    await InvokeWebSocketAsync(api, route, WebSocketRequest(ctx, api, id, routeKey, "MESSAGE", body, connectedAt), ctx.RequestAborted);
+                    var request = WebSocketRequest(ctx, api, id, routeKey, "MESSAGE", body, connectedAt);
+                    var answer = await InvokeWebSocketAsync(api, route, request, ctx.RequestAborted);
+                    if (answer.StatusCode >= 500)
+                    {
+                        // What API Gateway sends the client when a route's integration fails.
+                        Hub.Post(id, Encoding.UTF8.GetBytes($$"""{"message": "Internal server error", "connectionId":"{{id}}", "requestId":"{{request.RequestContext!.RequestId}}"}"""));
+                    }
                 }
             }
         }
@@ -302,12 +310,7 @@ public sealed class LocalGateway : IAsyncDisposable
     {
         if (_deployment is null || _functions is null)
         {
-            await JsonAsync(ctx, 503, new ErrorBody("unavailable", "the local stack is still starting"));
-            return;
-        }
-
-        if (_options.AllowRequest is { } allow && !allow(ctx))
-        {
+            await JsonAsync(ctx, 503, new GatewayMessage("Service Unavailable: the local stack is still starting"));
             return;
         }
 
@@ -375,7 +378,7 @@ public sealed class LocalGateway : IAsyncDisposable
 
         if (!MayInvoke(route.Route.FunctionName, $"{route.Api.ApiId}/$default/{ctx.Request.Method}{route.Path}"))
         {
-            await JsonAsync(ctx, 500, new ErrorBody("internal", "Internal Server Error"));
+            await JsonAsync(ctx, 500, new GatewayMessage("Internal Server Error"));
             return;
         }
 
@@ -387,7 +390,8 @@ public sealed class LocalGateway : IAsyncDisposable
         catch (LambdaInvocationException ex)
         {
             _options.Log?.Invoke($"{route.Route.FunctionName} ({route.Route.RouteKey}) failed: {ex.ErrorType}: {ex.Message}");
-            await JsonAsync(ctx, ex.ErrorType == "Sandbox.Timedout" ? 503 : 500, new ErrorBody("internal", "Internal Server Error"));
+            // API Gateway's answers: 503 when the integration timed out, 500 for any other failed invocation.
+            await JsonAsync(ctx, ex.ErrorType == "Sandbox.Timedout" ? 503 : 500, new GatewayMessage(ex.ErrorType == "Sandbox.Timedout" ? "Service Unavailable" : "Internal Server Error"));
             return;
         }
 
@@ -447,12 +451,18 @@ public sealed class LocalGateway : IAsyncDisposable
         return Convert.ToBase64String(b).Replace('+', 'A').Replace('/', 'B');
     }
 
+    /// <summary>The management API's error: the type in <c>x-amzn-ErrorType</c>, as API Gateway sends it, and a message body.</summary>
+    private static Task ManagementErrorAsync(HttpContext ctx, int status, string errorType, string message)
+    {
+        ctx.Response.Headers["x-amzn-ErrorType"] = errorType;
+        return JsonAsync(ctx, status, new GatewayMessage(message));
+    }
+
     private static Task JsonAsync<T>(HttpContext ctx, int status, T body)
     {
         ctx.Response.StatusCode = status;
         return body switch
         {
-            ErrorBody e => ctx.Response.WriteAsJsonAsync(e, GatewayJsonContext.Default.ErrorBody, contentType: null, ctx.RequestAborted),
             ConnectionBody c => ctx.Response.WriteAsJsonAsync(c, GatewayJsonContext.Default.ConnectionBody, contentType: null, ctx.RequestAborted),
             GatewayMessage m => ctx.Response.WriteAsJsonAsync(m, GatewayJsonContext.Default.GatewayMessage, contentType: null, ctx.RequestAborted),
             _ => throw new ArgumentException("unknown body", nameof(body)),
@@ -460,14 +470,12 @@ public sealed class LocalGateway : IAsyncDisposable
     }
 }
 
-internal sealed record ErrorBody(string Error, string Message);
 
 internal sealed record ConnectionBody(string ConnectedAt, string LastActiveAt);
 
 /// <summary>API Gateway's own error body (<c>{"message":"Not Found"}</c>, <c>{"message":"Unauthorized"}</c>).</summary>
 internal sealed record GatewayMessage(string Message);
 
-[System.Text.Json.Serialization.JsonSerializable(typeof(ErrorBody))]
 [System.Text.Json.Serialization.JsonSerializable(typeof(ConnectionBody))]
 [System.Text.Json.Serialization.JsonSerializable(typeof(GatewayMessage))]
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]

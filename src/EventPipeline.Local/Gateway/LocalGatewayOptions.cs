@@ -1,5 +1,4 @@
 using EventPipeline.Local.Deploy;
-using Microsoft.AspNetCore.Http;
 
 namespace EventPipeline.Local.Gateway;
 
@@ -18,8 +17,8 @@ public sealed record LocalGatewayOptions
     /// <summary>The HTTP API's JWT authorizer: the token's claims when it is valid for the authorizer's issuer and audience, else null.</summary>
     public required Func<JwtAuthorizerSettings, string?, Task<Dictionary<string, string>?>> Authorize { get; init; }
 
-    /// <summary>Checks a request before routing (Host and Origin rules); false when it has answered the request itself.</summary>
-    public Func<HttpContext, bool>? AllowRequest { get; init; }
+    /// <summary>Host and Origin rules every request passes first, and the admin token.</summary>
+    public required LocalAccess Access { get; init; }
 
     /// <summary>API Gateway's idle timeout (tests shorten it to see it act).</summary>
     public TimeSpan IdleTimeout { get; init; } = GatewayLimits.IdleTimeout;

@@ -97,7 +97,9 @@ public sealed class WebSocketHub
             _hub = hub;
             Outbound = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(GatewayLimits.OutboundMessages)
             {
-                FullMode = BoundedChannelFullMode.DropWrite,
+                // Wait: TryWrite then answers false on a full buffer, which closes the connection. (DropWrite would
+                // answer true and drop the message silently: a slow client would lose pushes without knowing.)
+                FullMode = BoundedChannelFullMode.Wait,
                 SingleReader = true,
             });
             Writer = Task.Run(WriteLoopAsync);

@@ -33,9 +33,12 @@ public sealed class AwsEdge : IAsyncDisposable
     private long _allowed;
     private long _denied;
 
-    private AwsEdge(WebApplication app, string region, string accountId)
+    private readonly Gateway.LocalAccess _access;
+
+    private AwsEdge(WebApplication app, string region, string accountId, Gateway.LocalAccess access)
     {
         _app = app;
+        _access = access;
         Region = region;
         AccountId = accountId;
         _reader = new ServiceCallReader(region, accountId);
@@ -63,7 +66,7 @@ public sealed class AwsEdge : IAsyncDisposable
     public ServiceCallReader Calls => _reader;
 
     /// <summary>Starts listening on 127.0.0.1:<paramref name="port"/> (0: any free port).</summary>
-    public static async Task<AwsEdge> StartAsync(int port, string region, string accountId, CancellationToken cancellationToken)
+    public static async Task<AwsEdge> StartAsync(int port, string region, string accountId, Gateway.LocalAccess access, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -73,7 +76,7 @@ public sealed class AwsEdge : IAsyncDisposable
             k.Limits.MaxRequestBodySize = 16 * 1024 * 1024;
         });
         var app = builder.Build();
-        var edge = new AwsEdge(app, region, accountId);
+        var edge = new AwsEdge(app, region, accountId, access);
         app.Run(edge.HandleAsync);
         await app.StartAsync(cancellationToken);
         var address = app.Urls.First();
@@ -109,6 +112,11 @@ public sealed class AwsEdge : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext ctx)
     {
+        if (!await _access.AdmitAsync(ctx))
+        {
+            return;
+        }
+
         var signed = SignedRequest.Parse(ctx.Request.Headers.Authorization.ToString());
         if (signed is null)
         {
@@ -170,6 +178,12 @@ public sealed class AwsEdge : IAsyncDisposable
         }
 
         Interlocked.Increment(ref _allowed);
+        if (signed.Service == "kinesis" && KinesisRequestLimits.Check(target, body) is { } overLimit)
+        {
+            await WriteAsync(ctx, 400, "application/x-amz-json-1.1", JsonSerializer.Serialize(new Dictionary<string, string> { ["__type"] = overLimit.Type, ["message"] = overLimit.Message }, IamJsonContext.Default.DictionaryStringString));
+            return;
+        }
+
         if (backend.Handler is { } handler)
         {
             await handler(ctx, body);

@@ -57,7 +57,9 @@ public sealed class LoadRunner(LocalEndpoints endpoints, LoadOptions options)
         var tokens = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var t in tenants)
         {
-            using var doc = JsonDocument.Parse(await http.GetStringAsync(new Uri(restBase, $"dev/token?tenant={t}"), ct));
+            using var tokenRequest = endpoints.AdminGet($"dev/token?tenant={t}");
+            using var tokenResponse = (await http.SendAsync(tokenRequest, ct)).EnsureSuccessStatusCode();
+            using var doc = JsonDocument.Parse(await tokenResponse.Content.ReadAsStringAsync(ct));
             tokens[t] = doc.RootElement.GetProperty("token").GetString()!;
         }
 
@@ -338,7 +340,7 @@ public sealed class LoadRunner(LocalEndpoints endpoints, LoadOptions options)
         }
     }
 
-    private static async Task<(long Aggregated, long DeadLettered)> SettleAsync(HttpClient http, Uri restBase, Dictionary<string, string> tokens, long expected, CancellationToken ct)
+    private async Task<(long Aggregated, long DeadLettered)> SettleAsync(HttpClient http, Uri restBase, Dictionary<string, string> tokens, long expected, CancellationToken ct)
     {
         long aggregated = 0, dead = 0;
         var wait = Stopwatch.StartNew();
@@ -357,7 +359,9 @@ public sealed class LoadRunner(LocalEndpoints endpoints, LoadOptions options)
                 }
             }
 
-            using (var dl = JsonDocument.Parse(await http.GetStringAsync(new Uri(restBase, "dead-letters"), ct)))
+            using (var lettersRequest = endpoints.AdminGet("dead-letters"))
+            using (var lettersResponse = (await http.SendAsync(lettersRequest, ct)).EnsureSuccessStatusCode())
+            using (var dl = JsonDocument.Parse(await lettersResponse.Content.ReadAsStringAsync(ct)))
             {
                 dead = dl.RootElement.EnumerateArray().Count(e => e.TryGetProperty("tenant", out var t) && t.GetString() is { } s && tokens.ContainsKey(s));
             }

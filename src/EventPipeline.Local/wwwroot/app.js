@@ -294,8 +294,21 @@
     }
   }
 
+  // The admin token arrives in the URL fragment the stack prints (never sent to a server, never in a Referer); it is kept
+  // for this tab only and removed from the address bar.
+  const adminToken = (() => {
+    const m = /(?:^#|&)admin=([0-9a-f]+)/.exec(location.hash);
+    if (m) {
+      sessionStorage.setItem('ep.admin', m[1]);
+      history.replaceState(null, '', location.pathname + location.search);
+    }
+    return sessionStorage.getItem('ep.admin');
+  })();
+  const devToken = (tenant) => fetch('/dev/token?tenant=' + encodeURIComponent(tenant), { headers: adminToken ? { Authorization: 'Bearer ' + adminToken } : {} });
+
   $('#get-token').onclick = async () => {
-    const r = await fetch('/dev/token?tenant=' + encodeURIComponent($('#tenant').value.trim()));
+    const r = await devToken($('#tenant').value.trim());
+    if (r.status === 401) { showError(new Error('open the dashboard URL the stack printed (it carries the admin token)')); return; }
     if (!r.ok) { showError(new Error('tenant: lowercase letters, digits and dashes')); return; }
     $('#token').value = (await r.json()).token;
   };
@@ -329,7 +342,8 @@
     try {
       state.endpoints = await (await fetch('/endpoints.json')).json();
       $('#tenant').value = state.endpoints.demoTenant;
-      $('#token').value = state.endpoints.demoToken;
+      const r = await devToken(state.endpoints.demoTenant);
+      if (r.ok) $('#token').value = (await r.json()).token;
     } catch (e) {
       showError(e);
     }

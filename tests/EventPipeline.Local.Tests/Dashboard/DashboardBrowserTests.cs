@@ -43,8 +43,8 @@ public sealed class DashboardBrowserTests(LocalStackFixture fx)
 
         try
         {
-            await page.GotoAsync(fx.Stack.Endpoints.DashboardUrl);
-            // Prefilled with the demo token from /endpoints.json.
+            await page.GotoAsync(fx.Stack.DashboardSignInUrl);
+            // Prefilled with the demo token from /dev/token, asked for with the admin token the URL's fragment carried.
             await page.WaitForFunctionAsync("() => document.querySelector('#token').value.length > 20");
             Assert.Equal(fx.Stack.Endpoints.DemoTenant, await page.InputValueAsync("#tenant"));
 

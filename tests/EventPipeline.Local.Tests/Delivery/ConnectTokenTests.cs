@@ -16,6 +16,7 @@ public sealed class ConnectTokenTests(LocalStackFixture fx)
     [InlineData("wrong-issuer")]
     [InlineData("no-tenant")]
     [InlineData("invalid-tenant")]
+    [InlineData("tenant-array")]
     public async Task Connect_TokenWrongInOneRespect_RefusedWith401(string flaw)
     {
         Assert.Equal(401, await fx.ConnectStatusAsync(Token(flaw)));
@@ -40,8 +41,27 @@ public sealed class ConnectTokenTests(LocalStackFixture fx)
             "wrong-issuer" => TenantTokenValidator.Issue(key, "https://issuer.example", s.JwtAudience, "acme", TimeSpan.FromHours(1)),
             "no-tenant" => Sign(key, new Claim("sub", "user@nowhere")),
             "invalid-tenant" => Sign(key, new Claim("tenant", "acme/../other")),
+            "tenant-array" => SignPayload(key, """ "tenant":["acme","other"] """),
             _ => Sign(key, new Claim("tenant", "acme")),
         };
+    }
+
+    [Fact]
+    public async Task Query_TenantClaimIsAnArray_RefusedWith401()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "aggregates/metrics");
+        request.Headers.Authorization = new("Bearer", SignPayload(fx.JwtKey(), """ "tenant":["acme","other"] """));
+
+        using var response = await fx.Http.SendAsync(request);
+
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    private string SignPayload(byte[] key, string claims)
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var payload = $$"""{"iss":"{{fx.Stack.Settings.JwtIssuer}}","aud":"{{fx.Stack.Settings.JwtAudience}}","exp":{{now + 3600}},{{claims}}}""";
+        return new JsonWebTokenHandler().CreateToken(payload, new SigningCredentials(new SymmetricSecurityKey(key), SecurityAlgorithms.HmacSha256));
     }
 
     private string Sign(byte[] key, Claim claim) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor

@@ -46,9 +46,11 @@ internal static class DeliveryKit
     /// <summary>Makes the fake Graph answer <paramref name="status"/> for <paramref name="resource"/>, or heals it (status null).</summary>
     public static async Task SetGraphFailureAsync(this LocalStackFixture fx, string resource, int? status)
     {
-        using var response = status is { } s
-            ? await fx.Http.PutAsync($"fake/graph/failures/{resource}?status={s}", null)
-            : await fx.Http.DeleteAsync($"fake/graph/failures/{resource}");
+        using var request = status is { } s
+            ? new HttpRequestMessage(HttpMethod.Put, $"fake/graph/failures/{resource}?status={s}")
+            : new HttpRequestMessage(HttpMethod.Delete, $"fake/graph/failures/{resource}");
+        request.Headers.Authorization = new("Bearer", fx.Stack.AdminToken);
+        using var response = await fx.Http.SendAsync(request);
         response.EnsureSuccessStatusCode();
     }
 

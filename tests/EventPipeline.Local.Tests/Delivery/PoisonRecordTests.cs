@@ -24,7 +24,7 @@ public sealed class PoisonRecordTests(LocalStackFixture fx)
             new Poison(DeliveryKit.Envelope(tenant, "carrier-pigeon", "{}"), "unknown-source", "source", "must be one of"),
             new Poison(Encoding.UTF8.GetBytes($$$"""{"specversion":"1.0","id":"no-type","source":"/tests","subject":"item/0","tenant":"{{{tenant}}}","data":{}}"""), "rejected", "type", "required"),
             new Poison(LocalStackFixture.CloudEvent("not a tenant!", "bad-tenant", "item/0"), "malformed", "tenant", Names.TenantRule),
-            new Poison(LocalStackFixture.CloudEvent(tenant, "too-long", "item/0", data: $$"""{"note":"{{new string('x', EventValidation.MaxAttributeValueLength + 1)}}"}"""), "invalid-event", "attributes.note", "at most 2048"),
+            new Poison(LocalStackFixture.CloudEvent(tenant, "too-long", "item/0", data: $$"""{"note":"{{new string('x', EventValidation.MaxAttributeValueBytes + 1)}}"}"""), "invalid-event", "attributes.note", "at most 2048"),
             new Poison(corrupt, "bad-aggregate", "record", "digest"),
         };
         var goodKpl = KplAggregation.Aggregate([new(tenant, ce("k-0", "item/9")), new(tenant, ce("k-1", "item/9")), new(tenant, ce("k-2", "item/9"))]);

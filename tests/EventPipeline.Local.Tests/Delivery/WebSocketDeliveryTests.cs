@@ -207,4 +207,35 @@ public sealed class WebSocketDeliveryTests(LocalStackFixture fx)
         var pushB = Assert.Single(clientB.Changes(channel));
         Assert.Equal(b, pushB.GetProperty("data").GetProperty("attributes").GetProperty("owner").GetString());
     }
+
+    [Fact]
+    public async Task Subscribe_ChannelOverItsByteLimitInAThreeByteScript_ErrorNamingTheRule_ConnectionKept()
+    {
+        await using var client = await fx.ConnectAsync(fx.Stack.IssueToken(LocalStackFixture.NewTenant("c")));
+
+        // 512 characters, 1,518 UTF-8 bytes: more than any key it would become part of may hold.
+        await client.SendAsync($$"""{"action":"subscribe","channel":"entity/k/{{new string('\u4e00', 503)}}"}""");
+        var error = await client.WaitForAsync(m => TestSocket.Is(m, "error"), "channel error");
+        Assert.Equal("channel", error.GetProperty("field").GetString());
+        Assert.Equal("must be at most 1160 UTF-8 bytes", error.GetProperty("rule").GetString());
+
+        await client.SendAsync("""{"action":"ping"}""");
+        await client.WaitForAsync(m => TestSocket.Is(m, "pong"), "pong on the same connection");
+    }
+
+    [Fact]
+    public async Task Subscribe_EntityWithTheLongestIdInAThreeByteScript_ReceivesItsChange()
+    {
+        var tenant = LocalStackFixture.NewTenant("l");
+        var id = new string('\u4e00', 341) + "a"; // 1,024 UTF-8 bytes, the longest valid entity id
+        var channel = "entity/long/" + id;
+        await using var client = await fx.ConnectAsync(fx.Stack.IssueToken(tenant));
+        await client.SubscribeAsync(channel);
+
+        await PutAsync(tenant, "long-1", "long/" + id);
+
+        await client.WaitForAsync(ChangeWithCount(channel, 1), "the long entity's change");
+        await client.SendAsync($$"""{"action":"unsubscribe","channel":"{{channel}}"}""");
+        await client.WaitForAsync(m => TestSocket.Is(m, "unsubscribed"), "unsubscribed");
+    }
 }

@@ -134,10 +134,15 @@ public sealed class LocalStackFixture : IAsyncLifetime
     }
 
     /// <summary>The HTTP status a WebSocket upgrade with <paramref name="token"/> is refused with (0 when accepted).</summary>
-    public async Task<int> ConnectStatusAsync(string? token)
+    public async Task<int> ConnectStatusAsync(string? token, string? origin = null)
     {
         using var socket = new ClientWebSocket();
         socket.Options.CollectHttpResponseDetails = true;
+        if (origin is not null)
+        {
+            socket.Options.SetRequestHeader("Origin", origin);
+        }
+
         var url = new Uri(Stack.Endpoints.WebSocketUrl + (token is null ? "" : "?token=" + Uri.EscapeDataString(token)));
         try
         {
@@ -187,6 +192,17 @@ public sealed class TestSocket : IAsyncDisposable
 
     public Task SendAsync(string json) =>
         _socket.SendAsync(Encoding.UTF8.GetBytes(json), WebSocketMessageType.Text, true, CancellationToken.None);
+
+    /// <summary>Sends one text message split into frames of at most <paramref name="frameBytes"/> bytes.</summary>
+    public async Task SendInFramesAsync(string json, int frameBytes)
+    {
+        var message = Encoding.UTF8.GetBytes(json);
+        for (var offset = 0; offset < message.Length; offset += frameBytes)
+        {
+            var end = Math.Min(message.Length, offset + frameBytes);
+            await _socket.SendAsync(message.AsMemory(offset, end - offset), WebSocketMessageType.Text, end == message.Length, CancellationToken.None);
+        }
+    }
 
     /// <summary>Subscribes and waits for the acknowledgement.</summary>
     public async Task<JsonElement> SubscribeAsync(string channel, long? since = null)

@@ -1,0 +1,101 @@
+using System.Text.Json;
+using EventPipeline.Application.Ports;
+using EventPipeline.Application.Publish;
+using EventPipeline.Domain;
+using EventPipeline.Domain.Aggregation;
+using EventPipeline.Testing;
+using Microsoft.Extensions.Time.Testing;
+
+namespace EventPipeline.Application.Tests.Publish;
+
+/// <summary>Publishing changes to subscribers with in-memory ports: nothing running.</summary>
+public sealed class PublishPipelineTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 12, 1, 10, 0, 0, TimeSpan.Zero);
+    private readonly FakeTimeProvider _clock = new(Now);
+    private readonly InMemoryConnectionStore _connections = new();
+    private readonly InMemoryChangeLog _log;
+    private readonly RecordingPusher _pusher = new();
+    private readonly PublishPipeline _pipeline;
+
+    public PublishPipelineTests()
+    {
+        _log = new InMemoryChangeLog(_clock, TimeSpan.FromHours(24));
+        _pipeline = new PublishPipeline(_connections, _log, _pusher);
+    }
+
+    private static CanonicalEvent Event(string tenant, string id, string entity) =>
+        new(tenant, "test", id, "order.created", Now, new EntityRef("order", entity), new Dictionary<string, decimal>(), new Dictionary<string, string>());
+
+    /// <summary>The changes the fold of <paramref name="events"/> makes, as the aggregates stream delivers them.</summary>
+    private static ChangeBatch Changes(string batchId, params CanonicalEvent[] events) =>
+        new(batchId, Aggregator.Fold(events, new AggregationContext(Now, AggregationOptions.Default)).Values.Select(s => new AggregateChange(s, 1)).ToList());
+
+    private async Task<string> SubscribedAsync(string tenant, string channel)
+    {
+        var connection = new ConnectionInfo("c-" + Guid.NewGuid().ToString("N")[..8], tenant, Now);
+        await _connections.AddAsync(connection, CancellationToken.None);
+        await _connections.SubscribeAsync(connection, channel, CancellationToken.None);
+        return connection.ConnectionId;
+    }
+
+    [Fact]
+    public async Task Process_Change_PushedToTheTenantsSubscribersOnly_WithTheLoggedSequence()
+    {
+        var mine = await SubscribedAsync("acme", "entity/order/1");
+        var theirs = await SubscribedAsync("other", "entity/order/1");
+
+        var result = await _pipeline.ProcessAsync(Changes("b1", Event("acme", "e1", "1")), CancellationToken.None);
+
+        var push = JsonDocument.Parse(Assert.Single(_pusher.To(mine))).RootElement;
+        Assert.Equal("change", push.GetProperty("type").GetString());
+        Assert.Equal("entity/order/1", push.GetProperty("channel").GetString());
+        Assert.Equal(1, push.GetProperty("sequence").GetInt64());
+        Assert.Empty(_pusher.To(theirs));
+        Assert.Equal(1, result.Pushes);
+        var logged = await _log.ReadSinceAsync("acme", "entity/order/1", 0, 10, CancellationToken.None);
+        Assert.Equal(push.GetRawText(), JsonDocument.Parse(Assert.Single(logged.Entries).Payload).RootElement.GetRawText());
+    }
+
+    [Fact]
+    public async Task Process_SameBatchRedelivered_SameSequences()
+    {
+        var id = await SubscribedAsync("acme", "tenant");
+        var batch = Changes("b1", Event("acme", "e1", "1"), Event("acme", "e2", "2"));
+
+        await _pipeline.ProcessAsync(batch, CancellationToken.None);
+        var first = _pusher.To(id).Select(p => JsonDocument.Parse(p).RootElement.GetProperty("sequence").GetInt64()).ToList();
+        await _pipeline.ProcessAsync(batch, CancellationToken.None);
+        var again = _pusher.To(id).Skip(first.Count).Select(p => JsonDocument.Parse(p).RootElement.GetProperty("sequence").GetInt64()).ToList();
+
+        Assert.Equal(first, again);
+        Assert.Equal(first.Order(), first);
+    }
+
+    [Fact]
+    public async Task Process_GoneSubscriber_RemovedOthersStillServed()
+    {
+        var gone = await SubscribedAsync("acme", "tenant");
+        var live = await SubscribedAsync("acme", "tenant");
+        _pusher.Gone[gone] = true;
+
+        var result = await _pipeline.ProcessAsync(Changes("b1", Event("acme", "e1", "1")), CancellationToken.None);
+
+        Assert.Equal(1, result.GoneConnections);
+        Assert.DoesNotContain(gone, _connections.Connections);
+        Assert.NotEmpty(_pusher.To(live));
+    }
+
+    [Fact]
+    public async Task Process_FailingPost_CountedAndTheChangeStaysInTheLogForResume()
+    {
+        var failing = await SubscribedAsync("acme", "tenant");
+        _pusher.Failing[failing] = true;
+
+        var result = await _pipeline.ProcessAsync(Changes("b1", Event("acme", "e1", "1")), CancellationToken.None);
+
+        Assert.True(result.FailedPosts >= 1);
+        Assert.Contains(failing, _connections.Connections);
+        Assert.NotEmpty((await _log.ReadSinceAsync("acme", "tenant", 0, 10, CancellationToken.None)).Entries);
+    }
+}
