@@ -30,8 +30,7 @@ public static class IngestComposition
         var pipeline = new IngestPipeline(
             SourceCatalog.Create(sources),
             new KplRecordSplitter(),
-            new AggregateWriter(new DynamoAggregateItems(aws.DynamoDb, settings.AggregatesTable)),
-            new DynamoDedupStore(aws.DynamoDb, settings.DedupTable, host.Clock, PipelineTopology.DedupRetention),
+            new AggregateWriter(new DynamoAggregateItems(aws.DynamoDb, settings.AggregatesTable), new DynamoDedupStore(aws.DynamoDb, settings.DedupTable, PipelineTopology.DedupRetention), cache: new ItemCache()),
             new SqsDeadLetterSink(aws.Sqs, settings.DeadLetterQueueUrl),
             host.Clock,
             new AggregationOptions(settings.GracePeriod),

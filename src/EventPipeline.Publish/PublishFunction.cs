@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using EventPipeline.Application.Publish;
 using EventPipeline.Aws.Aggregates;
+using EventPipeline.Domain.Aggregation;
 using EventPipeline.Lambda;
 using EventPipeline.Lambda.Events;
 
@@ -65,8 +66,9 @@ public sealed class PublishFunction(PublishPipeline pipeline, LambdaLog? log = n
     }
 
     /// <summary>
-    /// The batch's changes: each record's new image decoded to its aggregate (removals and items that are not
-    /// aggregates carry nothing to push). The batch id is the first and last sequence numbers and the record count, the
+    /// The batch's changes: each record's new image decoded to the aggregates it holds — an entity view; for a metric
+    /// item, its total and each live window that differs from the old image (a window evicted to its own item is not a
+    /// change, and that copy is not pushed again). Removals and items that are not aggregates carry nothing. The batch id is the first and last sequence numbers and the record count, the
     /// same on every redelivery of the batch.
     /// </summary>
     public static ChangeBatch ToChanges(DynamoDBEvent input)
@@ -76,9 +78,20 @@ public sealed class PublishFunction(PublishPipeline pipeline, LambdaLog? log = n
         var changes = new List<AggregateChange>(records.Count);
         foreach (var r in records)
         {
-            if (r.Dynamodb.NewImage is { } image && AggregateItemMapper.ToStored(StreamImages.ToItem(image)) is { } stored)
+            if (r.Dynamodb.NewImage is not { } image || AggregateItemMapper.ToStored(StreamImages.ToItem(image)) is not { } stored
+                || stored.State is WindowState)
             {
-                changes.Add(new AggregateChange(stored.State, stored.Version));
+                continue;
+            }
+
+            var old = r.Dynamodb.OldImage is { } oldImage ? AggregateItemMapper.ToStored(StreamImages.ToItem(oldImage))?.State : null;
+            var before = old is null ? [] : AggregateItemMapper.AggregatesOf(old).ToDictionary(a => a.Key);
+            foreach (var aggregate in AggregateItemMapper.AggregatesOf(stored.State))
+            {
+                if (stored.State is not MetricState || !before.TryGetValue(aggregate.Key, out var was) || !was.SameContentAs(aggregate))
+                {
+                    changes.Add(new AggregateChange(aggregate, stored.Version));
+                }
             }
         }
 

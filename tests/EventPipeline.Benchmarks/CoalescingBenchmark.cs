@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using Amazon.Runtime;
 using EventPipeline.Application.Ingest;
 using EventPipeline.Aws.Aggregates;
 using EventPipeline.Aws.Kinesis;
@@ -18,10 +17,13 @@ using EventPipeline.Topology;
 namespace EventPipeline.Benchmarks;
 
 /// <summary>
-/// Coalescing: a Zipf-skewed workload over many entities through the real <see cref="IngestPipeline"/> (one write per
-/// distinct aggregate key per batch) next to a naive writer measured in the same run on the same workload (one
-/// UpdateItem per event per aggregate key). Prints writes, writes per event, wall time and throughput, and the ratios.
-/// <c>coalescing [--events 20000] [--entities 10000] [--batch 1000] [--zipf 1.1] [--seed 1] [--dynamodb http://127.0.0.1:8000]</c>
+/// Coalescing, in capacity units (what AWS bills): a Zipf-skewed workload over many entities through the real
+/// <see cref="IngestPipeline"/> at batch sizes 1, 5, 100 and 1,000, each next to a naive writer measured in the same
+/// run on the same workload (one UpdateItem per event per aggregate key). Capacity is what DynamoDB Local returns with
+/// ReturnConsumedCapacity = TOTAL, plus what it returns nothing for but AWS bills, computed from item sizes: failed
+/// conditional writes and reads of missing items (<see cref="CapacityCountingDynamoDbClient"/>). Prints per batch size
+/// <c>wru-per-event batch=N pipeline=… dedup=… naive=… floor=… rru-per-event=…</c>, then throughput.
+/// <c>coalescing [--events 3000] [--entities 10000] [--batches 1,5,100,1000] [--shards 1] [--zipf 1.1] [--seed 1] [--dynamodb http://127.0.0.1:8000]</c>
 /// </summary>
 internal static class CoalescingBenchmark
 {
@@ -29,11 +31,12 @@ internal static class CoalescingBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var events = IntArg(args, "--events", 20_000);
+        var events = IntArg(args, "--events", 3_000);
         var entities = IntArg(args, "--entities", 10_000);
-        var batchSize = IntArg(args, "--batch", 1_000);
+        var batchSizes = (Arg(args, "--batches") ?? Arg(args, "--batch") ?? "1,5,100,1000").Split(',').Select(b => int.Parse(b, CultureInfo.InvariantCulture)).ToList();
         var zipf = double.Parse(Arg(args, "--zipf") ?? "1.1", CultureInfo.InvariantCulture);
         var seed = IntArg(args, "--seed", 1);
+        var shards = IntArg(args, "--shards", 1);
         var endpoint = Arg(args, "--dynamodb");
 
         LocalStack? stack = null;
@@ -46,32 +49,51 @@ internal static class CoalescingBenchmark
 
         try
         {
-            using var dynamo = new CountingDynamoDbClient(new Uri(endpoint));
-
             // Own tables without streams, so the stack's publisher adds no load to the emulator while we measure.
             var suffix = Guid.NewGuid().ToString("N")[..8];
-            var aggregates = await CreateTableAsync(dynamo, $"bench-aggregates-{suffix}");
+            var aggregates = $"bench-aggregates-{suffix}";
+            using var dynamo = new CapacityCountingDynamoDbClient(new Uri(endpoint), aggregates);
+            await CreateTableAsync(dynamo, aggregates);
             var dedup = await CreateTableAsync(dynamo, $"bench-dedup-{suffix}");
             var now = DateTimeOffset.UtcNow;
-            var workload = Generate(events, entities, zipf, seed, now);
+            Console.WriteLine($"workload: {events} events per batch size, {entities} entities, zipf {zipf.ToString(CultureInfo.InvariantCulture)}, " +
+                $"event times over the last 30 minutes, {shards} shard(s) processed concurrently (batch size per shard); capacity: DynamoDB Local's ConsumedCapacity (TOTAL); " +
+                "computed from item sizes by DynamoDB's rules where it returns none (failed conditional writes; reads of missing items, which AWS bills)");
 
-            Console.WriteLine($"workload: {events} events, {entities} entities, zipf {zipf.ToString(CultureInfo.InvariantCulture)}, batches of {batchSize}, " +
-                $"{workload.Select(e => e.Entity).Distinct().Count()} distinct entities hit, {workload.Sum(e => e.Measures.Count)} measure values");
-
-            var coalesced = await RunCoalescedAsync(dynamo, aggregates, dedup, workload, batchSize, now);
-            var naive = await RunNaiveAsync(dynamo, aggregates, workload, now);
+            var lines = new List<string>();
+            var rows = new List<(int Batch, Result Pipeline, Result Naive)>();
+            foreach (var batchSize in batchSizes)
+            {
+                var workload = Generate(events, entities, zipf, seed, now);
+                var pipeline = await RunPipelineAsync(dynamo, aggregates, dedup, workload, batchSize, shards, now);
+                var naive = await RunNaiveAsync(dynamo, aggregates, workload, now);
+                rows.Add((batchSize, pipeline, naive));
+                var line = string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"wru-per-event batch={batchSize} pipeline={pipeline.Wru / pipeline.Events:F2} dedup={pipeline.DedupWru / pipeline.Events:F2} naive={naive.Wru / naive.Events:F2} floor={pipeline.FloorWru / pipeline.Events:F2} rru-per-event={pipeline.Rru / pipeline.Events:F2}");
+                lines.Add(line);
+                Console.WriteLine(line);
+            }
 
             Console.WriteLine();
-            Console.WriteLine($"{"",-26}{"coalesced",14}{"naive",14}{"ratio",10}");
-            Row("events", coalesced.Events, naive.Events);
-            Row("aggregate item writes", coalesced.ItemWrites, naive.ItemWrites);
-            Row("dedup write requests", coalesced.DedupWrites, naive.DedupWrites);
-            Row("writes per event", coalesced.WritesPerEvent, naive.WritesPerEvent, "F3");
-            Row("wall time (s)", coalesced.Wall.TotalSeconds, naive.Wall.TotalSeconds, "F1");
-            Row("events/s", coalesced.EventsPerSecond, naive.EventsPerSecond, "F0");
+            foreach (var line in lines)
+            {
+                Console.WriteLine(line);
+            }
+
             Console.WriteLine();
-            Console.WriteLine("ratio = naive / coalesced (for events/s: coalesced / naive). The naive writer does less per write than the");
-            Console.WriteLine("pipeline (no dedup, no min/max, no last-writer-wins, no exactly-once), so its figures are a lower bound on its cost.");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"batch",6} {"pipeline ev/s",14} {"naive ev/s",11} {"ratio",6} {"item writes/ev",15} {"failed-cond WRU/ev",19} {"naive RRU/ev",13}"));
+            foreach (var (batch, p, n) in rows)
+            {
+                Console.WriteLine(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{batch,6} {p.EventsPerSecond,14:F0} {n.EventsPerSecond,11:F0} {p.EventsPerSecond / n.EventsPerSecond,6:F2} {p.ItemWrites / (double)p.Events,15:F3} {p.FailedConditionWru / p.Events,19:F3} {n.Rru / n.Events,13:F2}"));
+            }
+
+            Console.WriteLine();
+            Console.WriteLine("floor = write units of the distinct items each batch must change under this data model (each item's latest size without");
+            Console.WriteLine("dedup attributes, rounded up to whole KB); dedup = the dedup attributes' share of entity writes plus dedup-table writes.");
+            Console.WriteLine("The naive writer does less per write than the pipeline (no dedup, no min/max, no last-writer-wins, no exactly-once).");
             return 0;
         }
         finally
@@ -83,66 +105,69 @@ internal static class CoalescingBenchmark
         }
     }
 
-    private static void Row(string name, double coalesced, double naive, string format = "F0")
+    private sealed record Result(int Events, double Wru, double DedupWru, double FloorWru, double Rru, double FailedConditionWru, long ItemWrites, TimeSpan Wall)
     {
-        var ratio = name == "events/s" ? coalesced / naive : naive / coalesced;
-        var shown = name == "events" || coalesced == 0 || naive == 0 ? "" : ratio.ToString("F2", CultureInfo.InvariantCulture) + "x";
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-26}{coalesced.ToString(format, CultureInfo.InvariantCulture),14}{naive.ToString(format, CultureInfo.InvariantCulture),14}{shown,10}"));
-    }
-
-    private sealed record Result(int Events, long ItemWrites, long DedupWrites, TimeSpan Wall)
-    {
-        public double WritesPerEvent => (ItemWrites + DedupWrites) / (double)Events;
-
         public double EventsPerSecond => Events / Wall.TotalSeconds;
     }
 
-    private static async Task<Result> RunCoalescedAsync(CountingDynamoDbClient dynamo, string aggregates, string dedup, List<CanonicalEvent> workload, int batchSize, DateTimeOffset now)
+    /// <summary>
+    /// The workload spread over <paramref name="shards"/> shards by partition key (entity), as Kinesis does; each shard's
+    /// batches go in order through its own pipeline (its own function instance), the shards at the same time — the
+    /// event source mapping's concurrency.
+    /// </summary>
+    private static async Task<Result> RunPipelineAsync(
+        CapacityCountingDynamoDbClient dynamo, string aggregates, string dedup, List<CanonicalEvent> workload, int batchSize, int shards, DateTimeOffset now)
     {
         var clock = new FixedClock(now);
-        var pipeline = new IngestPipeline(
+        var (wru, rru, dedupWru, failed) = (dynamo.WriteUnits, dynamo.ReadUnits, dynamo.DedupUnits, dynamo.FailedConditionUnits);
+        dynamo.TakeFloor();
+        long itemWrites = 0;
+        var byShard = workload.GroupBy(e => (int)((uint)StringComparer.Ordinal.GetHashCode(e.Entity.ToString()) % (uint)shards)).ToList();
+        var perShard = byShard.Select(g => g.Chunk(batchSize).ToList()).ToList();
+        var sw = Stopwatch.StartNew();
+        var lanes = perShard.Select((batches, s) => (Batches: batches, Shard: $"shardId-{s:D12}", Pipeline: new IngestPipeline(
             SourceCatalog.Create(new SourceDependencies { Clock = clock }),
             new KplRecordSplitter(),
-            new AggregateWriter(new DynamoAggregateItems(dynamo, aggregates)),
-            new DynamoDedupStore(dynamo, dedup, clock, PipelineTopology.DedupRetention),
+            new AggregateWriter(new DynamoAggregateItems(dynamo, aggregates), new DynamoDedupStore(dynamo, dedup, PipelineTopology.DedupRetention), cache: new ItemCache()),
             new InMemoryDeadLetters(),
             clock,
             AggregationOptions.Default,
-            "bench");
-        long itemWrites = 0, dedupWrites = 0;
+            "bench"))).ToList();
         var sequence = System.Numerics.BigInteger.Parse("49600000000000000000000000000000000000000000000000000000", CultureInfo.InvariantCulture);
-        var sw = Stopwatch.StartNew();
-        foreach (var chunk in workload.Chunk(batchSize))
+        await Task.WhenAll(lanes.Select(lane => Task.Run(async () =>
         {
-            var batch = new List<StreamRecord>();
-            foreach (var e in chunk)
+            var seq = sequence;
+            foreach (var chunk in lane.Batches)
             {
-                sequence += 17;
-                var seq = sequence.ToString(CultureInfo.InvariantCulture);
-                batch.Add(new StreamRecord("shardId-000000000000", seq, e.Entity.ToString(), CloudEvent(e), now, null));
+                dynamo.Batch = $"{lane.Shard}/{seq}";
+                var batch = new List<StreamRecord>();
+                foreach (var e in chunk)
+                {
+                    seq += 17;
+                    batch.Add(new StreamRecord(lane.Shard, seq.ToString(CultureInfo.InvariantCulture), e.Entity.ToString(), CloudEvent(e), now, null));
+                }
+
+                var result = await lane.Pipeline.ProcessAsync(batch, CancellationToken.None);
+                if (result.FailedSequenceNumbers.Count > 0 || result.DeadLettered > 0)
+                {
+                    throw new InvalidOperationException($"batch failed: {result.FailedSequenceNumbers.Count} failed, {result.DeadLettered} dead-lettered");
+                }
+
+                Interlocked.Add(ref itemWrites, result.ItemWrites);
             }
+        })));
+        var wall = sw.Elapsed;
 
-            var result = await pipeline.ProcessAsync(batch, CancellationToken.None);
-            if (result.FailedSequenceNumbers.Count > 0 || result.DeadLettered > 0)
-            {
-                throw new InvalidOperationException($"batch failed: {result.FailedSequenceNumbers.Count} failed, {result.DeadLettered} dead-lettered");
-            }
-
-            itemWrites += result.ItemWrites;
-            dedupWrites += result.DedupWrites;
-            Console.Write('.');
-        }
-
-        Console.WriteLine();
-        return new Result(workload.Count, itemWrites, dedupWrites, sw.Elapsed);
+        var floor = dynamo.TakeFloor();
+        return new Result(workload.Count, dynamo.WriteUnits - wru, dynamo.DedupUnits - dedupWru, floor, dynamo.ReadUnits - rru, dynamo.FailedConditionUnits - failed, itemWrites, wall);
     }
 
     /// <summary>No coalescing: one UpdateItem per event per aggregate key, 16 in flight (same parallelism as the store).</summary>
-    private static async Task<Result> RunNaiveAsync(CountingDynamoDbClient dynamo, string table, List<CanonicalEvent> workload, DateTimeOffset now)
+    private static async Task<Result> RunNaiveAsync(CapacityCountingDynamoDbClient dynamo, string table, List<CanonicalEvent> workload, DateTimeOffset now)
     {
         var context = new AggregationContext(now, AggregationOptions.Default);
         var tenant = "naive" + Guid.NewGuid().ToString("N")[..8];
-        var before = dynamo.Updates;
+        var (wru, rru) = (dynamo.WriteUnits, dynamo.ReadUnits);
         var sw = Stopwatch.StartNew();
         await Parallel.ForEachAsync(
             workload.Select(e => e with { Tenant = tenant }),
@@ -192,7 +217,8 @@ internal static class CoalescingBenchmark
                         ct);
                 }
             });
-        return new Result(workload.Count, dynamo.Updates - before, 0, sw.Elapsed);
+        var wall = sw.Elapsed;
+        return new Result(workload.Count, dynamo.WriteUnits - wru, 0, 0, dynamo.ReadUnits - rru, 0, 0, wall);
     }
 
     private static List<CanonicalEvent> Generate(int count, int entities, double s, int seed, DateTimeOffset now)
@@ -265,7 +291,7 @@ internal static class CoalescingBenchmark
         return ms.ToArray();
     }
 
-    private static async Task<string> CreateTableAsync(IAmazonDynamoDB dynamo, string name)
+    private static async Task<string> CreateTableAsync(CapacityCountingDynamoDbClient dynamo, string name)
     {
         await dynamo.CreateTableAsync(new CreateTableRequest
         {
@@ -289,21 +315,5 @@ internal static class CoalescingBenchmark
     private sealed class FixedClock(DateTimeOffset now) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => now;
-    }
-
-    /// <summary>Counts UpdateItem calls (the naive writer's writes).</summary>
-    private sealed class CountingDynamoDbClient(Uri endpoint)
-        : AmazonDynamoDBClient(new BasicAWSCredentials("local", "local"), new AmazonDynamoDBConfig { ServiceURL = endpoint.ToString(), AuthenticationRegion = "us-east-1" })
-    {
-        private long _updates;
-
-        public long Updates => Interlocked.Read(ref _updates);
-
-        public override async Task<UpdateItemResponse> UpdateItemAsync(UpdateItemRequest request, CancellationToken cancellationToken = default)
-        {
-            var r = await base.UpdateItemAsync(request, cancellationToken);
-            Interlocked.Increment(ref _updates);
-            return r;
-        }
     }
 }

@@ -4,8 +4,11 @@ using EventPipeline.Local.Load;
 namespace EventPipeline.Benchmarks;
 
 /// <summary>
-/// <c>cost [--batch-ms N] [--batch-size N] [--memory-mb N] [--event-bytes N] [--writes-per-event X] [--pushes-per-event X]</c>:
-/// AWS cost per million events from measured figures (defaults: this machine's coldstart and load runs; pass your own).
+/// <c>cost [--wru-5 X] [--rru-5 X] [--ms-5 N] [--wru-1000 X] [--rru-1000 X] [--ms-1000 N] [--memory-mb N] [--event-bytes N] [--pushes-per-event X]</c>:
+/// AWS cost per million events at batch 5 (the seeds' volume: a few events per 1 s batching window) and at batch 1,000,
+/// per service. Defaults are this machine's <c>coalescing</c> run of 2026-12-01: write units per event; read units of a
+/// cold function instance (every item read once, the warm cache's lower figure not assumed); batch duration = batch
+/// size ÷ pipeline events/s on DynamoDB Local. Pass your own.
 /// </summary>
 internal static class CostBenchmark
 {
@@ -17,16 +20,29 @@ internal static class CostBenchmark
             return v is null ? fallback : double.Parse(v, CultureInfo.InvariantCulture);
         }
 
-        var inputs = new CostInputs(
-            BatchSize: (int)D("--batch-size", 100),
-            BatchDurationMs: D("--batch-ms", 150),
-            MemoryMb: (int)D("--memory-mb", 256),
-            EventBytes: D("--event-bytes", 450),
-            WritesPerEvent: D("--writes-per-event", 2.0),
-            PushesPerEvent: D("--pushes-per-event", 1.0),
-            PublishBatchDurationMs: D("--publish-batch-ms", 50),
-            PublishBatchSize: (int)D("--publish-batch-size", 100));
-        Console.Write(CostModel.Format(inputs));
+        var memory = (int)D("--memory-mb", 256);
+        var eventBytes = D("--event-bytes", 450);
+        var pushes = D("--pushes-per-event", 1.0);
+        foreach (var (batch, wru, rru, ms) in new[]
+        {
+            (5, D("--wru-5", 1.71), D("--rru-5", 1.36), D("--ms-5", 4)),
+            (1000, D("--wru-1000", 0.41), D("--rru-1000", 0.41), D("--ms-1000", 170)),
+        })
+        {
+            Console.WriteLine($"batch {batch}:");
+            Console.Write(CostModel.Format(new CostInputs(
+                BatchSize: batch,
+                BatchDurationMs: ms,
+                MemoryMb: memory,
+                EventBytes: eventBytes,
+                WriteUnitsPerEvent: wru,
+                ReadUnitsPerEvent: rru,
+                PushesPerEvent: pushes,
+                PublishBatchDurationMs: D("--publish-batch-ms", 50),
+                PublishBatchSize: (int)D("--publish-batch-size", 100))));
+            Console.WriteLine();
+        }
+
         return Task.FromResult(0);
     }
 }

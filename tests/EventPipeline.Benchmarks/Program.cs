@@ -11,10 +11,10 @@ internal static class Program
         var benchmarks = new Dictionary<string, (string Description, Func<string[], Task<int>> Run)>(StringComparer.OrdinalIgnoreCase)
         {
             // Each benchmark registers itself here with one line.
-            ["coalescing"] = ("ingest writes per event with coalescing vs one UpdateItem per event per key", CoalescingBenchmark.RunAsync),
+            ["coalescing"] = ("write/read units per event as billed at batch 1, 5, 100, 1000 vs one UpdateItem per event per key", CoalescingBenchmark.RunAsync),
             ["smoke"] = ("Run a published Ingest bootstrap once against a local Runtime API (CI)", SmokeBenchmark.RunAsync),
             ["throughput"] = ("CPU: decode → adapt → aggregate per core vs JsonDocument.Parse (BenchmarkDotNet)", ThroughputBenchmark.RunAsync),
-            ["cost"] = ("AWS cost per million events from measured batch duration, memory, writes and pushes per event", CostBenchmark.RunAsync),
+            ["cost"] = ("AWS cost per million events at batch 5 and 1,000, per service, from measured WRU, RRU, batch duration and pushes", CostBenchmark.RunAsync),
             ["coldstart"] = ("Cold start of the Ingest process: Native AOT vs JIT, peak RSS", ColdStartBenchmark.RunAsync),
         };
 

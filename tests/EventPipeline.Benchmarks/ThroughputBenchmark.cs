@@ -17,7 +17,8 @@ using EventPipeline.Sources;
 namespace EventPipeline.Benchmarks;
 
 /// <summary>
-/// <c>throughput</c>: CPU cost of decode → adapt → aggregate (the pure in-memory fold) over a mixed corpus of every
+/// <c>throughput</c>: CPU cost of decode → adapt → aggregate (the pure in-memory fold into the stored items: entity views,
+/// metric items with their live windows, late-event records) over a mixed corpus of every
 /// source's accepted samples wrapped as ingest envelopes, next to a parse-only baseline (<c>JsonDocument.Parse</c> of the
 /// same envelope bytes). BenchmarkDotNet, in-process, with the memory diagnoser; one thread, so figures are per core.
 /// </summary>
@@ -188,7 +189,7 @@ public sealed class Corpus
         return (Envelopes.Count, r.Events);
     }
 
-    /// <summary>decode → adapt → ContributionsOf + Apply into fresh states.</summary>
+    /// <summary>decode → adapt → ItemContributionsOf + Apply into fresh item states (what the writer folds).</summary>
     public (int Events, int States, int Rejected) Run()
     {
         var states = new Dictionary<AggregateKey, AggregateState>();
@@ -208,11 +209,11 @@ public sealed class Corpus
             foreach (var e in accepted.Events)
             {
                 events++;
-                foreach (var c in Aggregator.ContributionsOf(e, _context))
+                foreach (var c in Aggregator.ItemContributionsOf(e, _context))
                 {
                     if (!states.TryGetValue(c.Key, out var state))
                     {
-                        state = AggregateState.Create(c.Key);
+                        state = Aggregator.CreateItem(c.Key);
                         states[c.Key] = state;
                     }
 
@@ -258,11 +259,11 @@ public sealed class Corpus
         sw.Restart();
         foreach (var e in events)
         {
-            foreach (var c in Aggregator.ContributionsOf(e, _context))
+            foreach (var c in Aggregator.ItemContributionsOf(e, _context))
             {
                 if (!states.TryGetValue(c.Key, out var state))
                 {
-                    state = AggregateState.Create(c.Key);
+                    state = Aggregator.CreateItem(c.Key);
                     states[c.Key] = state;
                 }
 

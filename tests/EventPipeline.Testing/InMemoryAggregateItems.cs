@@ -5,7 +5,8 @@ using EventPipeline.Domain.Aggregation;
 namespace EventPipeline.Testing;
 
 /// <summary>
-/// The aggregates in memory, with DynamoDB's semantics where the protocol relies on them: reads return copies, a write
+/// The aggregates in memory, with DynamoDB's semantics where the protocol relies on them (a metric item holds its total
+/// and live windows, evicted windows are items of their own; the metric item wins): reads return copies, a write
 /// succeeds only at the expected version (atomically), and a write can be made to fail (<see cref="FailWrites"/>) or to
 /// crash the caller after some writes (<see cref="CrashAfterWrites"/>), for the exactly-once properties.
 /// </summary>
@@ -80,7 +81,26 @@ public sealed class InMemoryAggregateItems : IAggregateItems, IAggregateReader
     }
 
     /// <inheritdoc />
-    public Task<StoredAggregate?> GetAsync(AggregateKey key, CancellationToken cancellationToken) => ReadAsync(key, cancellationToken);
+    public Task<WriteOutcome> StoreEvictedAsync(IReadOnlyCollection<WindowState> windows, long metricVersion, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(windows);
+        lock (_items)
+        {
+            foreach (var w in windows)
+            {
+                if (!_items.TryGetValue(w.Key, out var stored) || stored.Version < metricVersion)
+                {
+                    _items[w.Key] = new StoredAggregate(w.Copy(), metricVersion, new Dictionary<string, string>(StringComparer.Ordinal));
+                }
+            }
+        }
+
+        return Task.FromResult(WriteOutcome.Written);
+    }
+
+    /// <inheritdoc />
+    public async Task<StoredAggregate?> GetAsync(AggregateKey key, CancellationToken cancellationToken) =>
+        await ReadAsync(key, cancellationToken) is { } stored ? Public(stored) : null;
 
     /// <inheritdoc />
     public Task<AggregatePage> EntitiesAsync(string tenant, string kind, int limit, string? afterId, CancellationToken cancellationToken)
@@ -94,21 +114,41 @@ public sealed class InMemoryAggregateItems : IAggregateItems, IAggregateReader
 
     /// <inheritdoc />
     public Task<IReadOnlyList<StoredAggregate>> TotalsAsync(string tenant, int max, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<StoredAggregate>>(Partition(AggregateKey.TotalsPartition(tenant)).Take(max).ToList());
+        Task.FromResult<IReadOnlyList<StoredAggregate>>(Partition(AggregateKey.TotalsPartition(tenant)).Take(max).Select(Public).ToList());
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<StoredAggregate>> WindowsAsync(string tenant, string metric, Granularity granularity, DateTimeOffset from, DateTimeOffset to, int max, CancellationToken cancellationToken)
+    public Task<StoredMetric?> MetricAsync(string tenant, string metric, Granularity granularity, DateTimeOffset from, DateTimeOffset to, int max, CancellationToken cancellationToken)
     {
-        var (a, b) = (Granularities.BucketLabel(from), Granularities.BucketLabel(to));
-        return Task.FromResult<IReadOnlyList<StoredAggregate>>(Partition(AggregateKey.WindowPartition(tenant, metric, granularity))
-            .Where(i => string.CompareOrdinal(i.State.Key.Sk, a) >= 0 && string.CompareOrdinal(i.State.Key.Sk, b) <= 0)
-            .Take(max)
-            .ToList());
+        if (!_items.TryGetValue(new TotalKey(tenant, metric), out var stored) || stored.State is not MetricState live)
+        {
+            return Task.FromResult<StoredMetric?>(null);
+        }
+
+        var windows = new SortedDictionary<WindowKey, StoredAggregate>(WindowOrder.Instance);
+        foreach (var evicted in Partition(AggregateKey.WindowPartition(tenant, metric, granularity)))
+        {
+            windows[(WindowKey)evicted.State.Key] = evicted;
+        }
+
+        foreach (var (wk, w) in live.Windows.Where(w => w.Key.Granularity == granularity))
+        {
+            windows[wk] = new StoredAggregate(w.Copy(), stored.Version, stored.Watermarks);
+        }
+
+        var inRange = windows.Where(w => w.Key.BucketStart >= from && w.Key.BucketStart <= to).Select(w => w.Value).Take(max).ToList();
+        return Task.FromResult<StoredMetric?>(new StoredMetric(new StoredAggregate(live.Total.Copy(), stored.Version, stored.Watermarks), inRange));
     }
+
+    private static StoredAggregate Public(StoredAggregate stored) =>
+        stored.State is MetricState m ? new StoredAggregate(m.Total.Copy(), stored.Version, stored.Watermarks) : stored;
 
     private IEnumerable<StoredAggregate> Partition(string pk) =>
         _items.Values.Where(i => i.State.Key.Pk == pk).OrderBy(i => i.State.Key.Sk, StringComparer.Ordinal).Select(Copy);
 
     private static StoredAggregate Copy(StoredAggregate item) =>
-        new(item.State.Copy(), item.Version, new Dictionary<string, string>(item.Watermarks, StringComparer.Ordinal));
+        new(item.State.Copy(), item.Version, new Dictionary<string, string>(item.Watermarks, StringComparer.Ordinal))
+        {
+            DedupFingerprints = [.. item.DedupFingerprints],
+            DedupOverflowUntil = item.DedupOverflowUntil,
+        };
 }

@@ -1,71 +1,49 @@
 using EventPipeline.Application.Ports;
-using EventPipeline.Domain;
+using EventPipeline.Domain.Aggregation;
 
 namespace EventPipeline.Testing;
 
-/// <summary>
-/// Dedup claims in memory with the same rules as the DynamoDB store: a key is claimed for one owner (stream position);
-/// the same owner again keeps it; another owner is refused unless the claim is unapplied and older than the lease.
-/// </summary>
-public sealed class InMemoryDedupStore(TimeProvider clock, TimeSpan lease) : IDedupStore
+/// <summary>The dedup store in memory: per entity, every fingerprint moved out of its entity item, kept for the retention.</summary>
+public sealed class InMemoryDedupStore(TimeSpan retention) : IDedupStore
 {
-    private readonly Dictionary<DedupKey, (string Owner, bool Applied, DateTimeOffset ClaimedAt)> _claims = [];
+    private readonly Dictionary<EntityKey, List<ulong>> _chunks = [];
 
-    /// <summary>Claims currently held.</summary>
-    public int Count
+    /// <summary>Chunks written so far.</summary>
+    public int Appends { get; private set; }
+
+    /// <summary>When true, appends are refused (the store is unavailable).</summary>
+    public bool Refuse { get; set; }
+
+    /// <inheritdoc />
+    public Task<IReadOnlySet<ulong>> ReadAsync(EntityKey entity, CancellationToken cancellationToken)
     {
-        get
+        lock (_chunks)
         {
-            lock (_claims)
-            {
-                return _claims.Count;
-            }
+            IReadOnlySet<ulong> found = _chunks.TryGetValue(entity, out var list) ? list.ToHashSet() : new HashSet<ulong>();
+            return Task.FromResult(found);
         }
     }
 
     /// <inheritdoc />
-    public Task<DedupClaim> ClaimAsync(IReadOnlyCollection<(DedupKey Key, string Owner)> candidates, CancellationToken cancellationToken)
+    public Task<DateTimeOffset?> AppendAsync(EntityKey entity, IReadOnlyCollection<ulong> fingerprints, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(candidates);
-        var elsewhere = new HashSet<DedupKey>();
-        var writes = 0;
-        var now = clock.GetUtcNow();
-        lock (_claims)
+        ArgumentNullException.ThrowIfNull(fingerprints);
+        lock (_chunks)
         {
-            foreach (var (key, owner) in candidates)
+            if (Refuse)
             {
-                if (!_claims.TryGetValue(key, out var current) || (!current.Applied && current.Owner != owner && now - current.ClaimedAt > lease))
-                {
-                    _claims[key] = (owner, false, now);
-                    writes++;
-                }
-                else if (current.Owner != owner)
-                {
-                    elsewhere.Add(key);
-                }
+                return Task.FromResult<DateTimeOffset?>(null);
             }
-        }
 
-        return Task.FromResult(new DedupClaim(elsewhere, writes));
-    }
-
-    /// <inheritdoc />
-    public Task<int> MarkAppliedAsync(IReadOnlyCollection<(DedupKey Key, string Owner)> applied, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(applied);
-        var writes = 0;
-        lock (_claims)
-        {
-            foreach (var (key, owner) in applied)
+            if (!_chunks.TryGetValue(entity, out var list))
             {
-                if (_claims.TryGetValue(key, out var current) && current.Owner == owner && !current.Applied)
-                {
-                    _claims[key] = current with { Applied = true };
-                    writes++;
-                }
+                list = [];
+                _chunks[entity] = list;
             }
-        }
 
-        return Task.FromResult(writes);
+            list.AddRange(fingerprints);
+            Appends++;
+            return Task.FromResult<DateTimeOffset?>(now + retention);
+        }
     }
 }

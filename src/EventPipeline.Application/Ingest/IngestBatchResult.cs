@@ -18,11 +18,14 @@ public sealed record IngestBatchResult
     /// <summary>User records dead-lettered with a reason.</summary>
     public int DeadLettered { get; init; }
 
-    /// <summary>Aggregate item writes (at most one per distinct key, plus conflict retries).</summary>
+    /// <summary>Item writes: entity items, metric items, late-event records (at most one per distinct item, plus conflict retries).</summary>
     public int ItemWrites { get; init; }
 
-    /// <summary>Dedup claim writes (one conditional put per event not claimed before).</summary>
+    /// <summary>Chunks of older dedup fingerprints moved from entity items to the dedup store (the recent ones ride in the entity item's own write).</summary>
     public int DedupWrites { get; init; }
+
+    /// <summary>Windows moved out of metric items into their own items (closed long enough ago).</summary>
+    public int EvictedWindows { get; init; }
 
     /// <summary>Rejections by category (malformed, unknown-source, rejected, invalid-event, bad-aggregate).</summary>
     public IReadOnlyDictionary<string, int> DeadLettersByCategory { get; init; } = new Dictionary<string, int>();

@@ -16,7 +16,6 @@ public sealed class IngestPipeline(
     IReadOnlyDictionary<string, SourceRegistration> sources,
     IRecordSplitter splitter,
     AggregateWriter aggregates,
-    IDedupStore dedup,
     IDeadLetterSink deadLetters,
     TimeProvider clock,
     AggregationOptions options,
@@ -89,40 +88,20 @@ public sealed class IngestPipeline(
             await deadLetters.SendAsync(letters, cancellationToken);
         }
 
-        // Dedup: first occurrence in the batch wins; then each event is claimed for its stream position, and an event
-        // another position owns (applied, or still being applied by a retried batch of any shard) is skipped.
-        var firstOccurrence = new Dictionary<DedupKey, SequencedEvent>();
-        var duplicates = 0;
-        foreach (var c in candidates)
-        {
-            if (!firstOccurrence.TryAdd(c.Event.DedupKey, c))
-            {
-                duplicates++;
-            }
-        }
-
-        var claim = firstOccurrence.Count == 0
-            ? new DedupClaim(new HashSet<DedupKey>(), 0)
-            : await dedup.ClaimAsync(firstOccurrence.Values.Select(c => (c.Event.DedupKey, OwnerOf(c))).ToList(), cancellationToken);
-        duplicates += claim.OwnedElsewhere.Count;
-        var fresh = firstOccurrence.Values.Where(c => !claim.OwnedElsewhere.Contains(c.Event.DedupKey)).OrderBy(c => c.Position).ToList();
-
-        // Events this position already applied (a redelivery) are skipped per key by the watermarks.
-        var outcome = await aggregates.ApplyAsync(fresh, context, cancellationToken);
-        var dedupWrites = claim.WriteRequests + (outcome.Applied.Count == 0
-            ? 0
-            : await dedup.MarkAppliedAsync(outcome.Applied.Select(a => (a.Event.DedupKey, OwnerOf(a))).ToList(), cancellationToken));
-
+        // Dedup and exactly-once are one protocol over the items (AggregateWriter): a copy of an event at another
+        // position, in this batch or any other, is skipped at its entity item; a redelivered position is decided as before.
+        var outcome = await aggregates.ApplyAsync(candidates, context, cancellationToken);
         failed.AddRange(outcome.FailedSequenceNumbers);
         return new IngestBatchResult
         {
             Records = batch.Count,
             Applied = outcome.Applied.Count,
-            Duplicates = duplicates,
+            Duplicates = outcome.Duplicates,
             Late = outcome.Applied.Count(a => Granularities.All.Any(g => a.ContextFor(context).IsLate(a.Event.OccurredAt, g))),
             DeadLettered = letters.Count,
             ItemWrites = outcome.ItemWrites,
-            DedupWrites = dedupWrites,
+            DedupWrites = outcome.DedupWrites,
+            EvictedWindows = outcome.EvictedWindows,
             DeadLettersByCategory = byCategory,
             FailedSequenceNumbers = failed.Distinct(StringComparer.Ordinal).ToList(),
         };
@@ -205,8 +184,6 @@ public sealed class IngestPipeline(
         ApproximateArrivalTimestamp = record.ArrivedAt,
         DeadLetteredAt = now,
     };
-
-    private static string OwnerOf(SequencedEvent e) => $"{e.ShardId}/{e.Position.Encoded}";
 
     /// <summary>What adapting one user record gave: events, a dead letter, or a transient failure.</summary>
     private sealed record AdaptOutcome(IReadOnlyList<CanonicalEvent> Events, DeadLetterEntry? DeadLetter, bool IsTransient)

@@ -3,9 +3,10 @@ using EventPipeline.Domain.Aggregation;
 namespace EventPipeline.Application.Ports;
 
 /// <summary>
-/// Where aggregates are stored: one item per <see cref="AggregateKey"/> with a version for optimistic concurrency and
-/// the per-shard watermarks of the exactly-once protocol (<see cref="Ingest.AggregateWriter"/>). Reads are strongly
-/// consistent; a write succeeds only if the stored version is still the expected one.
+/// Where aggregates are stored: one item per <see cref="AggregateKey"/> (a metric's total and live windows share the
+/// metric's item, <see cref="MetricState"/>) with a version for optimistic concurrency and the per-shard watermarks of
+/// the exactly-once protocol (<see cref="Ingest.AggregateWriter"/>). Reads are strongly consistent; a write succeeds
+/// only if the stored version is still the expected one.
 /// </summary>
 public interface IAggregateItems
 {
@@ -21,4 +22,11 @@ public interface IAggregateItems
     /// <returns><see cref="WriteOutcome.Conflict"/> when another writer got there first; <see cref="WriteOutcome.Unavailable"/>
     /// when the store refused or failed the write (the caller retries the record later).</returns>
     Task<WriteOutcome> WriteAsync(StoredAggregate item, long expectedVersion, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stores windows evicted from a metric item as their own items, each unless an eviction from a later metric-item
+    /// version already stored it. Must complete before the metric item without them is written.
+    /// </summary>
+    /// <returns><see cref="WriteOutcome.Written"/>, or <see cref="WriteOutcome.Unavailable"/> when the store failed.</returns>
+    Task<WriteOutcome> StoreEvictedAsync(IReadOnlyCollection<WindowState> windows, long metricVersion, DateTimeOffset now, CancellationToken cancellationToken);
 }

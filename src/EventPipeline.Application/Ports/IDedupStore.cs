@@ -1,20 +1,17 @@
-using EventPipeline.Domain;
+using EventPipeline.Domain.Aggregation;
 
 namespace EventPipeline.Application.Ports;
 
-/// <summary>Decides which stream position applies each event (tenant, source, dedup id).</summary>
+/// <summary>
+/// Where an entity's older dedup fingerprints go when they no longer fit in its entity item (the recent ones live in
+/// the item itself, see <see cref="Ingest.AggregateWriter"/>): append-only chunks per entity, kept for the dedup retention.
+/// </summary>
 public interface IDedupStore
 {
-    /// <summary>
-    /// Claims each key for its owner (the stream position the event was read at) unless another owner holds it.
-    /// A key claimed by the same owner before (a redelivery) stays this owner's.
-    /// </summary>
-    Task<DedupClaim> ClaimAsync(IReadOnlyCollection<(DedupKey Key, string Owner)> candidates, CancellationToken cancellationToken);
+    /// <summary>Every fingerprint still kept for <paramref name="entity"/> (consistent read).</summary>
+    Task<IReadOnlySet<ulong>> ReadAsync(EntityKey entity, CancellationToken cancellationToken);
 
-    /// <summary>
-    /// Marks claims as applied (every aggregate key written). An applied claim is never taken over; an unapplied one
-    /// can be, once older than the claim lease — so a record abandoned after its retries can be redriven.
-    /// Returns the number of write requests made.
-    /// </summary>
-    Task<int> MarkAppliedAsync(IReadOnlyCollection<(DedupKey Key, string Owner)> applied, CancellationToken cancellationToken);
+    /// <summary>Stores <paramref name="fingerprints"/> for <paramref name="entity"/> in one new chunk; returns until when they are
+    /// kept, or null when the store refused the write (the entity item is then not written in this attempt).</summary>
+    Task<DateTimeOffset?> AppendAsync(EntityKey entity, IReadOnlyCollection<ulong> fingerprints, DateTimeOffset now, CancellationToken cancellationToken);
 }

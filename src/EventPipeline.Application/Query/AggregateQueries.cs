@@ -93,13 +93,12 @@ public sealed class AggregateQueries(IAggregateReader reader, IChangeLog changeL
             return QueryOutcome.Invalid<MetricWindows>("to", $"range must span at most {MaxWindows} {g.Name()} windows");
         }
 
-        if (await reader.GetAsync(new TotalKey(tenant, name), cancellationToken) is not { } total)
+        if (await reader.MetricAsync(tenant, name, g, g.BucketStart(start), g.BucketStart(end), MaxWindows + 1, cancellationToken) is not { } metric)
         {
             return QueryOutcome.NotFound<MetricWindows>("name", $"no metric '{name}'");
         }
 
-        var windows = await reader.WindowsAsync(tenant, name, g, g.BucketStart(start), g.BucketStart(end), MaxWindows + 1, cancellationToken);
-        return QueryOutcome.Found<MetricWindows>(new MetricWindows(name, g, g.BucketStart(start), g.BucketStart(end), total, windows));
+        return QueryOutcome.Found<MetricWindows>(new MetricWindows(name, g, g.BucketStart(start), g.BucketStart(end), metric.Total, metric.Windows));
     }
 
     /// <summary>Logged pushes of a channel after <paramref name="since"/>, or that the log no longer covers them.</summary>

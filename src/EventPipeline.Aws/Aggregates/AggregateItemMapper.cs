@@ -7,9 +7,13 @@ using EventPipeline.Domain.Aggregation;
 namespace EventPipeline.Aws.Aggregates;
 
 /// <summary>
-/// Maps aggregate states to DynamoDB items and back. Storage-only attributes: <c>version</c> (incremented by every
-/// write, used for optimistic concurrency), <c>wm</c> (per-shard watermark of the last applied stream position) and
-/// <c>chg</c> (sources of the latest write).
+/// Maps stored items to DynamoDB items and back (ADR 0003). Item kinds: <c>entity</c> (a view, with the recent dedup
+/// fingerprints <c>dd</c> and, when older ones moved to the dedup table, <c>ddu</c> until when they are kept),
+/// <c>metric</c> (a metric's total and live windows packed in <c>win</c>, see <see cref="WindowPacking"/>; <c>evb</c>
+/// where evictions reached per granularity, <c>arr</c> the latest arrival folded in), <c>window</c> (a window evicted
+/// from its metric item, <c>evv</c> the metric version it was evicted at) and <c>late</c>. Storage-only attributes on
+/// every written item: <c>version</c> (optimistic concurrency), <c>wm</c> (per-shard watermark) and <c>chg</c>
+/// (sources of the latest write).
 /// </summary>
 public static class AggregateItemMapper
 {
@@ -18,28 +22,70 @@ public static class AggregateItemMapper
     public const string ChangedBy = "chg";
     public const string KindAttribute = "kind";
 
+    /// <summary>Entity items: recent dedup fingerprints, 8 bytes each, oldest first.</summary>
+    public const string DedupFingerprints = "dd";
+
+    /// <summary>Entity items: epoch seconds until which the dedup table keeps older fingerprints.</summary>
+    public const string DedupOverflowUntil = "ddu";
+
+    /// <summary>Evicted window items: the metric item version that evicted them.</summary>
+    public const string EvictedAtVersion = "evv";
+
+    /// <summary>The storage attributes that exist only for duplicate detection (what the benchmark counts as dedup cost).</summary>
+    public static IReadOnlyList<string> DedupAttributes { get; } = [DedupFingerprints, DedupOverflowUntil];
+
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    /// <summary>Item for a state, with storage attributes.</summary>
-    public static Dictionary<string, AttributeValue> ToItem(AggregateState state, long version, Dictionary<string, AttributeValue> watermarks, DateTimeOffset now)
+    /// <summary>Item for a stored state, with storage attributes.</summary>
+    public static Dictionary<string, AttributeValue> ToItem(StoredAggregate stored)
     {
-        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(stored);
+        var item = ToItem(stored.State, stored.Version);
+        item[Watermarks] = new AttributeValue { M = stored.Watermarks.ToDictionary(w => w.Key, w => S(w.Value), StringComparer.Ordinal) };
+        if (stored.State.ChangedBy.Count > 0)
+        {
+            item[ChangedBy] = new AttributeValue { SS = [.. stored.State.ChangedBy] };
+        }
+
+        if (stored.DedupFingerprints.Count > 0)
+        {
+            var bytes = new byte[stored.DedupFingerprints.Count * 8];
+            for (var i = 0; i < stored.DedupFingerprints.Count; i++)
+            {
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(bytes.AsSpan(i * 8), stored.DedupFingerprints[i]);
+            }
+
+            item[DedupFingerprints] = new AttributeValue { B = new MemoryStream(bytes) };
+        }
+
+        if (stored.DedupOverflowUntil is { } until)
+        {
+            item[DedupOverflowUntil] = N(until.ToUnixTimeSeconds());
+        }
+
+        return item;
+    }
+
+    /// <summary>The item of a window evicted from its metric item at <paramref name="metricVersion"/> (no watermarks: nothing folds into it).</summary>
+    public static Dictionary<string, AttributeValue> ToEvictedItem(WindowState window, long metricVersion)
+    {
+        ArgumentNullException.ThrowIfNull(window);
+        var item = ToItem(window, metricVersion);
+        item[EvictedAtVersion] = N(metricVersion);
+        return item;
+    }
+
+    private static Dictionary<string, AttributeValue> ToItem(AggregateState state, long version)
+    {
         var key = state.Key;
         var item = new Dictionary<string, AttributeValue>(StringComparer.Ordinal)
         {
             ["pk"] = S(key.Pk),
             ["sk"] = S(key.Sk),
-            [KindAttribute] = S(key.Kind),
+            [KindAttribute] = S(state is MetricState ? "metric" : key.Kind),
             ["tenant"] = S(key.Tenant),
             [Version] = N(version),
-            [Watermarks] = new AttributeValue { M = watermarks },
-            ["updatedAt"] = S(Time(now)),
         };
-        if (state.ChangedBy.Count > 0)
-        {
-            item[ChangedBy] = new AttributeValue { SS = [.. state.ChangedBy] };
-        }
-
         switch (state)
         {
             case EntityViewState e:
@@ -80,20 +126,30 @@ public static class AggregateItemMapper
                 item["bucket"] = S(key.Sk);
                 AddStats(item, w.Stats);
                 break;
-            case TotalState tot:
-                item["metric"] = S(tot.Metric);
-                AddStats(item, tot.Stats);
-                item["lateMinute"] = N(tot.Late[0]);
-                item["lateHour"] = N(tot.Late[1]);
-                item["lateDay"] = N(tot.Late[2]);
-                if (tot.FirstEventAt is { } tf)
+            case MetricState m:
+                AddTotal(item, m.Total);
+                if (m.Windows.Count > 0)
                 {
-                    item["first"] = S(Time(tf));
+                    item["win"] = new AttributeValue { B = new MemoryStream(WindowPacking.Pack(m.Windows.Values)) };
                 }
 
-                if (tot.LastEventAt is { } tl)
+                var evicted = new Dictionary<string, AttributeValue>(StringComparer.Ordinal);
+                foreach (var g in Granularities.All)
                 {
-                    item["last"] = S(Time(tl));
+                    if (m.EvictedBefore(g) is { } before)
+                    {
+                        evicted[g.Name()] = N(before.ToUnixTimeSeconds());
+                    }
+                }
+
+                if (evicted.Count > 0)
+                {
+                    item["evb"] = new AttributeValue { M = evicted };
+                }
+
+                if (m.LatestArrival is { } arrival)
+                {
+                    item["arr"] = N(arrival.ToUnixTimeMilliseconds());
                 }
 
                 break;
@@ -163,19 +219,40 @@ public static class AggregateItemMapper
                     return w;
                 }
 
-            case "total":
+            case "metric":
                 {
-                    var t = new TotalState(new TotalKey(tenant, Str(item, "metric") ?? ""))
+                    var metric = Str(item, "metric") ?? "";
+                    var m = new MetricState(new TotalKey(tenant, metric))
                     {
-                        FirstEventAt = OptTime(item, "first"),
-                        LastEventAt = OptTime(item, "last"),
+                        LatestArrival = item.TryGetValue("arr", out var arr) && arr.N is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(ms, Inv)) : null,
                     };
-                    ReadStats(item, t.Stats);
-                    t.Late[0] = Long(item, "lateMinute");
-                    t.Late[1] = Long(item, "lateHour");
-                    t.Late[2] = Long(item, "lateDay");
-                    AddAll(t.ChangedBy, item, ChangedBy);
-                    return t;
+                    ReadTotal(item, m.Total);
+                    if (item.TryGetValue("win", out var win) && win.B is { } packed)
+                    {
+                        foreach (var w in WindowPacking.Unpack(packed.ToArray(), tenant, metric))
+                        {
+                            m.Windows[w.WindowKey] = w;
+                        }
+                    }
+
+                    if (item.TryGetValue("evb", out var evb) && evb.M is { } before)
+                    {
+                        foreach (var (name, v) in before)
+                        {
+                            if (Granularities.TryParse(name, out var g))
+                            {
+                                m.SetEvictedBefore(g, DateTimeOffset.FromUnixTimeSeconds(long.Parse(v.N, Inv)));
+                            }
+                        }
+                    }
+
+                    AddAll(m.ChangedBy, item, ChangedBy);
+                    foreach (var a in m.Aggregates)
+                    {
+                        a.ChangedBy.UnionWith(m.ChangedBy);
+                    }
+
+                    return m;
                 }
 
             case "late":
@@ -195,8 +272,7 @@ public static class AggregateItemMapper
         }
     }
 
-    /// <summary>The item's version (0 when absent).</summary>
-    /// <summary>The stored aggregate an item holds (state, version, watermarks); null when the item is not an aggregate.</summary>
+    /// <summary>The stored item an item holds (state, version, watermarks, dedup fingerprints); null when the item is not an aggregate.</summary>
     public static StoredAggregate? ToStored(IReadOnlyDictionary<string, AttributeValue> item)
     {
         ArgumentNullException.ThrowIfNull(item);
@@ -208,9 +284,27 @@ public static class AggregateItemMapper
         var watermarks = item.TryGetValue(Watermarks, out var wm) && wm.M is { } m
             ? m.ToDictionary(w => w.Key, w => w.Value.S, StringComparer.Ordinal)
             : new Dictionary<string, string>(StringComparer.Ordinal);
-        return new StoredAggregate(state, VersionOf(item), watermarks);
+        var fingerprints = new List<ulong>();
+        if (item.TryGetValue(DedupFingerprints, out var dd) && dd.B is { } packed)
+        {
+            var bytes = packed.ToArray();
+            for (var i = 0; i + 8 <= bytes.Length; i += 8)
+            {
+                fingerprints.Add(System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(bytes.AsSpan(i)));
+            }
+        }
+
+        return new StoredAggregate(state, VersionOf(item), watermarks)
+        {
+            DedupFingerprints = fingerprints,
+            DedupOverflowUntil = item.TryGetValue(DedupOverflowUntil, out var ddu) && ddu.N is { } n ? DateTimeOffset.FromUnixTimeSeconds(long.Parse(n, Inv)) : null,
+        };
     }
 
+    /// <summary>The public aggregates a stored item holds: a metric item's total and live windows, else the item's own aggregate.</summary>
+    public static IEnumerable<AggregateState> AggregatesOf(AggregateState state) => state is MetricState m ? m.Aggregates : [state];
+
+    /// <summary>The item's version (0 when absent).</summary>
     public static long VersionOf(IReadOnlyDictionary<string, AttributeValue>? item) => item is null ? 0 : Long(item, Version);
 
     internal static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("O", Inv);
@@ -235,6 +329,34 @@ public static class AggregateItemMapper
         return new StampedValue(
             Str(m, "v") ?? "",
             new Stamp(OptTime(m, "t") ?? default, Str(m, "s") ?? "", Str(m, "e") ?? ""));
+    }
+
+    private static void AddTotal(Dictionary<string, AttributeValue> item, TotalState tot)
+    {
+        item["metric"] = S(tot.Metric);
+        AddStats(item, tot.Stats);
+        item["lateMinute"] = N(tot.Late[0]);
+        item["lateHour"] = N(tot.Late[1]);
+        item["lateDay"] = N(tot.Late[2]);
+        if (tot.FirstEventAt is { } tf)
+        {
+            item["first"] = S(Time(tf));
+        }
+
+        if (tot.LastEventAt is { } tl)
+        {
+            item["last"] = S(Time(tl));
+        }
+    }
+
+    private static void ReadTotal(IReadOnlyDictionary<string, AttributeValue> item, TotalState t)
+    {
+        t.FirstEventAt = OptTime(item, "first");
+        t.LastEventAt = OptTime(item, "last");
+        ReadStats(item, t.Stats);
+        t.Late[0] = Long(item, "lateMinute");
+        t.Late[1] = Long(item, "lateHour");
+        t.Late[2] = Long(item, "lateDay");
     }
 
     private static void AddStats(Dictionary<string, AttributeValue> item, MetricStats s)

@@ -8,7 +8,8 @@ namespace EventPipeline.Aws.Aggregates;
 /// <summary>
 /// The aggregates table as <see cref="IAggregateItems"/>: consistent batched reads (100 keys per request, unprocessed
 /// keys retried with backoff) and conditional puts on the item's version (<see cref="AggregateItemMapper"/> holds the
-/// item layout). The exactly-once protocol on top of it is the application's <c>AggregateWriter</c>.
+/// item layout). The exactly-once protocol on top of it is the application's <c>AggregateWriter</c>. Every request asks
+/// for its consumed capacity (TOTAL), so a wrapping client can count what DynamoDB bills.
 /// </summary>
 public sealed class DynamoAggregateItems(IAmazonDynamoDB dynamo, string tableName) : IAggregateItems
 {
@@ -33,7 +34,9 @@ public sealed class DynamoAggregateItems(IAmazonDynamoDB dynamo, string tableNam
     public async Task<StoredAggregate?> ReadAsync(AggregateKey key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var response = await dynamo.GetItemAsync(new GetItemRequest { TableName = tableName, Key = KeyOf(key), ConsistentRead = true }, cancellationToken);
+        var response = await dynamo.GetItemAsync(
+            new GetItemRequest { TableName = tableName, Key = KeyOf(key), ConsistentRead = true, ReturnConsumedCapacity = ReturnConsumedCapacity.TOTAL },
+            cancellationToken);
         return response.Item is { Count: > 0 } item ? AggregateItemMapper.ToStored(item) : null;
     }
 
@@ -41,15 +44,7 @@ public sealed class DynamoAggregateItems(IAmazonDynamoDB dynamo, string tableNam
     public async Task<WriteOutcome> WriteAsync(StoredAggregate item, long expectedVersion, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(item);
-        var put = new PutItemRequest
-        {
-            TableName = tableName,
-            Item = AggregateItemMapper.ToItem(
-                item.State,
-                item.Version,
-                item.Watermarks.ToDictionary(w => w.Key, w => new AttributeValue { S = w.Value }, StringComparer.Ordinal),
-                now),
-        };
+        var put = new PutItemRequest { TableName = tableName, Item = AggregateItemMapper.ToItem(item), ReturnConsumedCapacity = ReturnConsumedCapacity.TOTAL };
         if (expectedVersion == 0)
         {
             put.ConditionExpression = "attribute_not_exists(pk)";
@@ -77,6 +72,41 @@ public sealed class DynamoAggregateItems(IAmazonDynamoDB dynamo, string tableNam
         }
     }
 
+    /// <inheritdoc />
+    public async Task<WriteOutcome> StoreEvictedAsync(IReadOnlyCollection<WindowState> windows, long metricVersion, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(windows);
+        var outcome = WriteOutcome.Written;
+        await Parallel.ForEachAsync(windows, cancellationToken, async (window, ct) =>
+        {
+            try
+            {
+                await dynamo.PutItemAsync(
+                    new PutItemRequest
+                    {
+                        TableName = tableName,
+                        Item = AggregateItemMapper.ToEvictedItem(window, metricVersion),
+
+                        // An eviction from a later metric version holds newer statistics: never overwrite it with older ones.
+                        ConditionExpression = "attribute_not_exists(pk) OR #e < :v",
+                        ExpressionAttributeNames = new() { ["#e"] = AggregateItemMapper.EvictedAtVersion },
+                        ExpressionAttributeValues = new() { [":v"] = new AttributeValue { N = metricVersion.ToString(System.Globalization.CultureInfo.InvariantCulture) } },
+                        ReturnConsumedCapacity = ReturnConsumedCapacity.TOTAL,
+                    },
+                    ct);
+            }
+            catch (ConditionalCheckFailedException)
+            {
+                // Stored already by this eviction (a retry) or by a later one.
+            }
+            catch (AmazonDynamoDBException) when (!ct.IsCancellationRequested)
+            {
+                outcome = WriteOutcome.Unavailable;
+            }
+        });
+        return outcome;
+    }
+
     /// <summary>Reads the current items of <paramref name="keys"/> (consistent, 100 per request, unprocessed keys retried).</summary>
     public async Task<Dictionary<AggregateKey, Dictionary<string, AttributeValue>>> BatchGetAsync(IEnumerable<AggregateKey> keys, CancellationToken cancellationToken)
     {
@@ -93,7 +123,7 @@ public sealed class DynamoAggregateItems(IAmazonDynamoDB dynamo, string tableNam
             for (var attempt = 0; pending.Keys.Count > 0; attempt++)
             {
                 var response = await dynamo.BatchGetItemAsync(
-                    new BatchGetItemRequest { RequestItems = new() { [tableName] = pending } }, cancellationToken);
+                    new BatchGetItemRequest { RequestItems = new() { [tableName] = pending }, ReturnConsumedCapacity = ReturnConsumedCapacity.TOTAL }, cancellationToken);
                 if (response.Responses is not null && response.Responses.TryGetValue(tableName, out var items))
                 {
                     foreach (var item in items)

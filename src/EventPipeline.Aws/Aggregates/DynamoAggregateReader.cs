@@ -8,7 +8,9 @@ namespace EventPipeline.Aws.Aggregates;
 
 /// <summary>
 /// The aggregates table's read side: GetItem for one aggregate, one Query per page for lists and ranges (eventually
-/// consistent, like any read a client makes after a push). The item layout is <see cref="AggregateItemMapper"/>'s.
+/// consistent, like any read a client makes after a push). The item layout is <see cref="AggregateItemMapper"/>'s: a
+/// metric's total and live windows are one item; its evicted windows are items of their own, read with a consistent
+/// query after the metric item so that a window evicted in between is found there ("the metric item wins").
 /// </summary>
 public sealed class DynamoAggregateReader(IAmazonDynamoDB dynamo, string tableName) : IAggregateReader
 {
@@ -20,7 +22,7 @@ public sealed class DynamoAggregateReader(IAmazonDynamoDB dynamo, string tableNa
     {
         ArgumentNullException.ThrowIfNull(key);
         var response = await dynamo.GetItemAsync(new GetItemRequest { TableName = tableName, Key = KeyOf(key.Pk, key.Sk) }, cancellationToken);
-        return response.Item is { Count: > 0 } item ? AggregateItemMapper.ToStored(item) : null;
+        return response.Item is { Count: > 0 } item && AggregateItemMapper.ToStored(item) is { } stored ? Public(stored) : null;
     }
 
     /// <inheritdoc />
@@ -43,19 +45,45 @@ public sealed class DynamoAggregateReader(IAmazonDynamoDB dynamo, string tableNa
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<StoredAggregate>> TotalsAsync(string tenant, int max, CancellationToken cancellationToken) =>
-        QueryAllAsync(AggregateKey.TotalsPartition(tenant), null, null, max, cancellationToken);
+    public async Task<IReadOnlyList<StoredAggregate>> TotalsAsync(string tenant, int max, CancellationToken cancellationToken) =>
+        (await QueryAllAsync(AggregateKey.TotalsPartition(tenant), null, null, max, consistent: false, cancellationToken)).Select(Public).ToList();
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<StoredAggregate>> WindowsAsync(string tenant, string metric, Granularity granularity, DateTimeOffset from, DateTimeOffset to, int max, CancellationToken cancellationToken) =>
-        QueryAllAsync(
-            AggregateKey.WindowPartition(tenant, metric, granularity),
-            Granularities.BucketLabel(from),
-            Granularities.BucketLabel(to),
-            max,
-            cancellationToken);
+    public async Task<StoredMetric?> MetricAsync(string tenant, string metric, Granularity granularity, DateTimeOffset from, DateTimeOffset to, int max, CancellationToken cancellationToken)
+    {
+        var key = new TotalKey(tenant, metric);
+        var response = await dynamo.GetItemAsync(new GetItemRequest { TableName = tableName, Key = KeyOf(key.Pk, key.Sk) }, cancellationToken);
+        if (response.Item is not { Count: > 0 } item || AggregateItemMapper.ToStored(item) is not { State: MetricState live } stored)
+        {
+            return null;
+        }
 
-    private async Task<IReadOnlyList<StoredAggregate>> QueryAllAsync(string partition, string? fromSk, string? toSk, int max, CancellationToken ct)
+        var windows = new SortedDictionary<WindowKey, StoredAggregate>(WindowOrder.Instance);
+        foreach (var evicted in await QueryAllAsync(
+            AggregateKey.WindowPartition(tenant, metric, granularity), Granularities.BucketLabel(from), Granularities.BucketLabel(to), max, consistent: true, cancellationToken))
+        {
+            if (evicted.State is WindowState w)
+            {
+                windows[w.WindowKey] = evicted;
+            }
+        }
+
+        foreach (var (wk, w) in live.Windows)
+        {
+            if (wk.Granularity == granularity && wk.BucketStart >= from && wk.BucketStart <= to)
+            {
+                windows[wk] = new StoredAggregate(w, stored.Version, stored.Watermarks);
+            }
+        }
+
+        return new StoredMetric(new StoredAggregate(live.Total, stored.Version, stored.Watermarks), windows.Values.Take(max).ToList());
+    }
+
+    /// <summary>What the read side shows of a stored item: a metric item's total stands for the metric.</summary>
+    private static StoredAggregate Public(StoredAggregate stored) =>
+        stored.State is MetricState m ? new StoredAggregate(m.Total, stored.Version, stored.Watermarks) : stored;
+
+    private async Task<IReadOnlyList<StoredAggregate>> QueryAllAsync(string partition, string? fromSk, string? toSk, int max, bool consistent, CancellationToken ct)
     {
         var items = new List<Dictionary<string, AttributeValue>>();
         Dictionary<string, AttributeValue>? start = null;
@@ -68,6 +96,7 @@ public sealed class DynamoAggregateReader(IAmazonDynamoDB dynamo, string tableNa
                 ExpressionAttributeNames = fromSk is null ? new() { ["#pk"] = Pk } : new() { ["#pk"] = Pk, ["#sk"] = Sk },
                 ExpressionAttributeValues = new() { [":pk"] = new AttributeValue { S = partition } },
                 ExclusiveStartKey = start,
+                ConsistentRead = consistent,
             };
             if (fromSk is not null)
             {

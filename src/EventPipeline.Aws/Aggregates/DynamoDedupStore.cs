@@ -1,194 +1,96 @@
+using System.Buffers.Binary;
 using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using EventPipeline.Application.Ports;
-using EventPipeline.Domain;
+using EventPipeline.Domain.Aggregation;
 
 namespace EventPipeline.Aws.Aggregates;
 
 /// <summary>
-/// Dedup markers in DynamoDB that name the one stream position (shard + sequence) allowed to apply an event. The marker
-/// is claimed with a conditional put BEFORE the event is applied: the per-shard watermarks make a redelivery of the
-/// owning position exactly-once, but they cannot stop a copy of the same event at another position (a provider resend
-/// on another shard, processed concurrently or while the first delivery is still being retried after a partial
-/// failure) — so such a copy must never be applied, even when the owner has not finished yet. Reads are batched
-/// (100 per request); markers expire after <see cref="Topology.PipelineTopology.DedupRetention"/>.
+/// The dedup table as <see cref="IDedupStore"/>: the dedup fingerprints that no longer fit in their entity item, in
+/// append-only chunks under the entity (partition <c>{entity pk}|{entity id}</c>, one item per move, fingerprints
+/// packed 8 bytes each), kept for <paramref name="retention"/> by TTL. A chunk is written before the entity item that no
+/// longer holds its fingerprints, so a reader that sees the entity item also sees the chunk (consistent query).
 /// </summary>
-public sealed class DynamoDedupStore(IAmazonDynamoDB dynamo, string tableName, TimeProvider clock, TimeSpan retention, int maxParallelWrites = 16, TimeSpan? claimLease = null)
-    : IDedupStore
+public sealed class DynamoDedupStore(IAmazonDynamoDB dynamo, string tableName, TimeSpan retention) : IDedupStore
 {
-    private const string Sk = "dedup";
-    private const string Claimed = "claimed";
-    private const string Applied = "applied";
-
-    /// <summary>
-    /// How long an unapplied claim blocks other positions: longer than the ingest mapping keeps retrying a record
-    /// (its maximum record age), so a live owner is never overtaken, and an abandoned one is after that.
-    /// </summary>
-    public static readonly TimeSpan DefaultClaimLease = TimeSpan.FromSeconds(Topology.PipelineTopology.IngestMapping.MaximumRecordAgeSeconds) + TimeSpan.FromMinutes(5);
-
-    private readonly TimeSpan _lease = claimLease ?? DefaultClaimLease;
-
     /// <inheritdoc />
-    public async Task<DedupClaim> ClaimAsync(IReadOnlyCollection<(DedupKey Key, string Owner)> candidates, CancellationToken cancellationToken)
+    public async Task<IReadOnlySet<ulong>> ReadAsync(EntityKey entity, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(candidates);
-        var ownerOf = new Dictionary<string, (DedupKey Key, string Owner)>(StringComparer.Ordinal);
-        foreach (var c in candidates)
+        ArgumentNullException.ThrowIfNull(entity);
+        var found = new HashSet<ulong>();
+        Dictionary<string, AttributeValue>? start = null;
+        do
         {
-            ownerOf.TryAdd(PkOf(c.Key), c);
-        }
-
-        var existing = await OwnersAsync(ownerOf.Keys, cancellationToken);
-        var elsewhere = new HashSet<DedupKey>();
-        var toClaim = new List<(string Pk, DedupKey Key, string Owner)>();
-        var now = clock.GetUtcNow();
-        var staleBefore = (now - _lease).ToUnixTimeSeconds();
-        foreach (var (pk, c) in ownerOf)
-        {
-            if (!existing.TryGetValue(pk, out var current))
-            {
-                toClaim.Add((pk, c.Key, c.Owner));
-            }
-            else if (current.Owner == c.Owner)
-            {
-                // A redelivery of the owning position: the watermarks skip what it already wrote.
-            }
-            else if (current.State != Applied && current.ClaimedAt < staleBefore)
-            {
-                // Abandoned (its record was given up after the retries): a redrive may take it over.
-                toClaim.Add((pk, c.Key, c.Owner));
-            }
-            else
-            {
-                elsewhere.Add(c.Key);
-            }
-        }
-
-        var ttl = (clock.GetUtcNow() + retention).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        var writes = 0;
-        await Parallel.ForEachAsync(
-            toClaim,
-            new ParallelOptions { MaxDegreeOfParallelism = maxParallelWrites, CancellationToken = cancellationToken },
-            async (c, ct) =>
-            {
-                try
+            var page = await dynamo.QueryAsync(
+                new QueryRequest
                 {
-                    Interlocked.Increment(ref writes);
-                    await dynamo.PutItemAsync(
-                        new PutItemRequest
-                        {
-                            TableName = tableName,
-                            Item = new Dictionary<string, AttributeValue>
-                            {
-                                ["pk"] = new() { S = c.Pk },
-                                ["sk"] = new() { S = Sk },
-                                ["owner"] = new() { S = c.Owner },
-                                ["state"] = new() { S = Claimed },
-                                ["claimedAt"] = new() { N = now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) },
-                                ["ttl"] = new() { N = ttl },
-                            },
-
-                            // Same owner again (a lost response retried) is fine; so is taking over an abandoned claim;
-                            // anyone else's live or applied claim wins.
-                            ConditionExpression = "attribute_not_exists(pk) OR #o = :o OR (#s = :claimed AND #c < :stale)",
-                            ExpressionAttributeNames = new() { ["#o"] = "owner", ["#s"] = "state", ["#c"] = "claimedAt" },
-                            ExpressionAttributeValues = new()
-                            {
-                                [":o"] = new AttributeValue { S = c.Owner },
-                                [":claimed"] = new AttributeValue { S = Claimed },
-                                [":stale"] = new AttributeValue { N = staleBefore.ToString(CultureInfo.InvariantCulture) },
-                            },
-                        },
-                        ct);
-                }
-                catch (ConditionalCheckFailedException)
-                {
-                    lock (elsewhere)
-                    {
-                        elsewhere.Add(c.Key);
-                    }
-                }
-            });
-
-        return new DedupClaim(elsewhere, writes);
-    }
-
-    /// <inheritdoc />
-    public async Task<int> MarkAppliedAsync(IReadOnlyCollection<(DedupKey Key, string Owner)> applied, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(applied);
-        var ttl = (clock.GetUtcNow() + retention).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        var requests = 0;
-        foreach (var chunk in applied.GroupBy(a => PkOf(a.Key), StringComparer.Ordinal).Select(g => g.First()).Chunk(25))
-        {
-            var writes = chunk.Select(a => new WriteRequest
-            {
-                PutRequest = new PutRequest
-                {
-                    Item = new Dictionary<string, AttributeValue>
-                    {
-                        ["pk"] = new() { S = PkOf(a.Key) },
-                        ["sk"] = new() { S = Sk },
-                        ["owner"] = new() { S = a.Owner },
-                        ["state"] = new() { S = Applied },
-                        ["ttl"] = new() { N = ttl },
-                    },
+                    TableName = tableName,
+                    KeyConditionExpression = "pk = :pk",
+                    ExpressionAttributeValues = new() { [":pk"] = new AttributeValue { S = PartitionOf(entity) } },
+                    ConsistentRead = true,
+                    ExclusiveStartKey = start,
+                    ReturnConsumedCapacity = ReturnConsumedCapacity.TOTAL,
                 },
-            }).ToList();
-            for (var attempt = 0; writes.Count > 0; attempt++)
+                cancellationToken);
+            foreach (var item in page.Items ?? [])
             {
-                requests++;
-                var response = await dynamo.BatchWriteItemAsync(new BatchWriteItemRequest { RequestItems = new() { [tableName] = writes } }, cancellationToken);
-                writes = response.UnprocessedItems is not null && response.UnprocessedItems.TryGetValue(tableName, out var rest) ? rest : [];
-                if (writes.Count > 0)
+                if (item.TryGetValue("fp", out var fp) && fp.B is { } packed)
                 {
-                    await Task.Delay(Backoff.Delay(attempt), cancellationToken);
-                }
-            }
-        }
-
-        return requests;
-    }
-
-    private async Task<Dictionary<string, (string Owner, string State, long ClaimedAt)>> OwnersAsync(IEnumerable<string> pks, CancellationToken cancellationToken)
-    {
-        var found = new Dictionary<string, (string Owner, string State, long ClaimedAt)>(StringComparer.Ordinal);
-        foreach (var chunk in pks.Chunk(100))
-        {
-            var pending = new KeysAndAttributes
-            {
-                Keys = chunk.Select(pk => new Dictionary<string, AttributeValue> { ["pk"] = new() { S = pk }, ["sk"] = new() { S = Sk } }).ToList(),
-                ProjectionExpression = "pk, #o, #s, #c",
-                ExpressionAttributeNames = new() { ["#o"] = "owner", ["#s"] = "state", ["#c"] = "claimedAt" },
-                ConsistentRead = true,
-            };
-            for (var attempt = 0; pending.Keys.Count > 0; attempt++)
-            {
-                var response = await dynamo.BatchGetItemAsync(new BatchGetItemRequest { RequestItems = new() { [tableName] = pending } }, cancellationToken);
-                if (response.Responses is not null && response.Responses.TryGetValue(tableName, out var items))
-                {
-                    foreach (var item in items)
+                    var bytes = packed.ToArray();
+                    for (var i = 0; i + 8 <= bytes.Length; i += 8)
                     {
-                        found[item["pk"].S] = (
-                            item.TryGetValue("owner", out var o) && o.S is { } s ? s : "",
-                            item.TryGetValue("state", out var st) && st.S is { } state ? state : Applied,
-                            item.TryGetValue("claimedAt", out var ca) && ca.N is { } n ? long.Parse(n, CultureInfo.InvariantCulture) : long.MaxValue);
+                        found.Add(BinaryPrimitives.ReadUInt64BigEndian(bytes.AsSpan(i)));
                     }
                 }
-
-                if (response.UnprocessedKeys is null || !response.UnprocessedKeys.TryGetValue(tableName, out var rest) || rest.Keys.Count == 0)
-                {
-                    break;
-                }
-
-                pending = rest;
-                await Task.Delay(Backoff.Delay(attempt), cancellationToken);
             }
-        }
 
+            start = page.LastEvaluatedKey is { Count: > 0 } lek ? lek : null;
+        }
+        while (start is not null);
         return found;
     }
 
-    private static string PkOf(DedupKey k) => $"{k.Tenant}#{k.Source}#{k.EventId}";
+    /// <inheritdoc />
+    public async Task<DateTimeOffset?> AppendAsync(EntityKey entity, IReadOnlyCollection<ulong> fingerprints, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        ArgumentNullException.ThrowIfNull(fingerprints);
+        var bytes = new byte[fingerprints.Count * 8];
+        var i = 0;
+        foreach (var f in fingerprints)
+        {
+            BinaryPrimitives.WriteUInt64BigEndian(bytes.AsSpan(i), f);
+            i += 8;
+        }
+
+        var until = now + retention;
+        try
+        {
+            await dynamo.PutItemAsync(
+                new PutItemRequest
+                {
+                    TableName = tableName,
+                    Item = new Dictionary<string, AttributeValue>
+                    {
+                        ["pk"] = new() { S = PartitionOf(entity) },
+
+                        // Unique per move (a retried move leaves a harmless extra copy of fingerprints already applied).
+                        ["sk"] = new() { S = $"{now.UtcTicks:x}#{Guid.NewGuid():N}" },
+                        ["fp"] = new() { B = new MemoryStream(bytes) },
+                        ["ttl"] = new() { N = until.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) },
+                    },
+                    ReturnConsumedCapacity = ReturnConsumedCapacity.TOTAL,
+                },
+                cancellationToken);
+            return until;
+        }
+        catch (AmazonDynamoDBException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
+    private static string PartitionOf(EntityKey entity) => $"{entity.Pk}|{entity.Sk}";
 }

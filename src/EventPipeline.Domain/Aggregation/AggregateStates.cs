@@ -65,7 +65,6 @@ public sealed class MetricStats
         Max = Max is { } max && max >= value ? max : value;
     }
 
-    /// <summary>Value equality.</summary>
     /// <summary>Copies <paramref name="other"/>'s values into this.</summary>
     public void CopyFrom(MetricStats other)
     {
@@ -76,6 +75,7 @@ public sealed class MetricStats
         Max = other.Max;
     }
 
+    /// <summary>Value equality.</summary>
     public bool SameAs(MetricStats other) => Count == other.Count && Sum == other.Sum && Min == other.Min && Max == other.Max;
 }
 
@@ -87,6 +87,9 @@ public abstract class AggregateState
 
     /// <summary>Sources of the events applied by the latest write (for the <c>source/{source}</c> channel).</summary>
     public SortedSet<string> ChangedBy { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Forgets which sources the latest write's events came from (before the next write is folded).</summary>
+    public virtual void ClearChanges() => ChangedBy.Clear();
 
     /// <summary>Folds <paramref name="e"/> in. <paramref name="metricValue"/> is the value the event contributes to this item's metric (1 for <c>events</c>).</summary>
     public abstract void Apply(CanonicalEvent e, decimal metricValue, in AggregationContext context);

@@ -33,21 +33,43 @@ public static class Aggregator
 
     /// <summary>The items <paramref name="e"/> touches: its entity view; for the <c>events</c> metric and each measure,
     /// the total and each granularity's window (or, when that window has closed, a late-event record).</summary>
-    public static IEnumerable<Contribution> ContributionsOf(CanonicalEvent e, AggregationContext context)
+    public static IEnumerable<Contribution> ContributionsOf(CanonicalEvent e, AggregationContext context) => Contributions(e, context, MetricContributions);
+
+    /// <summary>
+    /// The stored items <paramref name="e"/> changes: its entity view; for the <c>events</c> metric and each measure, the
+    /// metric item (<see cref="MetricState"/>: total and live windows); and a late-event record per metric whose window of
+    /// some granularity had closed. The same effect as <see cref="ContributionsOf"/>, in fewer items.
+    /// </summary>
+    public static IEnumerable<Contribution> ItemContributionsOf(CanonicalEvent e, AggregationContext context) => Contributions(e, context, MetricItems);
+
+    private static IEnumerable<Contribution> Contributions(
+        CanonicalEvent e, AggregationContext context, Func<CanonicalEvent, string, decimal, AggregationContext, IEnumerable<Contribution>> perMetric)
     {
         ArgumentNullException.ThrowIfNull(e);
         yield return new Contribution(new EntityKey(e.Tenant, e.Entity), 0);
-        foreach (var c in MetricContributions(e, EventsMetric, 1, context))
+        foreach (var c in perMetric(e, EventsMetric, 1, context))
         {
             yield return c;
         }
 
         foreach (var (name, value) in e.Measures)
         {
-            foreach (var c in MetricContributions(e, name, value, context))
+            foreach (var c in perMetric(e, name, value, context))
             {
                 yield return c;
             }
+        }
+    }
+
+    /// <summary>An empty stored item for <paramref name="key"/>: a <see cref="MetricState"/> for a metric, else the aggregate itself.</summary>
+    public static AggregateState CreateItem(AggregateKey key) => key is TotalKey t ? new MetricState(t) : AggregateState.Create(key);
+
+    private static IEnumerable<Contribution> MetricItems(CanonicalEvent e, string metric, decimal value, AggregationContext context)
+    {
+        yield return new Contribution(new TotalKey(e.Tenant, metric), value);
+        if (Granularities.All.Any(g => context.IsLate(e.OccurredAt, g)))
+        {
+            yield return new Contribution(new LateEventKey(e.Tenant, metric, e.Source, e.EventId), value);
         }
     }
 
@@ -79,9 +101,16 @@ public static class Aggregator
     public static Dictionary<AggregateKey, AggregateState> Fold(IEnumerable<CanonicalEvent> events, AggregationContext context)
     {
         ArgumentNullException.ThrowIfNull(events);
+        return Fold(events.Select(e => (e, context)));
+    }
+
+    /// <summary>The oracle with each event's own context (its arrival time): first occurrence of a dedup key wins.</summary>
+    public static Dictionary<AggregateKey, AggregateState> Fold(IEnumerable<(CanonicalEvent Event, AggregationContext Context)> events)
+    {
+        ArgumentNullException.ThrowIfNull(events);
         var seen = new HashSet<DedupKey>();
         var states = new Dictionary<AggregateKey, AggregateState>();
-        foreach (var e in events)
+        foreach (var (e, context) in events)
         {
             if (!seen.Add(e.DedupKey))
             {

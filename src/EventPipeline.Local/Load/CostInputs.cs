@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text;
-
 namespace EventPipeline.Local.Load;
 
 /// <summary>What one million events cost to run through the pipeline in AWS, from measured inputs.</summary>
@@ -8,16 +5,20 @@ namespace EventPipeline.Local.Load;
 /// <param name="BatchDurationMs">Billed duration of one Ingest invocation (measured).</param>
 /// <param name="MemoryMb">Configured function memory (≥ the measured peak RSS).</param>
 /// <param name="EventBytes">Average Kinesis record size.</param>
-/// <param name="WritesPerEvent">DynamoDB write request units per event after coalescing (aggregate items + dedup markers + change log).</param>
+/// <param name="WriteUnitsPerEvent">DynamoDB write request units per event as billed (entity and metric items, dedup, failed conditions).</param>
+/// <param name="ReadUnitsPerEvent">DynamoDB strongly consistent read request units per event.</param>
 /// <param name="PushesPerEvent">WebSocket messages per event (pushes after coalescing × subscribers).</param>
 /// <param name="PublishBatchDurationMs">Billed duration of one Publish invocation.</param>
 /// <param name="PublishBatchSize">Stream records per Publish invocation.</param>
+/// <param name="PublishWriteUnitsPerEvent">Change-log and sequence writes the Publish function makes per event.</param>
 public sealed record CostInputs(
     int BatchSize,
     double BatchDurationMs,
     int MemoryMb,
     double EventBytes,
-    double WritesPerEvent,
+    double WriteUnitsPerEvent,
+    double ReadUnitsPerEvent,
     double PushesPerEvent,
     double PublishBatchDurationMs,
-    int PublishBatchSize);
+    int PublishBatchSize,
+    double PublishWriteUnitsPerEvent = 0);

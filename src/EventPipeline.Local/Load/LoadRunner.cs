@@ -185,8 +185,9 @@ public sealed class LoadRunner(LocalEndpoints endpoints, LoadOptions options)
             BatchDurationMs: 50,
             MemoryMb: 512,
             EventBytes: bytes / (double)Math.Max(1, sent),
-            // Aggregate item writes + one dedup marker per applied event (25 per BatchWriteItem, each a WRU).
-            WritesPerEvent: (itemWrites + applied) / (double)Math.Max(1, applied),
+            // Item writes (entity, metric and late items; dedup rides in the entity item), about one write unit each.
+            WriteUnitsPerEvent: (itemWrites + dedupWrites) / (double)Math.Max(1, applied),
+            ReadUnitsPerEvent: itemWrites / (double)Math.Max(1, applied), // at most one consistent read per item written
             PushesPerEvent: Interlocked.Read(ref _pushes) / (double)Math.Max(1, applied),
             PublishBatchDurationMs: 20,
             PublishBatchSize: 100)));

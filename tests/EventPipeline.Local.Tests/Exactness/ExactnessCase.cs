@@ -15,16 +15,27 @@ namespace EventPipeline.Local.Tests.Exactness;
 /// <param name="MaxBatch">Largest batch a shard delivers.</param>
 /// <param name="Crashes">Whether writes fail and batches are redelivered, restarted or bisected.</param>
 /// <param name="ConcurrentShards">Whether shards are processed at the same time (as Lambda does) rather than interleaved.</param>
-public sealed record CaseProfile(int MinEvents, int MaxEvents, int MaxShards, int MaxBatch, bool Crashes, bool ConcurrentShards);
+/// <param name="DedupCapacity">Fingerprints an entity item keeps (small: older ones move to the dedup table within the case).</param>
+/// <param name="ArrivalSpreadMinutes">Events reach the stream up to this many minutes before the case's processing time (each
+/// event's copies at its own arrival), so metric items evict windows and late-processed events bring them back.</param>
+public sealed record CaseProfile(
+    int MinEvents, int MaxEvents, int MaxShards, int MaxBatch, bool Crashes, bool ConcurrentShards,
+    int DedupCapacity = AggregateWriter.DefaultDedupCapacity, int ArrivalSpreadMinutes = 0);
 
 /// <summary>One event the generator made: its CloudEvent JSON and the canonical event the adapter must produce from it.</summary>
-public sealed record GeneratedEvent(CanonicalEvent Expected, byte[] Json);
+public sealed record GeneratedEvent(CanonicalEvent Expected, byte[] Json)
+{
+    /// <summary>When its records reached the stream (every copy alike; null: the case's processing time).</summary>
+    public DateTimeOffset? Arrival { get; init; }
+}
 
 /// <summary>A record on a shard.</summary>
 public sealed record ShardRecord(string ShardId, string SequenceNumber, GeneratedEvent Event)
 {
     /// <summary>As the Ingest function hands it to the use case (Lambda's arrival timestamp has millisecond precision).</summary>
-    public StreamRecord ToStreamRecord(DateTimeOffset arrived) => new(
+    public StreamRecord ToStreamRecord(DateTimeOffset processingStart) => ToStreamRecordAt(Event.Arrival ?? processingStart);
+
+    private StreamRecord ToStreamRecordAt(DateTimeOffset arrived) => new(
         ShardId,
         SequenceNumber,
         Event.Expected.Entity.ToString(),
@@ -125,6 +136,13 @@ public sealed class ExactnessCase
             var type = Types[rng.Next(Types.Length)];
             var expected = new CanonicalEvent(tenant, CloudEventsAdapter.SourceName, "/tests#" + id, type, at, entity, m, attributes);
             events.Add(new GeneratedEvent(expected, Json(tenant, id, type, at, entity, m, attributes)));
+        }
+
+        if (profile.ArrivalSpreadMinutes > 0)
+        {
+            // A separate generator, so the cases without a spread keep their seeds' events.
+            var arrivals = new Random(seed ^ 0xA221);
+            events = events.Select(e => e with { Arrival = now.AddSeconds(-arrivals.Next(0, profile.ArrivalSpreadMinutes * 60)) }).ToList();
         }
 
         // Resends: the same CloudEvent again, later in the stream, on the same or another shard.

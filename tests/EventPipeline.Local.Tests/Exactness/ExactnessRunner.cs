@@ -29,6 +29,14 @@ namespace EventPipeline.Local.Tests.Exactness;
 internal sealed class ExactnessRunner(CrashingDynamoDbClient dynamo, ExactnessTableNames settings)
 {
     private const int MaxArms = 6;
+    private int _dedupWrites;
+    private int _evictedWindows;
+
+    /// <summary>Fingerprint chunks moved to the dedup table by the cases run so far.</summary>
+    public int DedupWrites => Volatile.Read(ref _dedupWrites);
+
+    /// <summary>Windows evicted from metric items by the cases run so far.</summary>
+    public int EvictedWindows => Volatile.Read(ref _evictedWindows);
 
     /// <summary>Runs one case; returns null when the store matches the oracle, else a readable diff.</summary>
     public async Task<string?> RunAsync(ExactnessCase c, CaseProfile profile)
@@ -43,14 +51,17 @@ internal sealed class ExactnessRunner(CrashingDynamoDbClient dynamo, ExactnessTa
         var pipeline = new IngestPipeline(
             SourceCatalog.Create(new SourceDependencies { Clock = clock }),
             new KplRecordSplitter(),
-            new AggregateWriter(new DynamoAggregateItems(dynamo, settings.AggregatesTable)),
-            new DynamoDedupStore(dynamo, settings.DedupTable, clock, PipelineTopology.DedupRetention),
+            new AggregateWriter(new DynamoAggregateItems(dynamo, settings.AggregatesTable), new DynamoDedupStore(dynamo, settings.DedupTable, PipelineTopology.DedupRetention), profile.DedupCapacity, cache: new ItemCache()),
             letters,
             clock,
             options,
             "ingest-exactness");
 
-        var delivery = new Delivery(pipeline, rng, profile.Crashes ? dynamo : null, c.Now, clock);
+        var delivery = new Delivery(pipeline, rng, profile.Crashes ? dynamo : null, c.Now, clock, r =>
+        {
+            Interlocked.Add(ref _dedupWrites, r.DedupWrites);
+            Interlocked.Add(ref _evictedWindows, r.EvictedWindows);
+        });
         var shardRuns = c.Shards.Values.Select(records => (Records: records, Batches: Split(records, rng, profile.MaxBatch))).ToList();
         if (profile.ConcurrentShards)
         {
@@ -93,7 +104,8 @@ internal sealed class ExactnessRunner(CrashingDynamoDbClient dynamo, ExactnessTa
         }
 
         dynamo.Disarm();
-        var expected = Aggregator.Fold(c.Events.Select(e => e.Expected), new AggregationContext(arrivedAt, options));
+        var expected = Aggregator.Fold(c.Events.Select(e => (e.Expected, new AggregationContext(
+            e.Arrival is { } a ? DateTimeOffset.FromUnixTimeMilliseconds(a.ToUnixTimeMilliseconds()) : arrivedAt, options))));
         var actual = await ReadTenantAsync(c.Tenant);
         return Diff(c, expected, actual);
     }
@@ -111,10 +123,14 @@ internal sealed class ExactnessRunner(CrashingDynamoDbClient dynamo, ExactnessTa
         return batches;
     }
 
-    /// <summary>Every stored aggregate of <paramref name="tenant"/>, read partition by partition (consistent).</summary>
+    /// <summary>
+    /// Every stored aggregate of <paramref name="tenant"/>, read partition by partition (consistent): entity views,
+    /// late-event records, windows evicted to their own items, then the metric items (total and live windows), which win
+    /// over an evicted copy of the same window.
+    /// </summary>
     private async Task<Dictionary<AggregateKey, AggregateState>> ReadTenantAsync(string tenant)
     {
-        var partitions = new List<string> { AggregateKey.TotalsPartition(tenant) };
+        var partitions = new List<string>();
         partitions.AddRange(ExactnessCase.AllKinds.Select(k => AggregateKey.EntityPartition(tenant, k)));
         foreach (var metric in ExactnessCase.AllMeasures.Append(Aggregator.EventsMetric))
         {
@@ -122,6 +138,7 @@ internal sealed class ExactnessRunner(CrashingDynamoDbClient dynamo, ExactnessTa
             partitions.Add(new LateEventKey(tenant, metric, "x", "x").Pk);
         }
 
+        partitions.Add(AggregateKey.TotalsPartition(tenant));
         var states = new Dictionary<AggregateKey, AggregateState>();
         foreach (var pk in partitions)
         {
@@ -139,7 +156,10 @@ internal sealed class ExactnessRunner(CrashingDynamoDbClient dynamo, ExactnessTa
                 foreach (var item in response.Items ?? [])
                 {
                     var state = AggregateItemMapper.FromItem(item) ?? throw new InvalidOperationException($"unmappable item {pk} / {item["sk"].S}");
-                    states.Add(state.Key, state);
+                    foreach (var aggregate in AggregateItemMapper.AggregatesOf(state))
+                    {
+                        states[aggregate.Key] = aggregate;
+                    }
                 }
 
                 start = response.LastEvaluatedKey is { Count: > 0 } lek ? lek : null;
@@ -185,7 +205,7 @@ internal sealed class ExactnessRunner(CrashingDynamoDbClient dynamo, ExactnessTa
     }
 
     /// <summary>Lambda's retry behaviour for one shard's batches.</summary>
-    private sealed class Delivery(IngestPipeline pipeline, Random rng, CrashingDynamoDbClient? crashes, DateTimeOffset now, FakeTimeProvider clock)
+    private sealed class Delivery(IngestPipeline pipeline, Random rng, CrashingDynamoDbClient? crashes, DateTimeOffset now, FakeTimeProvider clock, Action<IngestBatchResult> processed)
     {
         private readonly Lock _gate = new();
         private int _arms;
@@ -200,6 +220,7 @@ internal sealed class ExactnessRunner(CrashingDynamoDbClient dynamo, ExactnessTa
                 try
                 {
                     result = await pipeline.ProcessAsync(batch.Select(r => r.ToStreamRecord(now)).ToList(), CancellationToken.None);
+                    processed(result);
                 }
                 catch (InjectedCrashException)
                 {

@@ -1,3 +1,4 @@
+using EventPipeline.Application.Ingest;
 using System.Collections.Concurrent;
 using System.Globalization;
 using EventPipeline.Local.Tests.Integration;
@@ -34,6 +35,20 @@ public sealed class ExactnessTests(LocalStackFixture fx, ITestOutputHelper outpu
         await RunCasesAsync(Scaled(800), 10_000, new CaseProfile(5, 8, 2, 10, Crashes: false, ConcurrentShards: false));
     }
 
+    [Fact]
+    public async Task Ingest_FingerprintsMovedToDedupTableAndCopiesOnOtherShards_MatchOracle()
+    {
+        // Two fingerprints per entity item: older ones (events and skipped copies) move to the dedup table within every case.
+        await RunCasesAsync(Scaled(100), 20_000, new CaseProfile(10, 30, 3, 8, Crashes: true, ConcurrentShards: true, DedupCapacity: 2));
+    }
+
+    [Fact]
+    public async Task Ingest_ArrivalsOverHoursEvictAndRestoreWindows_MatchOracle()
+    {
+        // Arrivals spread over five hours: metric items evict closed windows, older arrivals processed later bring them back.
+        await RunCasesAsync(Scaled(100), 30_000, new CaseProfile(10, 30, 3, 8, Crashes: true, ConcurrentShards: false, ArrivalSpreadMinutes: 300));
+    }
+
     private static int Scaled(int cases) =>
         Environment.GetEnvironmentVariable("EXACTNESS_SCALE") is { Length: > 0 } s
             ? Math.Max(1, (int)(cases * double.Parse(s, CultureInfo.InvariantCulture)))
@@ -47,6 +62,8 @@ public sealed class ExactnessTests(LocalStackFixture fx, ITestOutputHelper outpu
         var failures = new ConcurrentBag<string>();
         var next = -1;
         var injected = 0;
+        var dedupWrites = 0;
+        var evicted = 0;
         var started = DateTime.UtcNow;
         var settings = await ExactnessTables.EnsureAsync(fx.Stack.Aws.DynamoDb, fx.Stack.Settings);
 
@@ -66,10 +83,14 @@ public sealed class ExactnessTests(LocalStackFixture fx, ITestOutputHelper outpu
             }
 
             Interlocked.Add(ref injected, client.Triggered);
+            Interlocked.Add(ref dedupWrites, runner.DedupWrites);
+            Interlocked.Add(ref evicted, runner.EvictedWindows);
         })));
 
-        output.WriteLine($"{Math.Min(cases, next)} cases from seed {baseSeed} in {(DateTime.UtcNow - started).TotalSeconds:F1}s, {injected} injected failures");
+        output.WriteLine($"{Math.Min(cases, next)} cases from seed {baseSeed} in {(DateTime.UtcNow - started).TotalSeconds:F1}s, {injected} injected failures, {dedupWrites} fingerprint chunks moved, {evicted} windows evicted");
         Assert.True(failures.IsEmpty, "stored aggregates differ from the oracle:\n" + string.Join("\n", failures));
         Assert.True(!profile.Crashes || injected > 0, "no failure was injected: the crash cases tested nothing");
+        Assert.True(profile.DedupCapacity >= AggregateWriter.DefaultDedupCapacity || dedupWrites > 0, "no fingerprint moved to the dedup table: the case tested nothing new");
+        Assert.True(profile.ArrivalSpreadMinutes == 0 || evicted > 0, "no window was evicted: the case tested nothing new");
     }
 }

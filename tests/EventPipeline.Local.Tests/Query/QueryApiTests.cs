@@ -36,8 +36,7 @@ public sealed class QueryApiTests(LocalStackFixture fx)
         var pipeline = new IngestPipeline(
             SourceCatalog.Create(new SourceDependencies { Clock = clock }),
             new KplRecordSplitter(),
-            new AggregateWriter(new DynamoAggregateItems(fx.Stack.Aws.DynamoDb, fx.Stack.Settings.AggregatesTable)),
-            new DynamoDedupStore(fx.Stack.Aws.DynamoDb, fx.Stack.Settings.DedupTable, clock, PipelineTopology.DedupRetention),
+            new AggregateWriter(new DynamoAggregateItems(fx.Stack.Aws.DynamoDb, fx.Stack.Settings.AggregatesTable), new DynamoDedupStore(fx.Stack.Aws.DynamoDb, fx.Stack.Settings.DedupTable, PipelineTopology.DedupRetention)),
             new InMemoryDeadLetters(),
             clock,
             new AggregationOptions(fx.Stack.Settings.GracePeriod),

@@ -1,0 +1,108 @@
+using EventPipeline.Application.Ingest;
+using EventPipeline.Domain;
+using EventPipeline.Domain.Aggregation;
+using EventPipeline.Testing;
+
+namespace EventPipeline.Application.Tests.Ingest;
+
+/// <summary>The exactly-once protocol over in-memory ports: claims in entity items, fingerprints moving to the dedup store, metric items.</summary>
+public sealed class AggregateWriterTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 3, 10, 12, 0, 0, TimeSpan.Zero);
+    private static readonly AggregationContext Context = new(Now, AggregationOptions.Default);
+
+    private static SequencedEvent At(string shard, int sequence, string id, string entity = "1", DateTimeOffset? occurredAt = null, DateTimeOffset? arrived = null) => new(
+        new CanonicalEvent("t", "src", id, "x.y", occurredAt ?? Now.AddMinutes(-1), new EntityRef("order", entity),
+            new Dictionary<string, decimal> { ["amount"] = 2 }, new Dictionary<string, string>()),
+        shard,
+        new StreamPosition(sequence.ToString(System.Globalization.CultureInfo.InvariantCulture), 0, 0),
+        arrived);
+
+    private static long EventsTotal(InMemoryAggregateItems items) => ((MetricState)items.All[new TotalKey("t", Aggregator.EventsMetric)].State).Total.Stats.Count;
+
+    [Fact]
+    public async Task Apply_CopyOnAnotherShard_IsSkippedAndCountedOnce()
+    {
+        var items = new InMemoryAggregateItems();
+        var writer = new AggregateWriter(items, new InMemoryDedupStore(TimeSpan.FromHours(72)));
+
+        await writer.ApplyAsync([At("a", 10, "e1")], Context, default);
+        var copy = await writer.ApplyAsync([At("b", 99, "e1")], Context, default);
+
+        Assert.Equal(1, copy.Duplicates);
+        Assert.Equal(1, EventsTotal(items));
+    }
+
+    [Fact]
+    public async Task Apply_RedeliveryOfBatchWithSkippedCopy_KeepsTheCopySkipped()
+    {
+        var items = new InMemoryAggregateItems();
+        var writer = new AggregateWriter(items, new InMemoryDedupStore(TimeSpan.FromHours(72)));
+        await writer.ApplyAsync([At("a", 10, "e1")], Context, default);
+        SequencedEvent[] batch = [At("b", 20, "e1"), At("b", 30, "e2")];
+
+        await writer.ApplyAsync(batch, Context, default);
+        var again = await writer.ApplyAsync(batch, Context, default);
+
+        Assert.Equal(1, again.Duplicates);
+        Assert.Equal(2, EventsTotal(items));
+    }
+
+    [Fact]
+    public async Task Apply_FingerprintsPastCapacity_MoveToDedupStoreAndStillCatchCopies()
+    {
+        var items = new InMemoryAggregateItems();
+        var dedup = new InMemoryDedupStore(TimeSpan.FromHours(72));
+        var writer = new AggregateWriter(items, dedup, dedupCapacity: 2);
+        for (var i = 0; i < 6; i++)
+        {
+            await writer.ApplyAsync([At("a", 10 + i, "e" + i)], Context, default);
+        }
+
+        var copy = await writer.ApplyAsync([At("b", 5, "e0")], Context, default);
+
+        Assert.True(dedup.Appends > 0);
+        Assert.True(items.All[new EntityKey("t", new EntityRef("order", "1"))] is { } entity && entity.DedupFingerprints.Count <= 2);
+        Assert.Equal(1, copy.Duplicates);
+        Assert.Equal(6, EventsTotal(items));
+    }
+
+    [Fact]
+    public async Task Apply_DedupStoreRefusesMove_RecordFailsAndNothingIsApplied()
+    {
+        var items = new InMemoryAggregateItems();
+        var dedup = new InMemoryDedupStore(TimeSpan.FromHours(72));
+        var writer = new AggregateWriter(items, dedup, dedupCapacity: 2);
+        for (var i = 0; i < 4; i++)
+        {
+            await writer.ApplyAsync([At("a", 10 + i, "e" + i)], Context, default);
+        }
+
+        dedup.Refuse = true;
+        var refused = await writer.ApplyAsync([At("a", 20, "late-1"), At("a", 21, "late-2", entity: "2")], Context, default);
+
+        Assert.Equal(["20", "21"], refused.FailedSequenceNumbers.Order(StringComparer.Ordinal));
+        Assert.Equal(4, EventsTotal(items));
+    }
+
+    [Fact]
+    public async Task Apply_ClosedWindowsLongPast_AreEvictedAndRestoredForALateArrival()
+    {
+        var items = new InMemoryAggregateItems();
+        var writer = new AggregateWriter(items, new InMemoryDedupStore(TimeSpan.FromHours(72)));
+        var early = Now.AddHours(-5);
+        await writer.ApplyAsync([At("a", 1, "old", occurredAt: early, arrived: early)], Context, default);
+        await writer.ApplyAsync([At("a", 2, "new", occurredAt: Now, arrived: Now)], Context, default);
+
+        // Evictions are taken from the committed state: the write after the one that moved the latest arrival evicts.
+        await writer.ApplyAsync([At("a", 3, "newer", occurredAt: Now, arrived: Now)], Context, default);
+        var minute = new WindowKey("t", Aggregator.EventsMetric, Granularity.Minute, Granularity.Minute.BucketStart(early));
+        Assert.False(((MetricState)items.All[new TotalKey("t", Aggregator.EventsMetric)].State).Windows.ContainsKey(minute));
+
+        // Arrived long ago, processed now: its minute window was evicted, comes back, and counts both events.
+        await writer.ApplyAsync([At("a", 4, "straggler", occurredAt: early, arrived: early)], Context, default);
+        var metric = await items.MetricAsync("t", Aggregator.EventsMetric, Granularity.Minute, minute.BucketStart, minute.BucketStart, 10, default);
+
+        Assert.Equal(2, Assert.Single(metric!.Windows).State is WindowState w ? w.Stats.Count : 0);
+    }
+}
