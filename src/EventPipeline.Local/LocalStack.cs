@@ -154,6 +154,11 @@ public sealed class LocalStack : IAsyncDisposable
         }
 
         Directory.CreateDirectory(persisted);
+        if (!Options.InMemory)
+        {
+            CheckDataLayout(persisted);
+        }
+
         JwtKey = Encoding.UTF8.GetBytes(Options.JwtKey ?? PersistedSecret(persisted, "dev-signing-key"));
         AdminToken = Options.AdminToken ?? PersistedSecret(persisted, "admin-token");
         Access = new LocalAccess(AdminToken, Options.AllowedHosts, Options.OpenDevToken);
@@ -493,6 +498,27 @@ public sealed class LocalStack : IAsyncDisposable
         var writer = TextWriter.Synchronized(new StreamWriter(new FileStream(Path.Combine(directory, "functions.log"), FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true });
         _resources.Add(writer);
         return writer;
+    }
+
+    /// <summary>
+    /// The layout of the items the stack persists (ADR 0003's entity and metric items). Data written under another
+    /// layout would be misread, so a start on it stops and says how to go on; bump it with every change of item layout.
+    /// </summary>
+    public const string DataLayout = "3";
+
+    private static void CheckDataLayout(string persisted)
+    {
+        var marker = Path.Combine(persisted, "layout");
+        var hasData = Directory.Exists(Path.Combine(persisted, "dynamodb")) && Directory.EnumerateFileSystemEntries(Path.Combine(persisted, "dynamodb")).Any();
+        var found = File.Exists(marker) ? File.ReadAllText(marker).Trim() : null;
+        if (hasData && found != DataLayout)
+        {
+            throw new InvalidOperationException(
+                $"{persisted} holds data of item layout {found ?? "1 or 2"}; this version writes layout {DataLayout} (docs/adr/0003). " +
+                "Start with --fresh to delete it, or --in-memory to leave it untouched.");
+        }
+
+        File.WriteAllText(marker, DataLayout);
     }
 
     /// <summary>
