@@ -265,6 +265,19 @@ public sealed class QueryApiTests(LocalStackFixture fx)
         Assert.Equal("Not Found", body.GetProperty("message").GetString());
     }
 
+    [Theory]
+    [InlineData("aggregates/entities")]
+    [InlineData("aggregates/entities/order")]
+    [InlineData("aggregates/metrics")]
+    public async Task Get_WithoutAToken_GatewayAnswers401BeforeAnyRead(string path)
+    {
+        using var response = await fx.Http.GetAsync(path);
+
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("Unauthorized", body.RootElement.GetProperty("message").GetString());
+    }
+
     [Fact]
     public async Task Get_AnotherTenantsData_IsNeverVisible()
     {
