@@ -3,7 +3,7 @@ using Amazon.CDK;
 namespace EventPipeline.Infra;
 
 /// <summary>
-/// The six functions: which project each is published from and how it is sized. Candidates for
+/// The seven functions: which project each is published from and how it is sized. Candidates for
 /// <c>PipelineTopology</c> once the local stack needs the same values.
 /// </summary>
 internal static class FunctionCatalog
@@ -26,7 +26,10 @@ internal static class FunctionCatalog
     public static FunctionSpec Reminders { get; } = new("reminders", "EventPipeline.Reminders", MemoryMb: 256, TimeoutSeconds: 10,
         "Reminder API: idempotency key, StartExecution");
 
-    public static IReadOnlyList<FunctionSpec> All { get; } = [Ingest, Publish, Connections, Query, Webhook, Reminders];
+    public static FunctionSpec Bus { get; } = new("bus", "EventPipeline.Bus", MemoryMb: 256, TimeoutSeconds: 30,
+        "Change-log stream -> EventBridge bus (aggregate.changed), apart from the WebSocket pushes");
+
+    public static IReadOnlyList<FunctionSpec> All { get; } = [Ingest, Publish, Connections, Query, Webhook, Reminders, Bus];
 }
 
 /// <summary>One function: a stable key (context filter, construct ids), the src/ project it is published from, its sizing.</summary>

@@ -24,6 +24,7 @@ internal sealed record InfraSettings
         public const string FromEmailAddress = "fromEmailAddress";
         public const string WebhookKmsKeyArn = "webhookKmsKeyArn";
         public const string GraphTokenPrefix = "graphTokenPrefix";
+        public const string BusRules = "busRules";
         public const string LogLevel = "logLevel";
         public const string RepoRoot = "repoRoot";
     }
@@ -60,6 +61,9 @@ internal sealed record InfraSettings
 
     /// <summary>Customer-managed KMS key of the webhook SecureString parameters; null when they use the AWS-managed key.</summary>
     public string? WebhookKmsKeyArn { get; init; }
+
+    /// <summary>Consumers' rules on the event bus (context <c>busRules</c>, a JSON array); the example rule is always deployed.</summary>
+    public IReadOnlyList<BusRule> BusRules { get; init; } = [];
 
     /// <summary>SSM path prefix of the Microsoft Graph access tokens (context <c>graphTokenPrefix</c>); null warns at synth.</summary>
     public string? GraphTokenPrefix { get; init; }
@@ -146,6 +150,7 @@ internal sealed record InfraSettings
             FromEmailAddress = from!,
             WebhookKmsKeyArn = Get(Keys.WebhookKmsKeyArn),
             GraphTokenPrefix = Get(Keys.GraphTokenPrefix)?.TrimEnd('/'),
+            BusRules = BusRule.Parse(Get(Keys.BusRules)),
             LogLevel = Get(Keys.LogLevel) ?? "Information",
             RepoRoot = Get(Keys.RepoRoot),
         };

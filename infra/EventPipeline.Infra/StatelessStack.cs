@@ -20,11 +20,12 @@ internal sealed class StatelessStack : Stack
         Publishing = new PublishingConstruct(this, "Publishing", data, WebSocket, settings);
         Reminders = new RemindersConstruct(this, "Reminders", data, settings);
         QueryApi = new QueryApiConstruct(this, "QueryApi", data, Reminders.Function, settings);
+        EventBus = new BusConstruct(this, "EventBus", data, settings);
         Alarms = new AlarmsConstruct(
             this,
             "Alarms",
-            streamConsumers: [Ingestion.Function, Publishing.Function],
-            functions: [Ingestion.Function, Publishing.Function, WebSocket.Function, QueryApi.QueryFunction, QueryApi.WebhookFunction, Reminders.Function],
+            streamConsumers: [Ingestion.Function, Publishing.Function, EventBus.Function],
+            functions: [Ingestion.Function, Publishing.Function, WebSocket.Function, QueryApi.QueryFunction, QueryApi.WebhookFunction, Reminders.Function, EventBus.Function],
             data.DeadLetterQueue);
     }
 
@@ -37,6 +38,8 @@ internal sealed class StatelessStack : Stack
     public RemindersConstruct Reminders { get; }
 
     public QueryApiConstruct QueryApi { get; }
+
+    public BusConstruct EventBus { get; }
 
     public AlarmsConstruct Alarms { get; }
 }

@@ -20,6 +20,7 @@ public sealed class AwsClients : IDisposable
     private readonly Lazy<KinesisClient> _kinesis;
     private readonly Lazy<StepFunctionsClient> _stepFunctions;
     private readonly Lazy<ApiGatewayManagementClient> _management;
+    private readonly Lazy<EventBridgeClient> _eventBridge;
 
     private AwsClients(AwsEndpoints endpoints)
     {
@@ -31,6 +32,7 @@ public sealed class AwsClients : IDisposable
         _kinesis = new(() => new KinesisClient(endpoints, Http));
         _stepFunctions = new(() => new StepFunctionsClient(endpoints, Http));
         _management = new(() => new ApiGatewayManagementClient(endpoints, Http));
+        _eventBridge = new(() => new EventBridgeClient(endpoints, Http));
     }
 
     public AwsEndpoints Endpoints { get; }
@@ -50,6 +52,9 @@ public sealed class AwsClients : IDisposable
 
     /// <summary>The @connections client of <see cref="AwsEndpoints.ExecuteApi"/> (throws naming the setting when unset).</summary>
     public ApiGatewayManagementClient Management => _management.Value;
+
+    /// <summary>EventBridge (PutEvents, and the bus, rule and target calls the local stack deploys with).</summary>
+    public EventBridgeClient EventBridge => _eventBridge.Value;
 
     /// <summary>Clients for <paramref name="endpoints"/>.</summary>
     public static AwsClients Create(AwsEndpoints endpoints)
@@ -84,6 +89,11 @@ public sealed class AwsClients : IDisposable
         if (_stepFunctions.IsValueCreated)
         {
             _stepFunctions.Value.Dispose();
+        }
+
+        if (_eventBridge.IsValueCreated)
+        {
+            _eventBridge.Value.Dispose();
         }
 
         if (_management.IsValueCreated)

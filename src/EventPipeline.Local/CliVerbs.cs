@@ -14,6 +14,7 @@ internal static class CliVerbs
         Cli.InvokeCommand.Create(),
         Cli.OutboxCommand.Create(),
         Cli.DlqCommand.Create(),
+        Cli.BusCommand.Create(),
         LoadCommand.Create(),
     ];
 }

@@ -47,6 +47,12 @@ public sealed record LocalEndpoints(
     /// <summary>The file's path relative to the repository root.</summary>
     public static readonly string RelativePath = Path.Combine(".eventpipeline", "endpoints.json");
 
+    /// <summary>Where EventBridge answers (the local AWS endpoint: rules and targets on moto's EventBridge).</summary>
+    public string EventBridgeEndpoint { get; init; } = "";
+
+    /// <summary>The pipeline's event bus.</summary>
+    public string EventBusName { get; init; } = "";
+
     /// <summary>Physical names of the deployed tables, by their topology name (<c>aggregates</c>, …).</summary>
     public IReadOnlyDictionary<string, string> Tables { get; init; } = new Dictionary<string, string>();
 
@@ -104,6 +110,7 @@ public sealed record LocalEndpoints(
             Sqs = aws,
             Ssm = aws,
             StepFunctions = aws,
+            EventBridge = aws,
             // A CLI call should fail fast with one line when the stack is down, not back off for seconds.
             Retry = new AwsRetryOptions { MaxAttempts = 2 },
         });

@@ -7,6 +7,7 @@ using Amazon.Runtime;
 using Amazon.SimpleSystemsManagement.Model;
 using EventPipeline.Aws;
 using EventPipeline.Aws.Clients;
+using EventPipeline.Bus;
 using EventPipeline.Connections;
 using EventPipeline.Lambda.Events;
 using EventPipeline.Local.DeadLetters;
@@ -79,6 +80,9 @@ public sealed class LocalStack : IAsyncDisposable
     public KinesisEventSourcePoller IngestMapping { get; private set; } = null!;
 
     public DynamoDbStreamPoller PublishMapping { get; private set; } = null!;
+
+    /// <summary>The change-log stream's mapping to the Bus function.</summary>
+    public DynamoDbStreamPoller BusMapping { get; private set; } = null!;
 
     /// <summary>The 14 sources (the CLI signs requests with their signers).</summary>
     public IReadOnlyDictionary<string, SourceRegistration> Sources { get; private set; } = null!;
@@ -211,6 +215,7 @@ public sealed class LocalStack : IAsyncDisposable
             Sqs = edgeUrl,
             Ssm = edgeUrl,
             StepFunctions = edgeUrl,
+            EventBridge = edgeUrl,
         });
 
         // 2. The gateway first: functions need its URL (webhook public base, the fake Graph API).
@@ -364,6 +369,8 @@ public sealed class LocalStack : IAsyncDisposable
             AdminToken: AdminToken)
         {
             Tables = Deployment.Tables.Where(t => t.NameTag is not null).ToDictionary(t => t.NameTag!, t => t.Name, StringComparer.Ordinal),
+            EventBridgeEndpoint = edgeUrl.ToString().TrimEnd('/'),
+            EventBusName = Deployment.EventBuses.Count > 0 ? Deployment.EventBuses[0].Name : "",
         };
         if (Options.WriteEndpointsFile)
         {
@@ -430,17 +437,26 @@ public sealed class LocalStack : IAsyncDisposable
         {
             var lambda = Functions.Kinesis(function.Name);
             var streamName = mapping.EventSourceArn[(mapping.EventSourceArn.LastIndexOf('/') + 1)..];
-            IngestMapping = new KinesisEventSourcePoller(clients.Kinesis, streamName, (e, _, ct) => lambda.InvokeAsync(e, ct), options);
-            IngestMapping.Start();
-            _disposables.Add(IngestMapping);
+            var poller = new KinesisEventSourcePoller(clients.Kinesis, streamName, (e, _, ct) => lambda.InvokeAsync(e, ct), options);
+            poller.Start();
+            _disposables.Add(poller);
+            IngestMapping = poller;
         }
         else
         {
             var lambda = Functions.DynamoDb(function.Name);
             var streams = new DynamoDbStreamsClient(clients.Endpoints, clients.Http);
-            PublishMapping = new DynamoDbStreamPoller(streams, mapping.EventSourceArn, (e, _, ct) => lambda.InvokeAsync(e, ct), options);
-            PublishMapping.Start();
-            _disposables.Add(PublishMapping);
+            var poller = new DynamoDbStreamPoller(streams, mapping.EventSourceArn, (e, _, ct) => lambda.InvokeAsync(e, ct), options);
+            poller.Start();
+            _disposables.Add(poller);
+            if (function.Key == BusComposition.FunctionKey)
+            {
+                BusMapping = poller;
+            }
+            else
+            {
+                PublishMapping = poller;
+            }
         }
     }
 
@@ -458,6 +474,7 @@ public sealed class LocalStack : IAsyncDisposable
             Sqs = edge,
             Ssm = edge,
             StepFunctions = edge,
+            EventBridge = edge,
         });
         _resources.Add(clients);
         return clients;

@@ -76,6 +76,9 @@ public sealed class PipelineSettings
         ? new Uri(g.EndsWith('/') ? g : g + "/")
         : new Uri("https://graph.microsoft.com/v1.0/");
 
+    /// <summary>The event bus the Bus function puts changes on.</summary>
+    public string EventBusName => Required(PipelineTopology.Environment.EventBusName);
+
     /// <summary>SSM path prefix of the Graph access tokens, or null (Graph fetches then carry no credential).</summary>
     public string? GraphTokenPrefix => Optional(PipelineTopology.Environment.GraphTokenPrefix);
 

@@ -31,7 +31,7 @@ public static class PipelineTopology
         /// <summary>Dedup markers (tenant, source, dedup id), 72 h TTL.</summary>
         public const string Dedup = "dedup";
 
-        /// <summary>Per-channel change log for gap-free resume, and the per-channel sequence counters.</summary>
+        /// <summary>Per-channel change log for gap-free resume, and the per-channel sequence counters (stream → Bus).</summary>
         public const string ChangeLog = "changelog";
 
         /// <summary>Local stand-in for the SQS dead-letter queue, and idempotency keys of the reminder API.</summary>
@@ -75,7 +75,7 @@ public static class PipelineTopology
             new(Aggregates, StreamEnabled: true, GlobalIndexes: [new(EntitiesByKindIndex, TenantKey, EntityKindKey, IndexProjection.KeysOnly)]),
             new(Connections, StreamEnabled: false, GlobalIndexes: [new(ConnectionsByChannelIndex, ChannelKey, ChannelSortKey)]),
             new(Dedup, StreamEnabled: false, GlobalIndexes: []),
-            new(ChangeLog, StreamEnabled: false, GlobalIndexes: []),
+            new(ChangeLog, StreamEnabled: true, GlobalIndexes: []),
             new(Operations, StreamEnabled: false, GlobalIndexes: []),
         ];
     }
@@ -99,6 +99,32 @@ public static class PipelineTopology
         MaximumRecordAgeSeconds: 600,
         ReportBatchItemFailures: true,
         ParallelizationFactor: 1);
+
+    /// <summary>Event source mapping change-log stream → Bus (the event bus is fed apart from the WebSocket pushes).</summary>
+    public static EventSourceMappingSettings BusMapping { get; } = new(
+        BatchSize: 100,
+        MaximumBatchingWindowSeconds: 1,
+        BisectBatchOnFunctionError: true,
+        MaximumRetryAttempts: 10,
+        MaximumRecordAgeSeconds: 3600,
+        ReportBatchItemFailures: true,
+        ParallelizationFactor: 1);
+
+    /// <summary>The EventBridge bus other consumers subscribe to with rules (ADR 0004).</summary>
+    public static class Bus
+    {
+        /// <summary>The bus's name.</summary>
+        public const string Name = "eventpipeline";
+
+        /// <summary>The <c>source</c> of every event the pipeline puts on it.</summary>
+        public const string Source = "eventpipeline";
+
+        /// <summary><c>detail-type</c> of an applied change (one per change, as pushed on the tenant channel).</summary>
+        public const string AggregateChanged = "aggregate.changed";
+
+        /// <summary>The example rule's queue, deployed by default so an operator can read what the bus carries.</summary>
+        public const string ExampleQueue = "bus-example";
+    }
 
     /// <summary>WebSocket API route keys handled by the Connections function.</summary>
     public static class WebSocketRoutes
@@ -184,6 +210,9 @@ public static class PipelineTopology
         /// <summary>Scheme, host and optional prefix providers post to, when it is not <c>https://{domainName}</c>.</summary>
         public const string WebhookPublicBaseUrl = "WEBHOOK_PUBLIC_BASE_URL";
         public const string GraphBaseUrl = "GRAPH_BASE_URL";
+
+        /// <summary>Name of the event bus the Bus function puts changes on.</summary>
+        public const string EventBusName = "EVENT_BUS_NAME";
 
         /// <summary>
         /// SSM path prefix of the Microsoft Graph access tokens the thin <c>graph</c> source fetches with

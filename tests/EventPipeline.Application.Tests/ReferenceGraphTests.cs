@@ -8,7 +8,7 @@ namespace EventPipeline.Application.Tests;
 /// </summary>
 public sealed partial class ReferenceGraphTests
 {
-    private static readonly string[] Functions = ["Ingest", "Publish", "Connections", "Query", "Webhook", "Reminders"];
+    private static readonly string[] Functions = ["Ingest", "Publish", "Connections", "Query", "Webhook", "Reminders", "Bus"];
 
     /// <summary>What each project may reference (project names without the EventPipeline. prefix).</summary>
     private static readonly Dictionary<string, string[]> Allowed = new(StringComparer.Ordinal)
@@ -26,6 +26,7 @@ public sealed partial class ReferenceGraphTests
         ["Query"] = ["Lambda", "Aws", "Application"],
         ["Webhook"] = ["Lambda", "Aws", "Application", "Sources"],
         ["Reminders"] = ["Lambda", "Aws", "Application", "Workflow"],
+        ["Bus"] = ["Lambda", "Aws", "Application"],
         ["StepFunctions.Local"] = ["Aws"],
         ["Local"] = [.. Functions, "Workflow", "StepFunctions.Local"],
         ["Infra"] = ["Topology", "Workflow"],

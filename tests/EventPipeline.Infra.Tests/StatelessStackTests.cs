@@ -67,7 +67,7 @@ public sealed class StatelessStackTests(InfraFixture fixture)
         var alarms = InfraFixture.Resources(fixture.StatelessJson, "AWS::CloudWatch::Alarm").ToList();
 
         var iteratorAge = alarms.Where(a => (string?)a.Properties["MetricName"] == "IteratorAge").ToList();
-        Assert.Equal(2, iteratorAge.Count);
+        Assert.Equal(3, iteratorAge.Count); // Ingest, Publish and Bus
         foreach (var function in new[] { "ingest", "publish" })
         {
             Assert.Contains(iteratorAge, a => a.Properties["Dimensions"]!.ToJsonString().Contains(fixture.FunctionIds[function], StringComparison.Ordinal));

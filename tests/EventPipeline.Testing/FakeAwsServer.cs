@@ -62,6 +62,7 @@ public sealed class FakeAwsServer : IAsyncDisposable
         Kinesis = BaseUri,
         DynamoDb = BaseUri,
         StepFunctions = BaseUri,
+        EventBridge = BaseUri,
         ExecuteApi = new Uri(BaseUri, path),
         Retry = new AwsRetryOptions { MaxAttempts = 3, BaseDelay = TimeSpan.FromMilliseconds(1), MaxDelay = TimeSpan.FromMilliseconds(5) },
     };

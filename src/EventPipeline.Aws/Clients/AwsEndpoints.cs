@@ -29,6 +29,9 @@ public sealed record AwsEndpoints
     /// <summary>SSM endpoint override.</summary>
     public const string SsmEndpointVariable = "AWS_ENDPOINT_URL_SSM";
 
+    /// <summary>EventBridge endpoint override.</summary>
+    public const string EventBridgeEndpointVariable = "AWS_ENDPOINT_URL_EVENTBRIDGE";
+
     /// <summary>The signing region, e.g. <c>eu-west-1</c>.</summary>
     public required string Region { get; init; }
 
@@ -57,6 +60,9 @@ public sealed record AwsEndpoints
     /// <summary>SQS endpoint override; default the SDK's regional endpoint.</summary>
     public Uri? Sqs { get; init; }
 
+    /// <summary>EventBridge endpoint override; default <c>https://events.{region}.amazonaws.com</c>.</summary>
+    public Uri? EventBridge { get; init; }
+
     /// <summary>SSM Parameter Store endpoint override; default the SDK's regional endpoint.</summary>
     public Uri? Ssm { get; init; }
 
@@ -74,6 +80,9 @@ public sealed record AwsEndpoints
 
     /// <summary>The DynamoDB Streams endpoint to call.</summary>
     public Uri DynamoDbStreamsEndpoint => DynamoDbStreams ?? DynamoDb ?? RegionalEndpoint("streams.dynamodb");
+
+    /// <summary>The EventBridge endpoint to call.</summary>
+    public Uri EventBridgeEndpoint => EventBridge ?? RegionalEndpoint("events");
 
     /// <summary>The Step Functions endpoint to call.</summary>
     public Uri StepFunctionsEndpoint => StepFunctions ?? RegionalEndpoint("states");
@@ -115,6 +124,7 @@ public sealed record AwsEndpoints
             StepFunctions = Service(StepFunctionsEndpointVariable),
             Sqs = Service(SqsEndpointVariable),
             Ssm = Service(SsmEndpointVariable),
+            EventBridge = Service(EventBridgeEndpointVariable),
         };
     }
 

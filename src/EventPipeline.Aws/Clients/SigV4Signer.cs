@@ -62,23 +62,45 @@ public static class SigV4Signer
         }
 
         var signedHeaders = string.Join(';', canonicalHeaders.Keys);
+        var derivedKey = signingKey ?? DeriveSigningKey(credentials.SecretAccessKey, dateStamp, region, service);
+        var signature = Signature(method, CanonicalPath(uri.AbsolutePath), CanonicalQuery(uri.Query), [.. canonicalHeaders], HexSha256(payload), amzDate, region, service, derivedKey);
+        var scope = $"{dateStamp}/{region}/{service}/aws4_request";
+        var authorization = $"{Algorithm} Credential={credentials.AccessKeyId}/{scope}, SignedHeaders={signedHeaders}, Signature={signature}";
+        return new SigV4Result(authorization, amzDate, signedHeaders, signature);
+    }
+
+    /// <summary>
+    /// The signature of a canonical request from its parts (steps 1–4 of the algorithm): what a signer computes for a
+    /// request it sends and a verifier for one it received. <paramref name="canonicalHeaders"/> are sorted by their
+    /// lower-case names, with values trimmed and inner spaces collapsed.
+    /// </summary>
+    public static string Signature(
+        string method,
+        string canonicalPath,
+        string canonicalQuery,
+        IReadOnlyList<KeyValuePair<string, string>> canonicalHeaders,
+        string payloadHash,
+        string amzDate,
+        string region,
+        string service,
+        byte[] signingKey)
+    {
+        ArgumentNullException.ThrowIfNull(method);
+        ArgumentNullException.ThrowIfNull(canonicalHeaders);
+        ArgumentNullException.ThrowIfNull(amzDate);
         var canonical = new StringBuilder(256)
             .Append(method.ToUpperInvariant()).Append('\n')
-            .Append(CanonicalPath(uri.AbsolutePath)).Append('\n')
-            .Append(CanonicalQuery(uri.Query)).Append('\n');
+            .Append(canonicalPath).Append('\n')
+            .Append(canonicalQuery).Append('\n');
         foreach (var (name, value) in canonicalHeaders)
         {
             canonical.Append(name).Append(':').Append(value).Append('\n');
         }
 
-        canonical.Append('\n').Append(signedHeaders).Append('\n').Append(HexSha256(payload));
-
-        var scope = $"{dateStamp}/{region}/{service}/aws4_request";
+        canonical.Append('\n').Append(string.Join(';', canonicalHeaders.Select(h => h.Key))).Append('\n').Append(payloadHash);
+        var scope = $"{amzDate[..8]}/{region}/{service}/aws4_request";
         var stringToSign = $"{Algorithm}\n{amzDate}\n{scope}\n{HexSha256(Encoding.UTF8.GetBytes(canonical.ToString()))}";
-        var derivedKey = signingKey ?? DeriveSigningKey(credentials.SecretAccessKey, dateStamp, region, service);
-        var signature = Convert.ToHexStringLower(HMACSHA256.HashData(derivedKey, Encoding.UTF8.GetBytes(stringToSign)));
-        var authorization = $"{Algorithm} Credential={credentials.AccessKeyId}/{scope}, SignedHeaders={signedHeaders}, Signature={signature}";
-        return new SigV4Result(authorization, amzDate, signedHeaders, signature);
+        return Convert.ToHexStringLower(HMACSHA256.HashData(signingKey, Encoding.UTF8.GetBytes(stringToSign)));
     }
 
     /// <summary>The key chain HMAC("AWS4"+secret, date) → region → service → "aws4_request"; valid for one UTC day.</summary>
@@ -121,8 +143,8 @@ public static class SigV4Signer
         return sb.ToString();
     }
 
-    // The path as sent (already percent-encoded), each segment encoded once more: the rule for every service but S3.
-    private static string CanonicalPath(string absolutePath)
+    /// <summary>The path as sent (already percent-encoded), each segment encoded once more: the rule for every service but S3.</summary>
+    public static string CanonicalPath(string absolutePath)
     {
         if (absolutePath.Length == 0 || absolutePath == "/")
         {
@@ -138,7 +160,8 @@ public static class SigV4Signer
         return string.Join('/', segments);
     }
 
-    private static string CanonicalQuery(string query)
+    /// <summary>The query string (with its leading <c>?</c>) as SigV4 canonicalizes it: pairs encoded and sorted.</summary>
+    public static string CanonicalQuery(string query)
     {
         if (query.Length <= 1)
         {
@@ -162,8 +185,8 @@ public static class SigV4Signer
         return string.Join('&', pairs.Select(p => p.Key + "=" + p.Value));
     }
 
-    // Header values are trimmed and inner runs of spaces collapse to one (SigV4 canonical headers).
-    private static string CollapseSpaces(string value)
+    /// <summary>Header values are trimmed and inner runs of spaces collapse to one (SigV4 canonical headers).</summary>
+    public static string CollapseSpaces(string value)
     {
         var trimmed = value.Trim();
         if (!trimmed.Contains("  ", StringComparison.Ordinal))

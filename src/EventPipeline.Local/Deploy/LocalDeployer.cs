@@ -54,10 +54,12 @@ public sealed partial class LocalDeployer
         var streams = new List<DeployedStream>();
         var tables = new List<DeployedTable>();
         var queues = new List<DeployedQueue>();
+        var buses = new List<DeployedEventBus>();
         foreach (var stack in assembly.Stacks)
         {
             var included = stack.Resources.Where(_resolver.IsIncluded).ToList();
-            foreach (var resource in included)
+            // Rules name their bus: register them after everything they may refer to.
+            foreach (var resource in included.OrderBy(r => r.Type == "AWS::Events::Rule" ? 1 : 0))
             {
                 Register(resource);
             }
@@ -75,6 +77,23 @@ public sealed partial class LocalDeployer
                     case "AWS::SQS::Queue":
                         queues.Add(await CreateQueueAsync(resource, cancellationToken));
                         break;
+                    case "AWS::Events::EventBus":
+                        buses.Add(await CreateEventBusAsync(resource, cancellationToken));
+                        break;
+                }
+            }
+
+            // Archives and rules after the buses and queues they name.
+            foreach (var resource in included)
+            {
+                switch (resource.Type)
+                {
+                    case "AWS::Events::Archive":
+                        await CreateArchiveAsync(resource, cancellationToken);
+                        break;
+                    case "AWS::Events::Rule":
+                        await CreateRuleAsync(resource, cancellationToken);
+                        break;
                 }
             }
 
@@ -88,6 +107,7 @@ public sealed partial class LocalDeployer
             Streams = streams,
             Tables = tables,
             Queues = queues,
+            EventBuses = buses,
             Roles = roles.Values.ToList(),
             Functions = all.Where(r => r.Type == "AWS::Lambda::Function").Select(r => Function(r, roles)).ToList(),
             EventSourceMappings = all.Where(r => r.Type == "AWS::Lambda::EventSourceMapping").Select(Mapping).ToList(),
@@ -191,6 +211,30 @@ public sealed partial class LocalDeployer
                         ["QueueName"] = name,
                         ["QueueUrl"] = url,
                     });
+                    break;
+                }
+
+            case "AWS::Events::EventBus":
+                {
+                    var name = Named("Name", 256);
+                    _resolver.Register(r, name, new Dictionary<string, string> { ["Arn"] = $"arn:aws:events:{region}:{account}:event-bus/{name}", ["Name"] = name });
+                    break;
+                }
+
+            case "AWS::Events::Archive":
+                {
+                    var name = Named("ArchiveName", 48);
+                    _resolver.Register(r, name, new Dictionary<string, string> { ["Arn"] = $"arn:aws:events:{region}:{account}:archive/{name}" });
+                    break;
+                }
+
+            case "AWS::Events::Rule":
+                {
+                    // Ref of a rule on a custom bus is "{bus}|{rule}"; its ARN names both.
+                    var name = Named("Name", 64);
+                    var bus = r.Properties["EventBusName"] is { } busName ? _resolver.ResolveString(r.Stack, busName) : "default";
+                    var arn = bus == "default" ? $"arn:aws:events:{region}:{account}:rule/{name}" : $"arn:aws:events:{region}:{account}:rule/{bus}/{name}";
+                    _resolver.Register(r, bus == "default" ? name : $"{bus}|{name}", new Dictionary<string, string> { ["Arn"] = arn });
                     break;
                 }
 
@@ -388,6 +432,33 @@ public sealed partial class LocalDeployer
             }
 
             _options.Log?.Invoke($"added index {index.IndexName} to table {wanted.TableName}");
+        }
+    }
+
+    private async Task<DeployedEventBus> CreateEventBusAsync(TemplateResource r, CancellationToken ct)
+    {
+        var name = _resolver.RefOf(r);
+        await _admin.EventBridge.CreateEventBusAsync(name, ct);
+        return new DeployedEventBus(r.LogicalId, name, _resolver.AttributeOf(r, "Arn"));
+    }
+
+    private async Task CreateArchiveAsync(TemplateResource r, CancellationToken ct)
+    {
+        var p = _resolver.Resolve(r.Stack, r.Properties)!.AsObject();
+        var retention = p["RetentionDays"] is { } days ? int.Parse(days.ToString(), CultureInfo.InvariantCulture) : 0;
+        await _admin.EventBridge.CreateArchiveAsync(_resolver.RefOf(r), (string)p["SourceArn"]!, retention, ct);
+    }
+
+    /// <summary>A rule with its pattern and targets, on moto's EventBridge (which delivers to SQS targets).</summary>
+    private async Task CreateRuleAsync(TemplateResource r, CancellationToken ct)
+    {
+        var p = _resolver.Resolve(r.Stack, r.Properties)!.AsObject();
+        var reference = _resolver.RefOf(r);
+        var (bus, name) = reference.Contains('|', StringComparison.Ordinal) ? (reference.Split('|')[0], reference.Split('|')[1]) : ("default", reference);
+        await _admin.EventBridge.PutRuleAsync(bus, name, p["EventPattern"]!.ToJsonString(), ct);
+        foreach (var target in p["Targets"]?.AsArray() ?? [])
+        {
+            await _admin.EventBridge.PutTargetAsync(bus, name, (string)target!["Id"]!, (string)target["Arn"]!, ct);
         }
     }
 

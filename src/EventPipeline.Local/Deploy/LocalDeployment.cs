@@ -12,6 +12,9 @@ public sealed class LocalDeployment
 
     public required IReadOnlyList<DeployedQueue> Queues { get; init; }
 
+    /// <summary>The EventBridge buses (on moto).</summary>
+    public IReadOnlyList<DeployedEventBus> EventBuses { get; init; } = [];
+
     public required IReadOnlyList<DeployedFunction> Functions { get; init; }
 
     public required IReadOnlyList<DeployedEventSourceMapping> EventSourceMappings { get; init; }

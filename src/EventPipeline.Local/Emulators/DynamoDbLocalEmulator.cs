@@ -17,7 +17,7 @@ public sealed class DynamoDbLocalEmulator : IDisposable
     {
         _process = process;
         Port = port;
-        Endpoint = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
+        Endpoint = LocalPorts.LoopbackUrl(port);
     }
 
     /// <summary>HTTP port.</summary>
@@ -65,21 +65,13 @@ public sealed class DynamoDbLocalEmulator : IDisposable
             ],
             lib,
             Path.Combine(logDirectory, $"dynamodb-local-{port}.log"));
-        var process = EmulatorProcess.Start(info);
-        var emulator = new DynamoDbLocalEmulator(process, port);
-        try
-        {
-            await process.WaitUntilReadyAsync(
-                ct => AwsJsonProbe.IsReadyAsync(emulator.Endpoint, "DynamoDB_20120810.ListTables", "1.0", "dynamodb", region, ct),
-                timeout,
-                cancellationToken);
-            return emulator;
-        }
-        catch
-        {
-            emulator.Dispose();
-            throw;
-        }
+        var endpoint = LocalPorts.LoopbackUrl(port);
+        var process = await EmulatorProcess.StartReadyAsync(
+            info,
+            ct => AwsJsonProbe.IsReadyAsync(endpoint, "DynamoDB_20120810.ListTables", "1.0", "dynamodb", region, ct),
+            timeout,
+            cancellationToken);
+        return new DynamoDbLocalEmulator(process, port);
     }
 
     /// <summary>Stops DynamoDB Local.</summary>

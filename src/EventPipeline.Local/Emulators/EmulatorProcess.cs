@@ -96,6 +96,25 @@ public sealed class EmulatorProcess : IDisposable
     }
 
     /// <summary>
+    /// Starts <paramref name="info"/> and waits until <paramref name="probe"/> answers; on any failure the process is
+    /// stopped before the error goes on, so a failed start leaves nothing running.
+    /// </summary>
+    public static async Task<EmulatorProcess> StartReadyAsync(EmulatorStartInfo info, Func<CancellationToken, Task<bool>> probe, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var process = Start(info);
+        try
+        {
+            await process.WaitUntilReadyAsync(probe, timeout, cancellationToken);
+            return process;
+        }
+        catch
+        {
+            process.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
     /// Starts the same command again on the same port and data after the process ended (crash, SIGKILL), and waits
     /// until the readiness probe of the first start answers. The log continues in the same file.
     /// </summary>

@@ -17,7 +17,7 @@ public sealed class KinesisMockEmulator : IDisposable
     {
         _process = process;
         Port = port;
-        Endpoint = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
+        Endpoint = LocalPorts.LoopbackUrl(port);
     }
 
     /// <summary>Plain-HTTP port.</summary>
@@ -78,21 +78,13 @@ public sealed class KinesisMockEmulator : IDisposable
                 ["ROOT_LOG_LEVEL"] = "WARN",
             },
         };
-        var process = EmulatorProcess.Start(info);
-        var emulator = new KinesisMockEmulator(process, port);
-        try
-        {
-            await process.WaitUntilReadyAsync(
-                ct => AwsJsonProbe.IsReadyAsync(emulator.Endpoint, "Kinesis_20131202.ListStreams", "1.1", "kinesis", region, ct),
-                timeout,
-                cancellationToken);
-            return emulator;
-        }
-        catch
-        {
-            emulator.Dispose();
-            throw;
-        }
+        var endpoint = LocalPorts.LoopbackUrl(port);
+        var process = await EmulatorProcess.StartReadyAsync(
+            info,
+            ct => AwsJsonProbe.IsReadyAsync(endpoint, "Kinesis_20131202.ListStreams", "1.1", "kinesis", region, ct),
+            timeout,
+            cancellationToken);
+        return new KinesisMockEmulator(process, port);
     }
 
     /// <summary>Stops kinesis-mock and everything it started.</summary>

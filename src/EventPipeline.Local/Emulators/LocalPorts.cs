@@ -6,6 +6,9 @@ namespace EventPipeline.Local.Emulators;
 /// <summary>Loopback port helpers.</summary>
 public static class LocalPorts
 {
+    /// <summary><c>http://127.0.0.1:{port}</c>: where an emulator on <paramref name="port"/> answers.</summary>
+    public static Uri LoopbackUrl(int port) => new($"http://127.0.0.1:{port.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+
     /// <summary>A TCP port that was free on 127.0.0.1 a moment ago (the OS picks it).</summary>
     public static int PickFree()
     {

@@ -20,7 +20,7 @@ public sealed class MotoEmulator : IDisposable
     {
         _process = process;
         Port = port;
-        Endpoint = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
+        Endpoint = LocalPorts.LoopbackUrl(port);
     }
 
     /// <summary>The port.</summary>
@@ -58,21 +58,13 @@ public sealed class MotoEmulator : IDisposable
                 ["PYTHONUNBUFFERED"] = "1",
             },
         };
-        var process = EmulatorProcess.Start(info);
-        var emulator = new MotoEmulator(process, port);
-        try
-        {
-            await process.WaitUntilReadyAsync(
-                ct => AwsJsonProbe.IsReadyAsync(emulator.Endpoint, "AmazonSQS.ListQueues", "1.0", "sqs", region, ct),
-                timeout,
-                cancellationToken);
-            return emulator;
-        }
-        catch
-        {
-            emulator.Dispose();
-            throw;
-        }
+        var endpoint = LocalPorts.LoopbackUrl(port);
+        var process = await EmulatorProcess.StartReadyAsync(
+            info,
+            ct => AwsJsonProbe.IsReadyAsync(endpoint, "AmazonSQS.ListQueues", "1.0", "sqs", region, ct),
+            timeout,
+            cancellationToken);
+        return new MotoEmulator(process, port);
     }
 
     /// <summary>Stops moto.</summary>

@@ -1,3 +1,4 @@
+using EventPipeline.Bus;
 using EventPipeline.Connections;
 using EventPipeline.Ingest;
 using EventPipeline.Lambda;
@@ -66,6 +67,9 @@ public sealed class LocalFunctionSet
                 case PublishComposition.FunctionKey:
                     set.Publish = PublishComposition.Create(host);
                     set._dynamoDb[function.Name] = new(function, set.Publish.HandleAsync, json.DynamoDBEvent, json.StreamsEventResponse, clock);
+                    break;
+                case BusComposition.FunctionKey:
+                    set._dynamoDb[function.Name] = new(function, BusComposition.Create(host).HandleAsync, json.DynamoDBEvent, json.StreamsEventResponse, clock);
                     break;
                 case ConnectionsComposition.FunctionKey:
                     var connections = await ConnectionsComposition.CreateAsync(host, cancellationToken);

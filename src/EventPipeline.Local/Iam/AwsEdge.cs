@@ -138,6 +138,13 @@ public sealed class AwsEdge : IAsyncDisposable
 
         var body = await ReadBodyAsync(ctx);
         var target = ctx.Request.Headers["X-Amz-Target"].ToString();
+        if (SigV4Verifier.Verify(ctx.Request, body, principal.SecretAccessKey, DateTimeOffset.UtcNow) is { } invalid)
+        {
+            Interlocked.Increment(ref _denied);
+            await WriteSignatureErrorAsync(ctx, target, invalid.Code, invalid.Message);
+            return;
+        }
+
         var path = ctx.Request.Path.Value ?? "/";
         ServiceCall? call = null;
         if (!principal.IsAdministrator)
@@ -191,6 +198,23 @@ public sealed class AwsEdge : IAsyncDisposable
         }
 
         await ForwardAsync(ctx, backend, path, body, signed.Service, target);
+    }
+
+    /// <summary>A signature error as each protocol answers it: JSON 400 with <c>__type</c>, the query protocol's 403 XML, REST 403.</summary>
+    private static Task WriteSignatureErrorAsync(HttpContext ctx, string target, string code, string message)
+    {
+        if (target.Length > 0)
+        {
+            return WriteAsync(ctx, 400, "application/x-amz-json-1.1", JsonSerializer.Serialize(new Dictionary<string, string> { ["__type"] = code == "SignatureDoesNotMatch" ? "InvalidSignatureException" : code, ["message"] = message }, IamJsonContext.Default.DictionaryStringString));
+        }
+
+        if (ctx.Request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            return WriteAsync(ctx, 403, "text/xml", $"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{WebUtility.HtmlEncode(message)}</Message></Error><RequestId>{Guid.NewGuid()}</RequestId></ErrorResponse>");
+        }
+
+        ctx.Response.Headers["x-amzn-ErrorType"] = code == "SignatureDoesNotMatch" ? "InvalidSignatureException" : code;
+        return WriteAsync(ctx, 403, "application/json", JsonSerializer.Serialize(new Dictionary<string, string> { ["message"] = message }, IamJsonContext.Default.DictionaryStringString));
     }
 
     private async Task ForwardAsync(HttpContext ctx, Backend backend, string path, byte[] body, string service, string target)

@@ -154,20 +154,7 @@ public sealed class DashboardBrowserTests(LocalStackFixture fx)
             fx.Stack.Sources["cloudevents"], tenant, body,
             new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["content-type"] = "application/cloudevents+json" },
             fx.Stack.WebhookSecrets.Signing["cloudevents"], fx.Stack.Endpoints.RestUrl, DateTimeOffset.UtcNow);
-        using var request = new HttpRequestMessage(HttpMethod.Post, signed.Url) { Content = new ByteArrayContent(signed.Body.ToArray()) };
-        foreach (var (name, value) in signed.Headers)
-        {
-            if (string.Equals(name, "content-type", StringComparison.OrdinalIgnoreCase))
-            {
-                request.Content.Headers.TryAddWithoutValidation(name, value);
-            }
-            else
-            {
-                request.Headers.TryAddWithoutValidation(name, value);
-            }
-        }
-
-        using var response = await fx.Http.SendAsync(request);
+        using var response = await SignedWebhookPost.SendAsync(fx.Http, signed);
         Assert.Equal(202, (int)response.StatusCode);
     }
 

@@ -125,20 +125,7 @@ public sealed class EmulatorFaultTests(FaultStackFixture fx) : IClassFixture<Fau
         var body = Encoding.UTF8.GetBytes("""{"action":"opened","issue":{"id":1,"number":1,"title":"t","state":"open","created_at":"2024-05-02T10:00:00Z","updated_at":"2024-05-02T10:00:00Z"},"repository":{"id":1,"full_name":"o/r"},"sender":{"login":"u"}}""");
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["X-GitHub-Event"] = "issues", ["X-GitHub-Delivery"] = Guid.NewGuid().ToString(), ["Content-Type"] = "application/json" };
         var signed = Sources.Signing.WebhookRequestBuilder.Build(source, tenant, body, headers, fx.Stack.WebhookSecrets.Signing["github"], fx.Stack.Endpoints.RestUrl, DateTimeOffset.UtcNow);
-        using var request = new HttpRequestMessage(HttpMethod.Post, signed.Url) { Content = new ByteArrayContent(signed.Body.ToArray()) };
-        foreach (var (name, value) in signed.Headers)
-        {
-            if (string.Equals(name, "content-type", StringComparison.OrdinalIgnoreCase))
-            {
-                request.Content.Headers.TryAddWithoutValidation(name, value);
-            }
-            else
-            {
-                request.Headers.TryAddWithoutValidation(name, value);
-            }
-        }
-
-        using var response = await fx.Http.SendAsync(request);
+        using var response = await SignedWebhookPost.SendAsync(fx.Http, signed);
         return (int)response.StatusCode;
     }
 }

@@ -40,21 +40,24 @@ public sealed class FaultStackFixture : IAsyncLifetime
             return;
         }
 
-        Stack = await LocalStack.StartAsync(new LocalStackOptions
-        {
-            GatewayPort = 0,
-            AwsPort = 0,
-            KinesisPort = 0,
-            DynamoDbPort = 0,
-            MotoPort = 0,
-            DataDirectory = _data,
-            WriteEndpointsFile = false,
-            BatchingWindowOverride = 0,
-            FunctionOutput = TextWriter.Null,
-            Log = m => { lock (_log) { _log.AppendLine($"{DateTime.UtcNow:HH:mm:ss.fff} {m}"); } },
-        });
+        Stack = await LocalStack.StartAsync(IsolatedOptions(_data, m => { lock (_log) { _log.AppendLine($"{DateTime.UtcNow:HH:mm:ss.fff} {m}"); } }));
         Http.BaseAddress = new Uri(Stack.Endpoints.RestUrl + "/");
     }
+
+    /// <summary>A stack with emulators of its own on free ports and its data persisted in <paramref name="data"/>, as <c>up</c> runs.</summary>
+    public static LocalStackOptions IsolatedOptions(string data, Action<string> log) => new()
+    {
+        GatewayPort = 0,
+        AwsPort = 0,
+        KinesisPort = 0,
+        DynamoDbPort = 0,
+        MotoPort = 0,
+        DataDirectory = data,
+        WriteEndpointsFile = false,
+        BatchingWindowOverride = 0,
+        FunctionOutput = TextWriter.Null,
+        Log = log,
+    };
 
     public async Task DisposeAsync()
     {

@@ -12,19 +12,7 @@ public sealed class StackRestartTests
 {
     private readonly StringBuilder _log = new();
 
-    private LocalStackOptions Options(string data) => new()
-    {
-        GatewayPort = 0,
-        AwsPort = 0,
-        KinesisPort = 0,
-        DynamoDbPort = 0,
-        MotoPort = 0,
-        DataDirectory = data,
-        WriteEndpointsFile = false,
-        BatchingWindowOverride = 0,
-        FunctionOutput = TextWriter.Null,
-        Log = m => { lock (_log) { _log.AppendLine(m); } },
-    };
+    private LocalStackOptions Options(string data) => FaultStackFixture.IsolatedOptions(data, m => { lock (_log) { _log.AppendLine(m); } });
 
     [EmulatorFact]
     public async Task Restart_AggregatesDeadLettersTokensAndCheckpointsSurvive()

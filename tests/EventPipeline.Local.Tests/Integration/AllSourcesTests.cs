@@ -62,20 +62,7 @@ public sealed class AllSourcesTests(LocalStackFixture fx)
         }
 
         var signed = WebhookRequestBuilder.Build(fx.Stack.Sources[source], tenant, body, headers, signing, fx.Stack.Endpoints.RestUrl, DateTimeOffset.UtcNow);
-        using var request = new HttpRequestMessage(HttpMethod.Post, signed.Url) { Content = new ByteArrayContent(signed.Body.ToArray()) };
-        foreach (var (name, value) in signed.Headers)
-        {
-            if (string.Equals(name, "content-type", StringComparison.OrdinalIgnoreCase))
-            {
-                request.Content.Headers.TryAddWithoutValidation(name, value);
-            }
-            else
-            {
-                request.Headers.TryAddWithoutValidation(name, value);
-            }
-        }
-
-        using var response = await fx.Http.SendAsync(request);
+        using var response = await SignedWebhookPost.SendAsync(fx.Http, signed);
         var answer = await response.Content.ReadAsStringAsync();
         Assert.True((int)response.StatusCode == 202, $"{source}/{sample}: {(int)response.StatusCode} {answer}");
 

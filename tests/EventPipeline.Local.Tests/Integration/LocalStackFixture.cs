@@ -44,9 +44,21 @@ public sealed class LocalStackFixture : IAsyncLifetime
     /// <summary>The stack's HS256 token key, so token tests can sign tokens valid in every respect but the one under test.</summary>
     public string SigningKey { get; } = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
+    /// <summary>The LocalStack container the suite runs against, when asked for and Docker answers.</summary>
+    public Testcontainers.LocalStack.LocalStackContainer? Container { get; private set; }
+
     public async Task InitializeAsync()
     {
-        Stack = await LocalStack.StartAsync(Options(), CancellationToken.None);
+        if (LocalStackContainerMode.SkipReason is null)
+        {
+            (Container, var endpoint) = await LocalStackContainerMode.StartAsync();
+            Stack = await LocalStack.StartAsync(Options(endpoint, endpoint, endpoint), CancellationToken.None);
+        }
+        else
+        {
+            Stack = await LocalStack.StartAsync(Options(), CancellationToken.None);
+        }
+
         Http.BaseAddress = new Uri(Stack.Endpoints.RestUrl + "/");
     }
 
@@ -83,6 +95,11 @@ public sealed class LocalStackFixture : IAsyncLifetime
         if (Stack is not null)
         {
             await Stack.DisposeAsync();
+        }
+
+        if (Container is not null)
+        {
+            await Container.DisposeAsync();
         }
     }
 
