@@ -155,7 +155,8 @@ function onChange(m) {
   if (m.channel === 'tenant' && a?.kind === 'entity') {
     const kind = a.entity.kind;
     const entities = (state.entities[kind] ??= {});
-    if (!entities[a.entity.id]) state.kinds[kind] = Math.max((state.kinds[kind] ?? 0) + 1, Object.keys(entities).length + 1);
+    // A new entity (its item's first write) adds one; an update of one beyond the entities loaded does not.
+    if (!entities[a.entity.id] && (a.version === 1 || !(kind in state.kinds))) state.kinds[kind] = Math.max((state.kinds[kind] ?? 0) + 1, Object.keys(entities).length + 1);
     state.kind ??= kind;
     if (!entities[a.entity.id] || entities[a.entity.id].version <= a.version) entities[a.entity.id] = a;
     renderEntities(a.entity.id);
