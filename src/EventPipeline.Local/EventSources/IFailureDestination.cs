@@ -8,7 +8,10 @@ namespace EventPipeline.Local.EventSources;
 /// </summary>
 public interface IFailureDestination
 {
-    /// <summary>Stores one on-failure record. Exceptions are logged by the poller, which then moves on.</summary>
+    /// <summary>
+    /// Stores one on-failure record. When it throws, the poller keeps the shard where it is and tries again with
+    /// backoff: a record is never skipped because its destination is down.
+    /// </summary>
     Task SendAsync(StreamFailureRecord record, CancellationToken cancellationToken);
 }
 

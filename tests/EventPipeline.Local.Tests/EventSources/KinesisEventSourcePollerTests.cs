@@ -139,6 +139,62 @@ public sealed class KinesisEventSourcePollerTests
     }
 
     [Fact]
+    public async Task Run_FailureDestinationDown_ShardWaitsAndNothingAfterThePoisonIsProcessed_UntilItTakesTheRecord()
+    {
+        var destination = new DownFailureDestination();
+        var poison = _kinesis.Put(Shard0, "poison");
+        var good = _kinesis.Put(Shard0, "fine");
+        var poller = new KinesisEventSourcePoller(_kinesis, "events", Handler((e, _) => ThrowOnPoison(e)), Options(Mapping(batchSize: 1, maxRetries: 0), destination));
+        poller.Start();
+        await using (poller)
+        {
+            await WaitUntilAsync(() => destination.Attempts >= 3, "three refused attempts");
+
+            // The shard did not move past the poison record, so the good one after it waits too.
+            Assert.DoesNotContain([good], _log.Batches);
+            var waiting = poller.Metrics.Snapshot();
+            Assert.Contains(Shard0, waiting.ShardsWaitingOnDestination ?? []);
+            Assert.True(waiting.DestinationFailures >= 3);
+            Assert.False(waiting.Checkpoints.ContainsKey(Shard0) && waiting.Checkpoints[Shard0] == poison);
+
+            destination.Up = true;
+            await WaitUntilAsync(() => poller.Metrics.Snapshot().Records == 1, "the good record after the destination came back");
+
+            Assert.Equal(poison, Assert.Single(destination.Taken).StartSequenceNumber);
+            Assert.Equal(good, poller.Metrics.Snapshot().Checkpoints[Shard0]);
+            Assert.Empty(poller.Metrics.Snapshot().ShardsWaitingOnDestination ?? []);
+        }
+    }
+
+    /// <summary>An on-failure destination that refuses everything until <see cref="Up"/>.</summary>
+    private sealed class DownFailureDestination : IFailureDestination
+    {
+        private int _attempts;
+
+        public bool Up { get; set; }
+
+        public int Attempts => Volatile.Read(ref _attempts);
+
+        public List<StreamFailureRecord> Taken { get; } = [];
+
+        public Task SendAsync(StreamFailureRecord record, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _attempts);
+            if (!Up)
+            {
+                throw new HttpRequestException("the queue is unreachable");
+            }
+
+            lock (Taken)
+            {
+                Taken.Add(record);
+            }
+
+            return Task.CompletedTask;
+        }
+    }
+
+    [Fact]
     public async Task Run_PartialFailureRetriesExhausted_GivesUpOnlyFromLowestFailedRecord()
     {
         var seqs = Enumerable.Range(0, 3).Select(i => _kinesis.Put(Shard0, $"r{i}")).ToList();
