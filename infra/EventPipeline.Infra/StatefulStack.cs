@@ -45,7 +45,7 @@ internal sealed class StatefulStack : Stack
                     IndexName = index.Name,
                     PartitionKey = new Attribute { Name = index.PartitionKey, Type = AttributeType.STRING },
                     SortKey = new Attribute { Name = index.SortKey, Type = AttributeType.STRING },
-                    ProjectionType = ProjectionType.ALL,
+                    ProjectionType = index.Projection == IndexProjection.KeysOnly ? ProjectionType.KEYS_ONLY : ProjectionType.ALL,
                 });
             }
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using EventPipeline.Application.Ports;
 using EventPipeline.Application.Query;
@@ -21,6 +20,9 @@ namespace EventPipeline.Query;
 /// <param name="metrics">EMF metrics, flushed once per request (none when null).</param>
 public sealed class QueryFunction(AggregateQueries queries, LambdaLog? log = null, EmfMetrics? metrics = null)
 {
+    private const string EntityCursorTag = "v1";
+    private const string KindCursorTag = "k1";
+
     private readonly LambdaLog _log = log ?? new LambdaLog(TextWriter.Null);
 
     /// <summary>Lambda handler.</summary>
@@ -72,12 +74,41 @@ public sealed class QueryFunction(AggregateQueries queries, LambdaLog? log = nul
         {
             switch (request.RouteKey)
             {
+                case PipelineTopology.HttpRoutes.ListEntityKinds:
+                    {
+                        var after = q.TryGetValue("cursor", out var cursor) && cursor.Length > 0 ? DecodeKindCursor(cursor) : null;
+                        return Render(await queries.EntityKindsAsync(tenant!, IntParam(q, "limit", AggregateQueries.MaxPageSize), after, ct), (w, page) =>
+                        {
+                            w.WriteStartObject();
+                            w.WriteStartArray("kinds");
+                            foreach (var k in page.Kinds)
+                            {
+                                w.WriteStartObject();
+                                w.WriteString("kind", k.Kind);
+                                w.WriteNumber("count", k.Count);
+                                w.WriteEndObject();
+                            }
+
+                            w.WriteEndArray();
+                            if (page.Next is { } next)
+                            {
+                                w.WriteString("nextCursor", PageCursor.Encode(KindCursorTag, next.Counted.ToString(CultureInfo.InvariantCulture), next.Kind, next.AfterId));
+                            }
+                            else
+                            {
+                                w.WriteNull("nextCursor");
+                            }
+
+                            w.WriteEndObject();
+                        });
+                    }
+
                 case PipelineTopology.HttpRoutes.GetEntity:
                     return Render(await queries.EntityAsync(tenant!, Path(p, "kind"), Path(p, "id"), ct), Render);
                 case PipelineTopology.HttpRoutes.ListEntities:
                     {
                         var kind = Path(p, "kind");
-                        var after = q.TryGetValue("cursor", out var cursor) && cursor.Length > 0 ? DecodeCursor(cursor) : null;
+                        var after = q.TryGetValue("cursor", out var cursor) && cursor.Length > 0 ? DecodeEntityCursor(cursor) : null;
                         return Render(await queries.EntitiesAsync(tenant!, kind, IntParam(q, "limit", 25), after, ct), (w, page) =>
                         {
                             w.WriteStartObject();
@@ -89,7 +120,7 @@ public sealed class QueryFunction(AggregateQueries queries, LambdaLog? log = nul
                             }
                             else
                             {
-                                w.WriteString("nextCursor", EncodeCursor(page.NextAfter));
+                                w.WriteString("nextCursor", PageCursor.Encode(EntityCursorTag, page.NextAfter));
                             }
 
                             w.WriteEndObject();
@@ -210,27 +241,15 @@ public sealed class QueryFunction(AggregateQueries queries, LambdaLog? log = nul
         return t;
     }
 
-    private static string EncodeCursor(string id) =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes("v1:" + id)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    private static string DecodeEntityCursor(string cursor) =>
+        PageCursor.Decode(cursor, EntityCursorTag, 1) is [var id] && Names.IsValidId(id) ? id : throw BadCursor();
 
-    private static string DecodeCursor(string cursor)
-    {
-        try
-        {
-            var b64 = cursor.Replace('-', '+').Replace('_', '/');
-            b64 = b64.PadRight(b64.Length + ((4 - (b64.Length % 4)) % 4), '=');
-            var s = Encoding.UTF8.GetString(Convert.FromBase64String(b64));
-            if (s.StartsWith("v1:", StringComparison.Ordinal) && Names.IsValidId(s[3..]))
-            {
-                return s[3..];
-            }
-        }
-        catch (FormatException)
-        {
-        }
+    private static EntityKindCursor DecodeKindCursor(string cursor) =>
+        PageCursor.Decode(cursor, KindCursorTag, 3) is [var counted, var kind, var id] && long.TryParse(counted, NumberStyles.None, CultureInfo.InvariantCulture, out var n)
+            ? new EntityKindCursor(kind, id, n)
+            : throw BadCursor();
 
-        throw new BadParameter("cursor", "must be a cursor returned by a previous page");
-    }
+    private static BadParameter BadCursor() => new("cursor", "must be a cursor returned by a previous page");
 
     private sealed class BadParameter(string field, string rule) : Exception($"{field}: {rule}")
     {

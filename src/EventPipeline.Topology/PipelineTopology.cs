@@ -55,10 +55,24 @@ public static class PipelineTopology
         /// <summary>Sort key of <see cref="ConnectionsByChannelIndex"/>.</summary>
         public const string ChannelSortKey = "gsi1sk";
 
+        /// <summary>
+        /// Sparse global secondary index on the aggregates table: a tenant's entity items by kind, keys only, so the kinds
+        /// of one tenant (and how many entities each has) are read with one query per page of that tenant's index
+        /// partition. Only entity items carry <see cref="EntityKindKey"/>, so metric, window and late-event items stay out;
+        /// the keys never change after an entity item's first write, so the index is written once per entity.
+        /// </summary>
+        public const string EntitiesByKindIndex = "entitiesByKind";
+
+        /// <summary>The tenant attribute every aggregate item carries: partition key of <see cref="EntitiesByKindIndex"/>.</summary>
+        public const string TenantKey = "tenant";
+
+        /// <summary>The entity kind attribute of entity items: sort key of <see cref="EntitiesByKindIndex"/>.</summary>
+        public const string EntityKindKey = "entityKind";
+
         /// <summary>All tables with whether they have a stream.</summary>
         public static IReadOnlyList<TableDefinition> All { get; } =
         [
-            new(Aggregates, StreamEnabled: true, GlobalIndexes: []),
+            new(Aggregates, StreamEnabled: true, GlobalIndexes: [new(EntitiesByKindIndex, TenantKey, EntityKindKey, IndexProjection.KeysOnly)]),
             new(Connections, StreamEnabled: false, GlobalIndexes: [new(ConnectionsByChannelIndex, ChannelKey, ChannelSortKey)]),
             new(Dedup, StreamEnabled: false, GlobalIndexes: []),
             new(ChangeLog, StreamEnabled: true, GlobalIndexes: []),
@@ -132,6 +146,7 @@ public static class PipelineTopology
     /// <summary>HTTP API routes (route key → function role).</summary>
     public static class HttpRoutes
     {
+        public const string ListEntityKinds = "GET /aggregates/entities";
         public const string GetEntity = "GET /aggregates/entities/{kind}/{id}";
         public const string ListEntities = "GET /aggregates/entities/{kind}";
         public const string ListMetrics = "GET /aggregates/metrics";
@@ -143,13 +158,16 @@ public static class PipelineTopology
         public const string PostReminder = "POST /reminders";
 
         /// <summary>Routes served by the Query function (JWT-authorized).</summary>
-        public static IReadOnlyList<string> Query { get; } = [GetEntity, ListEntities, ListMetrics, GetMetric, ChannelChanges];
+        public static IReadOnlyList<string> Query { get; } = [ListEntityKinds, GetEntity, ListEntities, ListMetrics, GetMetric, ChannelChanges];
 
         /// <summary>Routes served by the Webhook function (authenticated by each source's signature, not JWT).</summary>
         public static IReadOnlyList<string> Webhook { get; } = [PostWebhook, OptionsWebhook, GetWebhook];
 
         /// <summary>Routes served by the Reminders function (JWT-authorized).</summary>
         public static IReadOnlyList<string> Reminders { get; } = [PostReminder];
+
+        /// <summary>Every route of the HTTP API.</summary>
+        public static IReadOnlyList<string> All { get; } = [.. Query, .. Webhook, .. Reminders];
     }
 
     /// <summary>JWT settings shared by the Connections function, the HTTP API authorizer and the local stack.</summary>

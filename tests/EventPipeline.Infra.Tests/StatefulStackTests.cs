@@ -66,6 +66,21 @@ public sealed class StatefulStackTests(InfraFixture fixture)
     }
 
     [Fact]
+    public void AggregatesTable_EntitiesByKindIndex_KeysTenantAndEntityKindProjectsKeysOnly()
+    {
+        var table = TableFor(PipelineTopology.Tables.Aggregates);
+        var index = Assert.Single(table["GlobalSecondaryIndexes"]!.AsArray())!;
+
+        Assert.Equal(PipelineTopology.Tables.EntitiesByKindIndex, (string?)index["IndexName"]);
+        var keys = index["KeySchema"]!.AsArray().Select(k => ((string?)k!["AttributeName"], (string?)k["KeyType"])).ToList();
+        Assert.Equal([(PipelineTopology.Tables.TenantKey, "HASH"), (PipelineTopology.Tables.EntityKindKey, "RANGE")], keys);
+        Assert.Equal("KEYS_ONLY", (string?)index["Projection"]!["ProjectionType"]);
+        var attributes = table["AttributeDefinitions"]!.AsArray().ToDictionary(a => (string)a!["AttributeName"]!, a => (string?)a!["AttributeType"]);
+        Assert.Equal("S", attributes[PipelineTopology.Tables.TenantKey]);
+        Assert.Equal("S", attributes[PipelineTopology.Tables.EntityKindKey]);
+    }
+
+    [Fact]
     public void DeadLetterQueue_StackDeleted_IsRetainedLikeTheTables()
     {
         var queue = Assert.Single(fixture.StatefulJson["Resources"]!.AsObject(), r => (string?)r.Value!["Type"] == "AWS::SQS::Queue").Value!;

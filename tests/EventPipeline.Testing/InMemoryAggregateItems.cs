@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using EventPipeline.Application.Ports;
+using EventPipeline.Domain;
 using EventPipeline.Domain.Aggregation;
 
 namespace EventPipeline.Testing;
@@ -27,6 +28,9 @@ public sealed class InMemoryAggregateItems : IAggregateItems, IAggregateReader
         get => _writesLeftBeforeCrash;
         set => _writesLeftBeforeCrash = value;
     }
+
+    /// <summary>Reads of the entities-by-kind index so far (each is one query in DynamoDB).</summary>
+    public int IndexReads { get; private set; }
 
     /// <summary>Every stored aggregate (copies).</summary>
     public IReadOnlyDictionary<AggregateKey, StoredAggregate> All => _items.ToDictionary(i => i.Key, i => Copy(i.Value));
@@ -110,6 +114,20 @@ public sealed class InMemoryAggregateItems : IAggregateItems, IAggregateReader
             .Where(i => afterId is null || string.CompareOrdinal(i.State.Key.Sk, afterId) > 0).ToList();
         var page = all.Take(limit).Select(Copy).ToList();
         return Task.FromResult(new AggregatePage(page, all.Count > limit ? page[^1].State.Key.Sk : null));
+    }
+
+    /// <inheritdoc />
+    public Task<EntityRefPage> EntityRefsAsync(string tenant, EntityRef? after, int max, CancellationToken cancellationToken)
+    {
+        IndexReads++;
+        // The index's order: kinds in order, and (here) ids in order within a kind.
+        var all = _items.Values.Select(i => i.State).OfType<EntityViewState>().Where(e => e.Key.Tenant == tenant)
+            .Select(e => e.Entity)
+            .OrderBy(e => e.Kind, StringComparer.Ordinal).ThenBy(e => e.Id, StringComparer.Ordinal)
+            .Where(e => after is null || string.CompareOrdinal(e.Kind, after.Kind) > 0 || (e.Kind == after.Kind && string.CompareOrdinal(e.Id, after.Id) > 0))
+            .ToList();
+        var page = all.Take(max).ToList();
+        return Task.FromResult(new EntityRefPage(page, all.Count > max ? page[^1] : null));
     }
 
     /// <inheritdoc />

@@ -1,3 +1,4 @@
+using EventPipeline.Domain;
 using EventPipeline.Domain.Aggregation;
 
 namespace EventPipeline.Application.Ports;
@@ -10,6 +11,13 @@ public interface IAggregateReader
 
     /// <summary>A page of a tenant's entity views of one kind, in id order, after <paramref name="afterId"/>.</summary>
     Task<AggregatePage> EntitiesAsync(string tenant, string kind, int limit, string? afterId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A page of a tenant's entities, kind and id only, grouped by kind in kind order (within a kind in the store's
+    /// order), after <paramref name="after"/> (at most <paramref name="max"/>): one query of the tenant's own partition
+    /// of the entities-by-kind index, never a read of another tenant's items.
+    /// </summary>
+    Task<EntityRefPage> EntityRefsAsync(string tenant, EntityRef? after, int max, CancellationToken cancellationToken);
 
     /// <summary>Every metric total of a tenant (at most <paramref name="max"/>).</summary>
     Task<IReadOnlyList<StoredAggregate>> TotalsAsync(string tenant, int max, CancellationToken cancellationToken);

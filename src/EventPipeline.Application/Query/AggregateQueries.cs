@@ -25,6 +25,75 @@ public sealed class AggregateQueries(IAggregateReader reader, IChangeLog changeL
     /// <summary>Largest page of logged changes.</summary>
     public const int MaxChanges = 1000;
 
+    /// <summary>
+    /// Entities (kind and id, ≈ 100 bytes each in the keys-only index) one page of entity kinds reads: one query of at
+    /// most ≈ 100 KB, ≈ 13 read units.
+    /// </summary>
+    public const int EntitiesPerKindPage = 1000;
+
+    /// <summary>
+    /// A page of the tenant's entity kinds with how many entities each has, in kind order: one read of at most
+    /// <see cref="EntitiesPerKindPage"/> entities of the tenant's index partition. Counts are exact: a kind whose
+    /// entities span several reads is counted on across pages (the cursor carries the count so far) and listed once.
+    /// </summary>
+    /// <param name="tenant">The caller's tenant (from the verified token).</param>
+    /// <param name="limit">Most kinds on the page.</param>
+    /// <param name="after">The previous page's <see cref="EntityKindPage.Next"/>, or null for the first page.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    public async Task<QueryOutcome<EntityKindPage>> EntityKindsAsync(string tenant, int limit, EntityKindCursor? after, CancellationToken cancellationToken)
+    {
+        if (limit is < 1 or > MaxPageSize)
+        {
+            return QueryOutcome.Invalid<EntityKindPage>("limit", $"must be an integer from 1 to {MaxPageSize}");
+        }
+
+        if (after is not null && (!Names.IsValidName(after.Kind) || !Names.IsValidId(after.AfterId) || after.Counted < 0))
+        {
+            return QueryOutcome.Invalid<EntityKindPage>("cursor", "must be a cursor returned by a previous page");
+        }
+
+        var start = after is null ? null : new EntityRef(after.Kind, after.AfterId);
+        var page = await reader.EntityRefsAsync(tenant, start, EntitiesPerKindPage, cancellationToken);
+        var kinds = new List<EntityKindCount>();
+        var kind = after?.Kind;
+        var count = after?.Counted ?? 0;
+        var last = start;
+        foreach (var entity in page.Entities)
+        {
+            if (entity.Kind != kind)
+            {
+                if (kind is not null && count > 0)
+                {
+                    kinds.Add(new EntityKindCount(kind, count));
+                    if (kinds.Count == limit)
+                    {
+                        // Full: the next page starts at this entity, the first of its kind.
+                        return QueryOutcome.Found(new EntityKindPage(kinds, new EntityKindCursor(last!.Kind, last.Id, 0)));
+                    }
+                }
+
+                kind = entity.Kind;
+                count = 0;
+            }
+
+            count++;
+            last = entity;
+        }
+
+        if (page.NextAfter is { } next)
+        {
+            // The last kind read may go on in the next read: carry its count.
+            return QueryOutcome.Found(new EntityKindPage(kinds, new EntityKindCursor(next.Kind, next.Id, next.Kind == kind ? count : 0)));
+        }
+
+        if (kind is not null && count > 0)
+        {
+            kinds.Add(new EntityKindCount(kind, count));
+        }
+
+        return QueryOutcome.Found(new EntityKindPage(kinds, null));
+    }
+
     /// <summary>One entity view.</summary>
     public async Task<QueryOutcome<StoredAggregate>> EntityAsync(string tenant, string kind, string id, CancellationToken cancellationToken)
     {

@@ -3,6 +3,7 @@ using Amazon.DynamoDBv2.Model;
 using EventPipeline.Application.Ports;
 using EventPipeline.Domain;
 using EventPipeline.Domain.Aggregation;
+using EventPipeline.Topology;
 
 namespace EventPipeline.Aws.Aggregates;
 
@@ -83,13 +84,13 @@ public static class AggregateItemMapper
             ["pk"] = S(key.Pk),
             ["sk"] = S(key.Sk),
             [KindAttribute] = S(state is MetricState ? "metric" : key.Kind),
-            ["tenant"] = S(key.Tenant),
+            [PipelineTopology.Tables.TenantKey] = S(key.Tenant),
             [Version] = N(version),
         };
         switch (state)
         {
             case EntityViewState e:
-                item["entityKind"] = S(e.Entity.Kind);
+                item[PipelineTopology.Tables.EntityKindKey] = S(e.Entity.Kind);
                 item["entityId"] = S(e.Entity.Id);
                 item["count"] = N(e.EventCount);
                 if (e.FirstEventAt is { } f)
@@ -175,7 +176,7 @@ public static class AggregateItemMapper
     {
         ArgumentNullException.ThrowIfNull(item);
         var kind = Str(item, KindAttribute);
-        var tenant = Str(item, "tenant");
+        var tenant = Str(item, PipelineTopology.Tables.TenantKey);
         if (kind is null || tenant is null)
         {
             return null;
@@ -185,7 +186,7 @@ public static class AggregateItemMapper
         {
             case "entity":
                 {
-                    var e = new EntityViewState(new EntityKey(tenant, new EntityRef(Str(item, "entityKind") ?? "", Str(item, "entityId") ?? "")))
+                    var e = new EntityViewState(new EntityKey(tenant, new EntityRef(Str(item, PipelineTopology.Tables.EntityKindKey) ?? "", Str(item, "entityId") ?? "")))
                     {
                         EventCount = Long(item, "count"),
                         FirstEventAt = OptTime(item, "first"),

@@ -1,6 +1,7 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using EventPipeline.Application.Ports;
+using EventPipeline.Domain;
 using EventPipeline.Domain.Aggregation;
 using EventPipeline.Topology;
 
@@ -10,7 +11,9 @@ namespace EventPipeline.Aws.Aggregates;
 /// The aggregates table's read side: GetItem for one aggregate, one Query per page for lists and ranges (eventually
 /// consistent, like any read a client makes after a push). The item layout is <see cref="AggregateItemMapper"/>'s: a
 /// metric's total and live windows are one item; its evicted windows are items of their own, read with a consistent
-/// query after the metric item so that a window evicted in between is found there ("the metric item wins").
+/// query after the metric item so that a window evicted in between is found there ("the metric item wins"). A tenant's
+/// entity kinds are read from the keys-only index <see cref="PipelineTopology.Tables.EntitiesByKindIndex"/>, partitioned
+/// by tenant.
 /// </summary>
 public sealed class DynamoAggregateReader(IAmazonDynamoDB dynamo, string tableName) : IAggregateReader
 {
@@ -42,6 +45,36 @@ public sealed class DynamoAggregateReader(IAmazonDynamoDB dynamo, string tableNa
             cancellationToken);
         var next = page.LastEvaluatedKey is { Count: > 0 } last ? last[Sk].S : null;
         return new AggregatePage(Decode(page.Items), next);
+    }
+
+    /// <inheritdoc />
+    public async Task<EntityRefPage> EntityRefsAsync(string tenant, EntityRef? after, int max, CancellationToken cancellationToken)
+    {
+        const string Tenant = PipelineTopology.Tables.TenantKey;
+        const string Kind = PipelineTopology.Tables.EntityKindKey;
+        var page = await dynamo.QueryAsync(
+            new QueryRequest
+            {
+                TableName = tableName,
+                IndexName = PipelineTopology.Tables.EntitiesByKindIndex,
+                KeyConditionExpression = "#t = :t",
+                ProjectionExpression = "#k, #sk",
+                ExpressionAttributeNames = new() { ["#t"] = Tenant, ["#k"] = Kind, ["#sk"] = Sk },
+                ExpressionAttributeValues = new() { [":t"] = new AttributeValue { S = tenant } },
+                Limit = max,
+                // An index's start key names the index keys and the table keys of the last item read.
+                ExclusiveStartKey = after is null ? null : new Dictionary<string, AttributeValue>(StringComparer.Ordinal)
+                {
+                    [Tenant] = new AttributeValue { S = tenant },
+                    [Kind] = new AttributeValue { S = after.Kind },
+                    [Pk] = new AttributeValue { S = AggregateKey.EntityPartition(tenant, after.Kind) },
+                    [Sk] = new AttributeValue { S = after.Id },
+                },
+            },
+            cancellationToken);
+        var entities = page.Items.Select(i => new EntityRef(i[Kind].S, i[Sk].S)).ToList();
+        var next = page.LastEvaluatedKey is { Count: > 0 } last ? new EntityRef(last[Kind].S, last[Sk].S) : null;
+        return new EntityRefPage(entities, next);
     }
 
     /// <inheritdoc />

@@ -365,7 +365,9 @@ public sealed partial class LocalDeployer
         }
         catch (ResourceInUseException)
         {
-            // Kept from an earlier start (DynamoDB Local persists under .eventpipeline/).
+            // Kept from an earlier start (DynamoDB Local persists under .eventpipeline/): add the indexes the template
+            // gained since, as a CloudFormation stack update would (DynamoDB backfills them from the items).
+            await AddMissingIndexesAsync(request, ct);
         }
 
         var ttl = p["TimeToLiveSpecification"] is { } spec && (bool?)spec["Enabled"] == true ? (string?)spec["AttributeName"] : null;
@@ -390,6 +392,47 @@ public sealed partial class LocalDeployer
         }
 
         return new DeployedTable(r.LogicalId, r.NameTag, name, _resolver.AttributeOf(r, "Arn"), streamArn, ttl);
+    }
+
+    private async Task AddMissingIndexesAsync(CreateTableRequest wanted, CancellationToken ct)
+    {
+        var existing = (await _admin.DynamoDb.DescribeTableAsync(wanted.TableName, ct)).Table.GlobalSecondaryIndexes?.Select(i => i.IndexName).ToHashSet(StringComparer.Ordinal) ?? [];
+        foreach (var index in wanted.GlobalSecondaryIndexes ?? [])
+        {
+            if (existing.Contains(index.IndexName))
+            {
+                continue;
+            }
+
+            // One index per UpdateTable, as DynamoDB allows.
+            var keys = index.KeySchema.Select(k => k.AttributeName).ToHashSet(StringComparer.Ordinal);
+            await _admin.DynamoDb.UpdateTableAsync(
+                new UpdateTableRequest
+                {
+                    TableName = wanted.TableName,
+                    AttributeDefinitions = wanted.AttributeDefinitions.Where(a => keys.Contains(a.AttributeName)).ToList(),
+                    GlobalSecondaryIndexUpdates =
+                    [
+                        new GlobalSecondaryIndexUpdate
+                        {
+                            Create = new CreateGlobalSecondaryIndexAction { IndexName = index.IndexName, KeySchema = index.KeySchema, Projection = index.Projection },
+                        },
+                    ],
+                },
+                ct);
+            var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
+            while ((await _admin.DynamoDb.DescribeTableAsync(wanted.TableName, ct)).Table.GlobalSecondaryIndexes?.FirstOrDefault(i => i.IndexName == index.IndexName)?.IndexStatus != IndexStatus.ACTIVE)
+            {
+                if (DateTimeOffset.UtcNow > deadline)
+                {
+                    throw new TimeoutException($"index {index.IndexName} of table '{wanted.TableName}' did not become ACTIVE within 60 s");
+                }
+
+                await Task.Delay(100, ct);
+            }
+
+            _options.Log?.Invoke($"added index {index.IndexName} to table {wanted.TableName}");
+        }
     }
 
     private async Task<DeployedEventBus> CreateEventBusAsync(TemplateResource r, CancellationToken ct)

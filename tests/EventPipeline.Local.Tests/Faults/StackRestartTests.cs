@@ -51,6 +51,46 @@ public sealed class StackRestartTests
         Assert.DoesNotContain("restored 0", _log.ToString(), StringComparison.Ordinal);
     }
 
+    [EmulatorFact]
+    public async Task Restart_TableFromBeforeTheKindsIndex_IndexAddedAndBackfilledFromTheItems()
+    {
+        var data = Path.Combine(Path.GetTempPath(), "eventpipeline-restart-" + Guid.NewGuid().ToString("N"));
+        var tenant = LocalStackFixture.NewTenant("index");
+        string token;
+        await using (var first = await LocalStack.StartAsync(Options(data)))
+        {
+            foreach (var (subject, i) in new[] { "order/1", "order/2", "order/3", "user/1" }.Select((s, i) => (s, i)))
+            {
+                await first.Aws.Kinesis.PutRecordAsync(first.Settings.EventsStream, tenant, LocalStackFixture.CloudEvent(tenant, $"ix-{i}", subject), CancellationToken.None);
+            }
+
+            token = first.IssueToken(tenant);
+            await UntilAsync(() => EventCountAsync(first, token), 4, "4 events applied");
+            // The table as an earlier version created it: without the index.
+            var table = first.Settings.AggregatesTable;
+            await first.Aws.DynamoDb.UpdateTableAsync(new Amazon.DynamoDBv2.Model.UpdateTableRequest
+            {
+                TableName = table,
+                GlobalSecondaryIndexUpdates = [new() { Delete = new() { IndexName = Topology.PipelineTopology.Tables.EntitiesByKindIndex } }],
+            });
+            await LocalStackFixture.EventuallyAsync(
+                async () => (await first.Aws.DynamoDb.DescribeTableAsync(table)).Table.GlobalSecondaryIndexes is not { Count: > 0 } ? "gone" : null,
+                "the index deleted");
+        }
+
+        await using var second = await LocalStack.StartAsync(Options(data));
+
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{second.Endpoints.RestUrl}/aggregates/entities");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var kinds = doc.RootElement.GetProperty("kinds").EnumerateArray().Select(k => (k.GetProperty("kind").GetString(), k.GetProperty("count").GetInt64())).ToList();
+        Assert.Equal([("order", 3L), ("user", 1L)], kinds);
+        Assert.Contains($"added index {Topology.PipelineTopology.Tables.EntitiesByKindIndex}", _log.ToString(), StringComparison.Ordinal);
+    }
+
     private static async Task<long> EventCountAsync(LocalStack stack, string token)
     {
         using var http = new HttpClient();

@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using EventPipeline.Aws.Clients;
+using EventPipeline.Local.Tests.Contract;
 using EventPipeline.Topology;
 
 namespace EventPipeline.Local.Tests.Integration;
@@ -23,7 +24,8 @@ public sealed class LocalStackFixture : IAsyncLifetime
 
     public LocalStack Stack { get; private set; } = null!;
 
-    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
+    /// <summary>The HTTP API and the stack's own routes; every HTTP API response is checked against docs/api/openapi.json.</summary>
+    public HttpClient Http { get; } = new(new ContractCheckingHandler(ApiContract.Current)) { Timeout = TimeSpan.FromSeconds(30) };
 
     public IKinesisClient Kinesis => Stack.Aws.Kinesis;
 
@@ -140,14 +142,18 @@ public sealed class LocalStackFixture : IAsyncLifetime
     public static byte[] CloudEvent(string tenant, string id, string subject, string type = "order.created", string? time = null, string data = """{"amount":10,"status":"new"}""") =>
         Encoding.UTF8.GetBytes($$"""{"specversion":"1.0","id":"{{id}}","source":"/tests","type":"{{type}}","time":"{{time ?? DateTimeOffset.UtcNow.ToString("O")}}","subject":"{{subject}}","tenant":"{{tenant}}","data":{{data}}}""");
 
-    /// <summary>Opens a WebSocket with <paramref name="token"/> and collects every message.</summary>
-    public async Task<TestSocket> ConnectAsync(string? token)
+    /// <summary>
+    /// Opens a WebSocket with <paramref name="token"/> and collects every message, each checked against
+    /// docs/api/asyncapi.json unless <paramref name="checkFrames"/> is false (tests of the gateway that post frames of
+    /// their own through <c>@connections</c>).
+    /// </summary>
+    public async Task<TestSocket> ConnectAsync(string? token, bool checkFrames = true)
     {
         var socket = new ClientWebSocket();
         socket.Options.CollectHttpResponseDetails = true;
         var url = new Uri(Stack.Endpoints.WebSocketUrl + (token is null ? "" : "?token=" + Uri.EscapeDataString(token)));
         await socket.ConnectAsync(url, CancellationToken.None);
-        return new TestSocket(socket);
+        return new TestSocket(socket, checkFrames);
     }
 
     /// <summary>The HTTP status a WebSocket upgrade with <paramref name="token"/> is refused with (0 when accepted).</summary>
@@ -180,17 +186,24 @@ public sealed class LocalStackCollection : ICollectionFixture<LocalStackFixture>
     public const string Name = "local stack";
 }
 
-/// <summary>A WebSocket client that records every message it receives.</summary>
+/// <summary>
+/// A WebSocket client that records every message it receives, and checks each against docs/api/asyncapi.json: a frame
+/// that is not a documented server message fails the test when the socket is disposed.
+/// </summary>
 public sealed class TestSocket : IAsyncDisposable
 {
     private readonly ClientWebSocket _socket;
     private readonly List<JsonElement> _messages = [];
+    private readonly List<string> _violations = [];
     private readonly Task _receive;
     private readonly SemaphoreSlim _arrived = new(0);
 
-    public TestSocket(ClientWebSocket socket)
+    private readonly bool _checkFrames;
+
+    public TestSocket(ClientWebSocket socket, bool checkFrames = true)
     {
         _socket = socket;
+        _checkFrames = checkFrames;
         _receive = Task.Run(ReceiveLoopAsync);
     }
 
@@ -206,6 +219,18 @@ public sealed class TestSocket : IAsyncDisposable
     }
 
     public WebSocketState State => _socket.State;
+
+    /// <summary>How the frames received so far differ from docs/api/asyncapi.json (empty: every one as documented).</summary>
+    public IReadOnlyList<string> ContractViolations
+    {
+        get
+        {
+            lock (_messages)
+            {
+                return [.. _violations];
+            }
+        }
+    }
 
     public Task SendAsync(string json) =>
         _socket.SendAsync(Encoding.UTF8.GetBytes(json), WebSocketMessageType.Text, true, CancellationToken.None);
@@ -280,9 +305,11 @@ public sealed class TestSocket : IAsyncDisposable
                 }
 
                 using var doc = JsonDocument.Parse(ms.ToArray());
+                var problems = _checkFrames ? ApiContract.Current.CheckFrame(doc.RootElement) : [];
                 lock (_messages)
                 {
                     _messages.Add(doc.RootElement.Clone());
+                    _violations.AddRange(problems);
                 }
 
                 _arrived.Release();
@@ -317,5 +344,12 @@ public sealed class TestSocket : IAsyncDisposable
 
         _socket.Dispose();
         await _receive.WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { }, TaskScheduler.Default);
+        lock (_messages)
+        {
+            if (_violations.Count > 0)
+            {
+                throw new ContractViolationException("WebSocket frames not as docs/api/asyncapi.json says:\n" + string.Join("\n", _violations.Distinct()));
+            }
+        }
     }
 }

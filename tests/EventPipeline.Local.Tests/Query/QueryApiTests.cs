@@ -98,6 +98,56 @@ public sealed class QueryApiTests(LocalStackFixture fx)
     }
 
     [Fact]
+    public async Task ListEntityKinds_EntitiesOfSeveralKinds_ListsEachKindWithItsCount()
+    {
+        var tenant = LocalStackFixture.NewTenant();
+        await IngestAsync(tenant, ("order/1", 1m, "new"), ("order/2", 2m, "new"), ("order/1", 3m, "paid"), ("user/7", 0m, "new"), ("invoice/x", 9m, "new"));
+        var token = fx.Stack.IssueToken(tenant);
+
+        // The index is eventually consistent, like any GSI.
+        var body = await LocalStackFixture.EventuallyAsync(
+            async () =>
+            {
+                var (status, b) = await fx.GetAsync("aggregates/entities", token);
+                Assert.Equal(200, status);
+                return b.GetProperty("kinds").GetArrayLength() == 3 ? b.GetRawText() : null;
+            },
+            "three kinds listed");
+
+        using var doc = JsonDocument.Parse(body);
+        var kinds = doc.RootElement.GetProperty("kinds").EnumerateArray().Select(k => (k.GetProperty("kind").GetString(), k.GetProperty("count").GetInt64())).ToList();
+        Assert.Equal([("invoice", 1L), ("order", 2L), ("user", 1L)], kinds);
+        Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty("nextCursor").ValueKind);
+    }
+
+    [Fact]
+    public async Task ListEntityKinds_LimitOne_CursorWalksEveryKindOnce()
+    {
+        var tenant = LocalStackFixture.NewTenant();
+        await IngestAsync(tenant, ("a/1", 1m, "new"), ("b/1", 1m, "new"), ("b/2", 1m, "new"), ("c/1", 1m, "new"));
+        var token = fx.Stack.IssueToken(tenant);
+        await LocalStackFixture.EventuallyAsync(
+            async () => (await fx.GetAsync("aggregates/entities", token)).Body.GetProperty("kinds").GetArrayLength() == 3 ? "all" : null,
+            "three kinds indexed");
+
+        var kinds = new List<(string?, long)>();
+        string? cursor = null;
+        var pages = 0;
+        do
+        {
+            var (status, body) = await fx.GetAsync($"aggregates/entities?limit=1{(cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor))}", token);
+            Assert.Equal(200, status);
+            kinds.AddRange(body.GetProperty("kinds").EnumerateArray().Select(k => (k.GetProperty("kind").GetString(), k.GetProperty("count").GetInt64())));
+            cursor = body.GetProperty("nextCursor").ValueKind == JsonValueKind.Null ? null : body.GetProperty("nextCursor").GetString();
+            pages++;
+        }
+        while (cursor is not null && pages < 10);
+
+        Assert.Equal([("a", 1L), ("b", 2L), ("c", 1L)], kinds);
+        Assert.Equal(3, pages);
+    }
+
+    [Fact]
     public async Task ListMetrics_ReturnsEveryMetricTotal()
     {
         var tenant = LocalStackFixture.NewTenant();
@@ -167,6 +217,10 @@ public sealed class QueryApiTests(LocalStackFixture fx)
     [InlineData("aggregates/metrics/events?granularity=hour&from=2026-01-03T00:00:00Z&to=2026-01-02T00:00:00Z", "from", "must be before 'to'")]
     [InlineData("aggregates/metrics/events?granularity=minute&from=2026-01-01T00:00:00Z&to=2026-01-03T00:00:00Z", "to", "range must span at most 1440 minute windows")]
     [InlineData("aggregates/metrics/events?granularity=hour&from=yesterday", "from", "must be an ISO-8601 date-time, e.g. 2026-11-22T10:00:00Z")]
+    [InlineData("aggregates/entities?limit=0", "limit", "must be an integer from 1 to 100")]
+    [InlineData("aggregates/entities?limit=many", "limit", "must be an integer from 1 to 100")]
+    [InlineData("aggregates/entities?cursor=not-a-cursor", "cursor", "must be a cursor returned by a previous page")]
+    [InlineData("aggregates/entities?cursor=djE6b3JkZXI", "cursor", "must be a cursor returned by a previous page")]
     [InlineData("aggregates/entities/order?limit=0", "limit", "must be an integer from 1 to 100")]
     [InlineData("aggregates/entities/order?limit=101", "limit", "must be an integer from 1 to 100")]
     [InlineData("aggregates/entities/order?limit=ten", "limit", "must be an integer from 1 to 100")]
@@ -211,6 +265,19 @@ public sealed class QueryApiTests(LocalStackFixture fx)
         Assert.Equal("Not Found", body.GetProperty("message").GetString());
     }
 
+    [Theory]
+    [InlineData("aggregates/entities")]
+    [InlineData("aggregates/entities/order")]
+    [InlineData("aggregates/metrics")]
+    public async Task Get_WithoutAToken_GatewayAnswers401BeforeAnyRead(string path)
+    {
+        using var response = await fx.Http.GetAsync(path);
+
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("Unauthorized", body.RootElement.GetProperty("message").GetString());
+    }
+
     [Fact]
     public async Task Get_AnotherTenantsData_IsNeverVisible()
     {
@@ -219,9 +286,14 @@ public sealed class QueryApiTests(LocalStackFixture fx)
         var tokenA = fx.Stack.IssueToken(a);
         var tokenB = fx.Stack.IssueToken(LocalStackFixture.NewTenant("b"));
         Assert.Equal(200, (await fx.GetAsync("aggregates/entities/order/1", tokenA)).Status);
+        await LocalStackFixture.EventuallyAsync(
+            async () => (await fx.GetAsync("aggregates/entities", tokenA)).Body.GetProperty("kinds").GetArrayLength() == 1 ? "indexed" : null,
+            "tenant a's kind indexed");
 
         Assert.Equal(404, (await fx.GetAsync("aggregates/entities/order/1", tokenB)).Status);
         Assert.Equal(404, (await fx.GetAsync("aggregates/metrics/amount?granularity=minute", tokenB)).Status);
+        var (_, kinds) = await fx.GetAsync("aggregates/entities", tokenB);
+        Assert.Empty(kinds.GetProperty("kinds").EnumerateArray());
         var (listStatus, list) = await fx.GetAsync("aggregates/entities/order", tokenB);
         Assert.Equal(200, listStatus);
         Assert.Empty(list.GetProperty("items").EnumerateArray());
