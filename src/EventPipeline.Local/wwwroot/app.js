@@ -252,6 +252,10 @@ async function pollCounters() {
       ...Object.entries(m.ingest.deadLettersByCategory ?? {}).map(([k, v]) => ['rejected: ' + k, v]),
       ['publish batches', m.publish.batches], ['pushes', m.publish.pushes], ['gone connections', m.publish.goneConnections],
       ['open connections', m.openConnections],
+      // A mapping whose on-failure destination refuses records holds its shard where it is rather than skip them.
+      ...[['ingest', m.ingestMapping], ['publish', m.publishMapping]].flatMap(([name, mapping]) => (mapping?.shardsWaitingOnDestination ?? []).length > 0
+        ? [[name + ': waiting on its failure destination', mapping.shardsWaitingOnDestination.join(', ')]] : []),
+      ...Object.entries(m.emulatorRestarts ?? {}).filter(([, n]) => n > 0).map(([k, n]) => ['restarted: ' + k, n]),
     ];
     $('#counters').replaceChildren(...rows.flatMap(([k, v]) => [el('dt', {}, k), el('dd', { 'data-counter': k }, String(v))]));
   } catch { /* the stack is stopping; try again later */ }
