@@ -27,6 +27,7 @@ internal sealed record InfraSettings
         public const string BusRules = "busRules";
         public const string LogLevel = "logLevel";
         public const string RepoRoot = "repoRoot";
+        public const string IngestLatency = "ingestLatency";
     }
 
     /// <summary>Environment variable that skips the AOT publish like <c>-c bundling=skip</c> (fast CI synth, unit tests).</summary>
@@ -73,6 +74,13 @@ internal sealed record InfraSettings
 
     /// <summary>Repository root override (the bundler otherwise finds it by walking up to global.json).</summary>
     public string? RepoRoot { get; init; }
+
+    /// <summary>
+    /// <c>ingestLatency=low</c>: the Ingest mapping reads through an enhanced fan-out consumer with no batching window
+    /// (<see cref="PipelineTopology.IngestMappingLowLatency"/>). Default: the stream's shared throughput, polled once a
+    /// second per shard, with a 1 s batching window — fewer, fuller invocations and no consumer charges.
+    /// </summary>
+    public bool LowLatencyIngest { get; init; }
 
     /// <summary>Reads the settings from the app's context and the process environment.</summary>
     public static InfraSettings FromContext(Constructs.Node node)
@@ -137,9 +145,16 @@ internal sealed record InfraSettings
                 $"Context {string.Join(" and ", missing.Select(m => m.Split('=')[0][3..]).Select(k => $"'{k}'"))} must be set: {string.Join(" ", missing)}.");
         }
 
+        var latency = (Get(Keys.IngestLatency) ?? "default").ToLowerInvariant();
+        if (latency is not ("default" or "low"))
+        {
+            throw new ArgumentException($"Context '{Keys.IngestLatency}' must be 'default' or 'low'; got '{latency}'.");
+        }
+
         return new InfraSettings
         {
             Shards = shards,
+            LowLatencyIngest = latency == "low",
             Architecture = architecture,
             RuntimeIdentifier = rid,
             Bundle = !skip,

@@ -30,11 +30,11 @@ public static class IngestComposition
         var pipeline = new IngestPipeline(
             SourceCatalog.Create(sources),
             new KplRecordSplitter(),
-            new AggregateWriter(new DynamoAggregateItems(aws.DynamoDb, settings.AggregatesTable), new DynamoDedupStore(aws.DynamoDb, settings.DedupTable, PipelineTopology.DedupRetention), cache: new ItemCache()),
+            new AggregateWriter(new DynamoAggregateItems(aws.DynamoDb, settings.AggregatesTable), new DynamoDedupStore(aws.DynamoDb, settings.DedupTable, PipelineTopology.DedupRetention), cache: new ItemCache(), clock: host.Clock),
             new SqsDeadLetterSink(aws.Sqs, settings.DeadLetterQueueUrl),
             host.Clock,
             new AggregationOptions(settings.GracePeriod),
             FunctionKey);
-        return new IngestFunction(pipeline, host.Log(), host.Metrics(FunctionKey));
+        return new IngestFunction(pipeline, host.Log(), host.Metrics(FunctionKey), host.Clock);
     }
 }

@@ -8,14 +8,18 @@ namespace EventPipeline.Ingest;
 /// <summary>
 /// Kinesis → aggregates. Thin: hands the batch to <see cref="IngestPipeline"/> and reports the failed records by
 /// sequence number (ReportBatchItemFailures), so the event source mapping retries from the lowest one. Each batch
-/// writes one JSON log line (shard, sequence range, counts) and one EMF line of counters.
+/// writes one JSON log line (shard, sequence range, counts, where the time went) and one EMF line of counters and
+/// latencies: each record's wait from the stream's arrival to this invocation (<c>StreamToIngest</c>) and the batch's
+/// stages (<c>AdaptDuration</c>, <c>ReadDuration</c>, <c>DedupDuration</c>, <c>WriteDuration</c>).
 /// </summary>
 /// <param name="pipeline">The batch processor.</param>
 /// <param name="log">Structured log (silent when null).</param>
 /// <param name="metrics">EMF metrics, flushed once per invocation (none when null).</param>
-public sealed class IngestFunction(IngestPipeline pipeline, LambdaLog? log = null, EmfMetrics? metrics = null)
+/// <param name="clock">When the invocation started, against the records' arrival (the system clock by default).</param>
+public sealed class IngestFunction(IngestPipeline pipeline, LambdaLog? log = null, EmfMetrics? metrics = null, TimeProvider? clock = null)
 {
     private readonly LambdaLog _log = log ?? new LambdaLog(TextWriter.Null);
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
     /// <summary>The last batch's result (for the local stack's counters and tests).</summary>
     public event Action<IngestBatchResult>? BatchProcessed;
@@ -26,14 +30,17 @@ public sealed class IngestFunction(IngestPipeline pipeline, LambdaLog? log = nul
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(context);
         var started = Stopwatch.GetTimestamp();
+        var invokedAt = _clock.GetUtcNow();
         var log = _log.WithRequestId(context.AwsRequestId);
         var shard = input.Records.Count > 0 ? ShardOf(input.Records[0]) : null;
         var first = input.Records.Count > 0 ? input.Records[0].Kinesis.SequenceNumber : null;
         var last = input.Records.Count > 0 ? input.Records[^1].Kinesis.SequenceNumber : null;
         try
         {
-            var result = await pipeline.ProcessAsync(input.Records.Select(ToStreamRecord).ToList(), cancellationToken);
-            Record(log, result, shard, first, last, Stopwatch.GetElapsedTime(started));
+            var records = input.Records.Select(ToStreamRecord).ToList();
+            var waited = StreamToIngest(records, invokedAt);
+            var result = await pipeline.ProcessAsync(records, cancellationToken);
+            Record(log, result, shard, first, last, Stopwatch.GetElapsedTime(started), waited);
             BatchProcessed?.Invoke(result);
             return new StreamsEventResponse
             {
@@ -56,10 +63,32 @@ public sealed class IngestFunction(IngestPipeline pipeline, LambdaLog? log = nul
         }
     }
 
-    private void Record(LambdaLog log, IngestBatchResult r, string? shard, string? first, string? last, TimeSpan elapsed)
+    /// <summary>Each record's wait from its arrival on the stream to this invocation, in milliseconds (records with an arrival time).</summary>
+    private List<double> StreamToIngest(List<StreamRecord> records, DateTimeOffset invokedAt)
     {
+        var waited = new List<double>(records.Count);
+        foreach (var record in records)
+        {
+            if (record.ArrivedAt is { } arrived)
+            {
+                var ms = (invokedAt - arrived).TotalMilliseconds;
+                waited.Add(ms);
+                metrics?.Record("StreamToIngest", ms);
+            }
+        }
+
+        return waited;
+    }
+
+    private void Record(LambdaLog log, IngestBatchResult r, string? shard, string? first, string? last, TimeSpan elapsed, List<double> waited)
+    {
+        var stages = r.Stages;
         if (metrics is { } m)
         {
+            m.Record("AdaptDuration", stages.Adapt.TotalMilliseconds);
+            m.Record("ReadDuration", stages.Read.TotalMilliseconds);
+            m.Record("DedupDuration", stages.Dedup.TotalMilliseconds);
+            m.Record("WriteDuration", stages.Write.TotalMilliseconds);
             m.Increment("EventsIn", r.Records);
             m.Increment("EventsApplied", r.Applied);
             m.Increment("DedupHits", r.Duplicates);
@@ -85,7 +114,12 @@ public sealed class IngestFunction(IngestPipeline pipeline, LambdaLog? log = nul
             ("duplicates", r.Duplicates),
             ("deadLettered", r.DeadLettered),
             ("itemWrites", r.ItemWrites),
-            ("durationMs", Math.Round(elapsed.TotalMilliseconds, 1)));
+            ("durationMs", Math.Round(elapsed.TotalMilliseconds, 1)),
+            ("streamToIngestMaxMs", waited.Count > 0 ? Math.Round(waited.Max(), 1) : null),
+            ("adaptMs", Math.Round(stages.Adapt.TotalMilliseconds, 1)),
+            ("readMs", Math.Round(stages.Read.TotalMilliseconds, 1)),
+            ("dedupMs", Math.Round(stages.Dedup.TotalMilliseconds, 1)),
+            ("writeMs", Math.Round(stages.Write.TotalMilliseconds, 1)));
         foreach (var (category, count) in r.DeadLettersByCategory)
         {
             log.Warning("records dead-lettered", ("shardId", shard), ("reason", category), ("count", count));

@@ -17,6 +17,7 @@ using EventPipeline.Local.EventSources;
 using EventPipeline.Local.Functions;
 using EventPipeline.Local.Gateway;
 using EventPipeline.Local.Iam;
+using EventPipeline.Local.Latency;
 using EventPipeline.Local.Webhooks;
 using EventPipeline.Sources;
 using EventPipeline.Topology;
@@ -84,6 +85,12 @@ public sealed class LocalStack : IAsyncDisposable
     /// <summary>The change-log stream's mapping to the Bus function.</summary>
     public DynamoDbStreamPoller BusMapping { get; private set; } = null!;
 
+    /// <summary>How the Ingest mapping reads: through a consumer or the stream, its window and its idle polling.</summary>
+    public MappingDescription IngestMappingCadence { get; private set; } = null!;
+
+    /// <summary>How the Publish mapping reads.</summary>
+    public MappingDescription PublishMappingCadence { get; private set; } = null!;
+
     /// <summary>The 14 sources (the CLI signs requests with their signers).</summary>
     public IReadOnlyDictionary<string, SourceRegistration> Sources { get; private set; } = null!;
 
@@ -92,6 +99,9 @@ public sealed class LocalStack : IAsyncDisposable
 
     /// <summary>Counters of the running stack (the dashboard's and <c>/metrics</c>'s source).</summary>
     public LocalMetrics Metrics { get; } = new();
+
+    /// <summary>Stage latencies of the running stack (<c>/metrics/latency</c>, the dashboard's latency panel, <c>load</c>).</summary>
+    public LocalLatency Latency { get; } = new();
 
     /// <summary>Restarts of each emulator by the watchdog (empty when the stack uses emulators it did not start).</summary>
     public IReadOnlyDictionary<string, int> EmulatorRestarts => _emulators?.Restarts ?? new Dictionary<string, int>();
@@ -246,7 +256,7 @@ public sealed class LocalStack : IAsyncDisposable
         }
         else
         {
-            Synth = await new CdkSynthesizer(RepoRoot, Options.Log).SynthesizeAsync(SynthContext, ct);
+            Synth = await new CdkSynthesizer(RepoRoot, Options.Log).SynthesizeAsync(SynthContextFor(Options.Latency), ct);
             Log(Synth.FromCache ? $"templates from the synth cache ({Synth.Directory})" : $"synthesized the CDK app in {Synth.Took.TotalSeconds:0.0} s");
         }
 
@@ -322,11 +332,13 @@ public sealed class LocalStack : IAsyncDisposable
         if (Functions.Ingest is { } ingest)
         {
             ingest.BatchProcessed += Metrics.OnIngest;
+            ingest.BatchProcessed += Latency.OnIngest;
         }
 
         if (Functions.Publish is { } publish)
         {
             publish.BatchProcessed += Metrics.OnPublish;
+            publish.BatchProcessed += Latency.OnPublish;
         }
 
         Gateway.Configure(Deployment, Functions);
@@ -394,6 +406,14 @@ public sealed class LocalStack : IAsyncDisposable
         ["graphTokenPrefix"] = "/eventpipeline/graph",
     };
 
+    /// <summary>
+    /// The context of a synth for <paramref name="latency"/>: <see cref="SynthContext"/>, plus <c>ingestLatency=low</c>
+    /// for the low-latency mode (the Ingest mapping on an enhanced fan-out consumer, no batching window).
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> SynthContextFor(LatencyMode latency) => latency == LatencyMode.Low
+        ? new Dictionary<string, string>(SynthContext.ToDictionary(), StringComparer.Ordinal) { ["ingestLatency"] = "low" }
+        : SynthContext;
+
     /// <summary>The access token the fake Graph API accepts; seeded into SSM where the template's functions read it.</summary>
     private string GraphToken { get; } = "local-graph-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
 
@@ -422,6 +442,11 @@ public sealed class LocalStack : IAsyncDisposable
         IFailureDestination? onFailure = mapping.OnFailureDestinationArn is { } destination
             ? new SqsFailureDestination(clients.Sqs, Deployment.Queues.Single(q => q.Arn == destination).Url)
             : null;
+        // Lambda's cadence for the source kind (or the development override); a consumer's reads are woken by puts.
+        var pushed = mapping.IsOnConsumer ? new RecordsPutSignal() : null;
+        var cadence = mapping.IsOnConsumer ? MappingCadence.KinesisConsumerFallback
+            : mapping.IsKinesis ? MappingCadence.KinesisStream
+            : MappingCadence.DynamoDbStream;
         var options = new StreamPollerOptions
         {
             Mapping = settings,
@@ -432,21 +457,35 @@ public sealed class LocalStack : IAsyncDisposable
             OnFailure = onFailure,
             Checkpoints = checkpoints,
             Log = Options.Log,
+            EmptyPollInterval = Options.PollIntervalOverride ?? cadence,
+            RecordsPut = pushed,
         };
-        if (mapping.EventSourceArn.Contains(":kinesis:", StringComparison.Ordinal))
+        if (mapping.IsKinesis)
         {
             var lambda = Functions.Kinesis(function.Name);
-            var streamName = mapping.EventSourceArn[(mapping.EventSourceArn.LastIndexOf('/') + 1)..];
-            var poller = new KinesisEventSourcePoller(clients.Kinesis, streamName, (e, _, ct) => lambda.InvokeAsync(e, ct), options);
-            poller.Start();
-            _disposables.Add(poller);
-            IngestMapping = poller;
+            var streamName = mapping.StreamName;
+            if (pushed is not null)
+            {
+                Edge.KinesisRecordsPut += stream =>
+                {
+                    if (stream == streamName)
+                    {
+                        pushed.Signal();
+                    }
+                };
+            }
+
+            IngestMapping = new KinesisEventSourcePoller(
+                clients.Kinesis, streamName, (e, _, ct) => lambda.InvokeAsync(e, ct), options, mapping.IsOnConsumer ? (clients.Kinesis, mapping.EventSourceArn) : null);
+            IngestMapping.Start();
+            _disposables.Add(IngestMapping);
+            IngestMappingCadence = new MappingDescription(mapping.IsOnConsumer ? "consumer" : "stream", settings.MaximumBatchingWindowSeconds, options.EmptyPollInterval.TotalMilliseconds, pushed is not null);
         }
         else
         {
             var lambda = Functions.DynamoDb(function.Name);
             var streams = new DynamoDbStreamsClient(clients.Endpoints, clients.Http);
-            var poller = new DynamoDbStreamPoller(streams, mapping.EventSourceArn, (e, _, ct) => lambda.InvokeAsync(e, ct), options);
+            var poller = new DynamoDbStreamPoller(streams, mapping.EventSourceArn, (e, _, ct) => lambda.InvokeAsync(e, ct), options, TraceWrittenAt);
             poller.Start();
             _disposables.Add(poller);
             if (function.Key == BusComposition.FunctionKey)
@@ -456,9 +495,16 @@ public sealed class LocalStack : IAsyncDisposable
             else
             {
                 PublishMapping = poller;
+                PublishMappingCadence = new MappingDescription("stream", settings.MaximumBatchingWindowSeconds, options.EmptyPollInterval.TotalMilliseconds, false);
             }
         }
     }
+
+    /// <summary>When Ingest sent the write of an entity item, from the trace in its stream record's new image.</summary>
+    private static DateTimeOffset? TraceWrittenAt(DynamoDBEvent.DynamodbStreamRecord record) =>
+        record.Dynamodb.NewImage is { } image && image.TryGetValue(EventPipeline.Aws.Aggregates.AggregateItemMapper.Trace, out var trace)
+            ? Application.Tracing.EventTrace.TryDecode(trace.S)?.WriteSentAt
+            : null;
 
     /// <summary>Clients signing with <paramref name="role"/>'s local credentials, through the local AWS endpoint.</summary>
     private AwsClients RoleClients(IamPrincipal role)
@@ -563,6 +609,9 @@ public sealed class LocalStack : IAsyncDisposable
     private void AddRoutes(WebApplication app)
     {
         app.MapGet("/metrics", () => Results.Json(Metrics.Snapshot(this), LocalJsonContext.Default.MetricsSnapshot));
+        // Stage latencies (no tenant data): the last minute and since start; ?histograms=1 adds each since-start histogram.
+        app.MapGet("/metrics/latency", (string? histograms) =>
+            Results.Json(Latency.Snapshot(IngestMappingCadence, PublishMappingCadence, IngestMapping?.Metrics, PublishMapping?.Metrics, histograms is "1" or "true"), LatencyJsonContext.Default.LatencySnapshot));
         app.MapGet("/endpoints.json", () => Results.Json(Endpoints.PublicView(), LocalJsonContext.Default.LocalEndpoints));
         // Tokens only for this machine's callers, and only with the admin token unless up --open-dev-token said otherwise.
         app.MapGet("/dev/token", (HttpContext ctx, string? tenant) =>
@@ -662,7 +711,8 @@ public sealed class LocalStack : IAsyncDisposable
                 break;
             case "kinesis-mock" when Options.InMemory:
                 await _deployer.RecreateAsync(_assembly, "AWS::Kinesis::Stream", ct);
-                Log("kinesis-mock restarted in memory: the stream was re-created empty");
+                await _deployer.RecreateAsync(_assembly, "AWS::Kinesis::StreamConsumer", ct);
+                Log("kinesis-mock restarted in memory: the stream (and its consumer) were re-created empty");
                 break;
             case "dynamodb-local" when Options.InMemory:
                 await _deployer.RecreateAsync(_assembly, "AWS::DynamoDB::Table", ct);

@@ -72,6 +72,18 @@ public sealed record LocalStackOptions
     /// </summary>
     public int? BatchingWindowOverride { get; init; }
 
+    /// <summary>
+    /// The latency mode to synthesize the templates with (<c>up --latency</c>): <see cref="LatencyMode.Low"/> passes
+    /// <c>-c ingestLatency=low</c>, so the Ingest mapping reads through an enhanced fan-out consumer with no batching window.
+    /// </summary>
+    public LatencyMode Latency { get; init; } = LatencyMode.Default;
+
+    /// <summary>
+    /// Overrides how often every mapping reads an idle shard (<c>up --poll-interval</c>), a development setting; null
+    /// follows Lambda's cadence for the mapping's source kind (<see cref="EventSources.MappingCadence"/>).
+    /// </summary>
+    public TimeSpan? PollIntervalOverride { get; init; }
+
     /// <summary>Where the functions' JSON log and EMF lines go (default <c>.eventpipeline/logs/functions.log</c>).</summary>
     public TextWriter? FunctionOutput { get; init; }
 

@@ -18,13 +18,19 @@ internal static class UpCommand
         var inMemory = new Option<bool>("--in-memory") { Description = "Keep all data in memory (by default it persists under .eventpipeline/data)" };
         var fresh = new Option<bool>("--fresh") { Description = "Delete the persisted data before starting" };
         var window = new Option<int?>("--batching-window") { Description = "Override every event source mapping's batching window, in seconds (development)" };
+        var latency = new Option<LatencyMode>("--latency")
+        {
+            Description = "low: synthesize with -c ingestLatency=low (Ingest mapping on an enhanced fan-out consumer, no batching window); default: cost-optimised (polled once a second, 1 s window)",
+            DefaultValueFactory = _ => LatencyMode.Default,
+        };
+        var pollInterval = new Option<int?>("--poll-interval") { Description = "Override how often every mapping reads an idle shard, in milliseconds (development; default: Lambda's rate for the source kind)" };
         var tenant = new Option<string>("--demo-tenant") { Description = "Tenant of the demo token", DefaultValueFactory = _ => "demo" };
         var timeScale = new Option<double>("--workflow-time-scale") { Description = "Speed-up of workflow waits (0.01 = a 100 s wait takes 1 s)", DefaultValueFactory = _ => 1.0 };
         var allowHost = new Option<string[]>("--allow-host") { Description = "A host name besides localhost/127.0.0.1/[::1] that requests may name in Host (and pages in Origin); repeatable", AllowMultipleArgumentsPerToken = true };
         var openDevToken = new Option<bool>("--open-dev-token") { Description = "Let /dev/token answer any loopback caller without the admin token" };
         var command = new Command("up", "Start the local stack (the default verb): installs and starts the emulators, deploys the synthesized CDK templates on them, hosts the functions, event source mappings and API Gateway.")
         {
-            port, awsPort, kinesisPort, dynamoPort, motoPort, shards, tenant, timeScale, template, inMemory, fresh, window, allowHost, openDevToken,
+            port, awsPort, kinesisPort, dynamoPort, motoPort, shards, tenant, timeScale, template, inMemory, fresh, window, latency, pollInterval, allowHost, openDevToken,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -41,6 +47,8 @@ internal static class UpCommand
                 InMemory = parse.GetValue(inMemory),
                 Fresh = parse.GetValue(fresh),
                 BatchingWindowOverride = parse.GetValue(window),
+                Latency = parse.GetValue(latency),
+                PollIntervalOverride = parse.GetValue(pollInterval) is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
                 DemoTenant = parse.GetValue(tenant)!,
                 WorkflowTimeScale = parse.GetValue(timeScale),
                 AllowedHosts = parse.GetValue(allowHost) ?? [],
@@ -69,6 +77,8 @@ internal static class UpCommand
                 Console.WriteLine($"  aws endpoint  {e.AwsEndpoint}   every service, SigV4 + IAM; region {e.Region}; administrator keys in endpoints.json");
                 Console.WriteLine($"  stream        {e.StreamName}");
                 Console.WriteLine($"  templates     {stack.Synth.Directory}{(stack.Synth.FromCache ? " (cached synth)" : "")}");
+                var ingest = stack.IngestMappingCadence;
+                Console.WriteLine($"  latency       {(ingest.Source == "consumer" ? "low" : "default")}: Ingest mapping on the {ingest.Source}, window {ingest.BatchingWindowSeconds} s, {(ingest.WokenByPuts ? "woken by puts" : $"idle poll {ingest.IdlePollMilliseconds:0} ms")}; Publish mapping idle poll {stack.PublishMappingCadence.IdlePollMilliseconds:0} ms");
                 Console.WriteLine($"  websocket     {e.WebSocketUrl}?token=<token>");
                 Console.WriteLine($"  rest          {e.RestUrl}/aggregates/...   (Authorization: Bearer <token>)");
                 Console.WriteLine($"  webhooks      {e.WebhookUrl}/{{tenant}}/{{source}}");

@@ -25,7 +25,8 @@ public static class PublishComposition
         var pipeline = new PublishPipeline(
             new DynamoConnectionStore(aws.DynamoDb, settings.ConnectionsTable, host.Clock),
             new DynamoChangeLog(aws.DynamoDb, settings.ChangeLogTable, host.Clock, settings.ChangeLogRetention),
-            new ApiGatewayConnectionPusher(aws.Management));
+            new ApiGatewayConnectionPusher(aws.Management),
+            clock: host.Clock);
         return new PublishFunction(pipeline, host.Log(), host.Metrics(FunctionKey));
     }
 }

@@ -10,7 +10,9 @@ namespace EventPipeline.Publish;
 /// <summary>
 /// DynamoDB Stream → WebSocket pushes. Thin: hands the batch to <see cref="PublishPipeline"/>. A failure of the change
 /// log or the index fails the whole batch (retried; sequences are idempotent per batch), never one connection. Each
-/// batch writes one JSON log line and one EMF line of counters (changes, pushes, gone connections, duration).
+/// batch writes one JSON log line and one EMF line of counters (changes, pushes, gone connections, duration) and, for
+/// each traced push, its latencies: write sent → Publish started (<c>WriteToPublish</c>), Publish started → posted
+/// (<c>PublishToPost</c>), the post itself (<c>PostDuration</c>) and Kinesis arrival → post answered (<c>ArrivalToPost</c>).
 /// </summary>
 /// <param name="pipeline">The batch processor.</param>
 /// <param name="log">Structured log (silent when null).</param>
@@ -38,8 +40,17 @@ public sealed class PublishFunction(PublishPipeline pipeline, LambdaLog? log = n
                 m.Increment("Pushes", result.Pushes);
                 m.Increment("GoneConnections", result.GoneConnections);
                 m.Increment("FailedPosts", result.FailedPosts);
+                foreach (var t in result.Timings)
+                {
+                    m.Record("WriteToPublish", t.WriteToPublish.TotalMilliseconds);
+                    m.Record("PublishToPost", t.Publish.TotalMilliseconds);
+                    m.Record("PostDuration", t.PostDuration.TotalMilliseconds);
+                    m.Record("ArrivalToPost", t.ArrivalToPosted.TotalMilliseconds);
+                }
             }
 
+            // The slowest traced push of the batch names its record, so one event can be followed through the logs.
+            var slowest = result.Timings.Count > 0 ? result.Timings.MaxBy(t => t.ArrivalToPosted) : null;
             log.Information(
                 "publish batch",
                 ("records", input.Records.Count),
@@ -48,7 +59,14 @@ public sealed class PublishFunction(PublishPipeline pipeline, LambdaLog? log = n
                 ("pushes", result.Pushes),
                 ("goneConnections", result.GoneConnections),
                 ("failedPosts", result.FailedPosts),
-                ("durationMs", Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 1)));
+                ("durationMs", Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 1)),
+                ("tracedPushes", result.Timings.Count),
+                ("slowestTraceId", slowest?.Trace.Id),
+                ("slowestArrivalToPostMs", slowest is null ? null : Math.Round(slowest.ArrivalToPosted.TotalMilliseconds, 1)),
+                ("slowestStreamToIngestMs", slowest is null ? null : Math.Round(slowest.StreamToIngest.TotalMilliseconds, 1)),
+                ("slowestIngestMs", slowest is null ? null : Math.Round(slowest.Ingest.TotalMilliseconds, 1)),
+                ("slowestWriteToPublishMs", slowest is null ? null : Math.Round(slowest.WriteToPublish.TotalMilliseconds, 1)),
+                ("slowestPublishMs", slowest is null ? null : Math.Round(slowest.Publish.TotalMilliseconds, 1)));
             BatchProcessed?.Invoke(result);
             return new StreamsEventResponse();
         }
@@ -90,7 +108,7 @@ public sealed class PublishFunction(PublishPipeline pipeline, LambdaLog? log = n
             {
                 if (stored.State is not MetricState || !before.TryGetValue(aggregate.Key, out var was) || !was.SameContentAs(aggregate))
                 {
-                    changes.Add(new AggregateChange(aggregate, stored.Version));
+                    changes.Add(new AggregateChange(aggregate, stored.Version) { Trace = stored.Trace });
                 }
             }
         }

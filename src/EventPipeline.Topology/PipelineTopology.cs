@@ -90,6 +90,16 @@ public static class PipelineTopology
         ReportBatchItemFailures: true,
         ParallelizationFactor: 1);
 
+    /// <summary>
+    /// Event source mapping Kinesis → Ingest in low-latency mode (<c>-c ingestLatency=low</c>): the same settings with no
+    /// batching window, on the enhanced fan-out consumer <see cref="IngestConsumerName"/> (records pushed over HTTP/2 as
+    /// they arrive, instead of a poll of each shard once a second; billed per consumer-shard hour and per GB read).
+    /// </summary>
+    public static EventSourceMappingSettings IngestMappingLowLatency { get; } = IngestMapping with { MaximumBatchingWindowSeconds = 0 };
+
+    /// <summary>The enhanced fan-out consumer the low-latency Ingest mapping reads through.</summary>
+    public const string IngestConsumerName = "eventpipeline-ingest";
+
     /// <summary>Event source mapping aggregates stream → Publish.</summary>
     public static EventSourceMappingSettings PublishMapping { get; } = new(
         BatchSize: 100,

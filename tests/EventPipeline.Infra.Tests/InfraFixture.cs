@@ -50,6 +50,13 @@ public sealed class InfraFixture
         GraphStatelessJson = ToJson(Template.FromStack(withGraph));
         GraphStatelessAnnotations = Amazon.CDK.Assertions.Annotations.FromStack(withGraph);
 
+        var lowLatencyContext = Context();
+        lowLatencyContext["ingestLatency"] = "low";
+        var lowLatency = PipelineApp.Compose(new App(new AppProps { Context = lowLatencyContext })).Stateless;
+        LowLatencyStatelessJson = ToJson(Template.FromStack(lowLatency));
+        LowLatencyIngestRoleId = LogicalId(lowLatency, lowLatency.Ingestion.Function.Role!.Node.DefaultChild);
+        LowLatencyIngestFunctionId = LogicalId(lowLatency, lowLatency.Ingestion.Function.Node.DefaultChild);
+
         var provisionedContext = Context();
         provisionedContext["shards"] = "4";
         var provisioned = new App(new AppProps { Context = provisionedContext });
@@ -65,6 +72,15 @@ public sealed class InfraFixture
     public JsonObject StatelessJson { get; }
 
     public JsonObject ProvisionedStatefulJson { get; }
+
+    /// <summary>The stateless stack synthesized with <c>-c ingestLatency=low</c>.</summary>
+    public JsonObject LowLatencyStatelessJson { get; }
+
+    /// <summary>The Ingest role's logical id in <see cref="LowLatencyStatelessJson"/>.</summary>
+    public string LowLatencyIngestRoleId { get; }
+
+    /// <summary>The Ingest function's logical id in <see cref="LowLatencyStatelessJson"/>.</summary>
+    public string LowLatencyIngestFunctionId { get; }
 
     /// <summary>The stateless stack's synth messages (the default context: no Graph credential).</summary>
     public Amazon.CDK.Assertions.Annotations StatelessAnnotations { get; }
@@ -91,9 +107,9 @@ public sealed class InfraFixture
             .Where(r => (string?)r.Value!["Type"] == type)
             .Select(r => (r.Key, r.Value!["Properties"]?.AsObject() ?? []));
 
-    /// <summary>Every IAM statement attached to the role with logical id <paramref name="roleId"/>.</summary>
-    public IReadOnlyList<PolicyStatementView> StatementsOf(string roleId) =>
-        Resources(StatelessJson, "AWS::IAM::Policy")
+    /// <summary>Every IAM statement attached to the role with logical id <paramref name="roleId"/> (in <paramref name="template"/>, default the stateless stack).</summary>
+    public IReadOnlyList<PolicyStatementView> StatementsOf(string roleId, JsonObject? template = null) =>
+        Resources(template ?? StatelessJson, "AWS::IAM::Policy")
             .Where(p => p.Properties["Roles"]!.AsArray().Any(r => (string?)r!["Ref"] == roleId))
             .SelectMany(p => p.Properties["PolicyDocument"]!["Statement"]!.AsArray())
             .Select(s => new PolicyStatementView(

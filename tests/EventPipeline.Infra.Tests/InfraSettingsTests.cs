@@ -17,6 +17,16 @@ public sealed class InfraSettingsTests
         Assert.Equal(PipelineTopology.Auth.Audience, settings.JwtAudience);
         Assert.Equal(Issuer, settings.JwtIssuer);
         Assert.Equal(Sender, settings.FromEmailAddress);
+        Assert.False(settings.LowLatencyIngest);
+    }
+
+    [Theory]
+    [InlineData("low", true)]
+    [InlineData("LOW", true)]
+    [InlineData("default", false)]
+    public void FromContext_IngestLatency_SelectsTheMode(string value, bool low)
+    {
+        Assert.Equal(low, Settings(new Dictionary<string, object> { ["ingestLatency"] = value }).LowLatencyIngest);
     }
 
     [Theory]
@@ -48,6 +58,7 @@ public sealed class InfraSettingsTests
     [InlineData("arch", "mips")]
     [InlineData("bundling", "sometimes")]
     [InlineData("functions", "ingest,nope")]
+    [InlineData("ingestLatency", "fast")]
     public void FromContext_InvalidValue_ThrowsNamingTheKey(string key, string value)
     {
         var error = Assert.Throws<ArgumentException>(() => Settings(new Dictionary<string, object> { [key] = value }));

@@ -45,7 +45,17 @@ public sealed class EmfMetricsTests
             Assert.InRange(metrics.GetArrayLength(), 1, EmfMetrics.MaxMetricsPerDirective);
             foreach (var metric in metrics.EnumerateArray())
             {
-                Assert.Equal(JsonValueKind.Number, root.GetProperty(metric.GetProperty("Name").GetString()!).ValueKind);
+                // A number, or an array of at most 100 numbers (a distribution's values).
+                var value = root.GetProperty(metric.GetProperty("Name").GetString()!);
+                if (value.ValueKind == JsonValueKind.Array)
+                {
+                    Assert.InRange(value.GetArrayLength(), 1, EmfMetrics.MaxValuesPerMetric);
+                    Assert.All(value.EnumerateArray(), v => Assert.Equal(JsonValueKind.Number, v.ValueKind));
+                }
+                else
+                {
+                    Assert.Equal(JsonValueKind.Number, value.ValueKind);
+                }
                 Assert.Contains(metric.GetProperty("Unit").GetString()!, EmfMetrics.Units);
             }
         }
@@ -219,5 +229,51 @@ public sealed class EmfMetricsTests
             new EmfMetrics("EventPipeline", TextWriter.Null, [new("FunctionName", " ")]));
 
         Assert.Contains("FunctionName", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Flush_AfterRecords_WritesEachValueOfTheDistribution()
+    {
+        var (metrics, output) = Create();
+
+        metrics.Increment("EventsIn", 3);
+        metrics.Record("StreamToIngest", 12);
+        metrics.Record("StreamToIngest", 40.5);
+        metrics.Flush();
+
+        var line = Assert.Single(Lines(output));
+        AssertValidEmf(line);
+        Assert.Equal([12, 40.5], line.GetProperty("StreamToIngest").EnumerateArray().Select(v => v.GetDouble()));
+        Assert.Equal(3, line.GetProperty("EventsIn").GetDouble());
+    }
+
+    [Fact]
+    public void Flush_MoreValuesThanALineHolds_ContinuesOnFurtherLinesWithEveryValue()
+    {
+        var (metrics, output) = Create();
+        metrics.Increment("EventsIn", 250);
+        for (var i = 0; i < 250; i++)
+        {
+            metrics.Record("StreamToIngest", i);
+        }
+
+        metrics.Flush();
+
+        var lines = Lines(output);
+        Assert.Equal(3, lines.Length);
+        Assert.All(lines, AssertValidEmf);
+        Assert.Equal(Enumerable.Range(0, 250).Select(i => (double)i), lines.SelectMany(l => l.GetProperty("StreamToIngest").EnumerateArray().Select(v => v.GetDouble())));
+        Assert.Equal(1, lines.Count(l => l.TryGetProperty("EventsIn", out _)));
+    }
+
+    [Fact]
+    public void Record_NameAlreadyACounter_IsRefused()
+    {
+        var (metrics, _) = Create();
+        metrics.Increment("BatchDuration", 3, "Milliseconds");
+
+        var ex = Assert.Throws<ArgumentException>(() => metrics.Record("BatchDuration", 3));
+
+        Assert.Contains("counter", ex.Message, StringComparison.Ordinal);
     }
 }

@@ -168,5 +168,6 @@ public sealed class InMemoryAggregateItems : IAggregateItems, IAggregateReader
         {
             DedupFingerprints = [.. item.DedupFingerprints],
             DedupOverflowUntil = item.DedupOverflowUntil,
+            Trace = item.Trace,
         };
 }

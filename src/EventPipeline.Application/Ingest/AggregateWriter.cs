@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using EventPipeline.Application.Ports;
+using EventPipeline.Application.Tracing;
 using EventPipeline.Domain.Aggregation;
 
 namespace EventPipeline.Application.Ingest;
@@ -21,6 +22,8 @@ namespace EventPipeline.Application.Ingest;
 /// and applies the latter. If an entity item cannot be written, every event from the first such one on stays out of
 /// the second round and their records are retried, so no metric watermark passes an undecided event.
 /// Items this instance wrote last come from an <see cref="ItemCache"/> instead of a read (a stale one costs a conflict).
+/// Each entity write carries the <see cref="EventTrace"/> of its oldest new event, so its stream record says where the
+/// push it causes came from; the outcome says how long the reads and each round took.
 /// </summary>
 /// <param name="items">Where the aggregates are stored.</param>
 /// <param name="dedup">Where older dedup fingerprints go.</param>
@@ -28,9 +31,18 @@ namespace EventPipeline.Application.Ingest;
 /// <param name="maxParallelWrites">Items written at once.</param>
 /// <param name="maxConflictRetries">Re-reads of one item after conflicting writes before the item fails for this attempt.</param>
 /// <param name="cache">Items written by this instance (none: every batch reads its items).</param>
+/// <param name="clock">Stamps the traces and times the rounds (the system clock by default).</param>
 public sealed class AggregateWriter(
-    IAggregateItems items, IDedupStore dedup, int dedupCapacity = AggregateWriter.DefaultDedupCapacity, int maxParallelWrites = 16, int maxConflictRetries = 20, ItemCache? cache = null)
+    IAggregateItems items,
+    IDedupStore dedup,
+    int dedupCapacity = AggregateWriter.DefaultDedupCapacity,
+    int maxParallelWrites = 16,
+    int maxConflictRetries = 20,
+    ItemCache? cache = null,
+    TimeProvider? clock = null)
 {
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
     /// <summary>Default fingerprints per entity item (8 bytes each: 48 keep a typical entity item within 1 KB).</summary>
     public const int DefaultDedupCapacity = 48;
 
@@ -68,6 +80,7 @@ public sealed class AggregateWriter(
             }
         }
 
+        var readStarted = _clock.GetTimestamp();
         var current = new Dictionary<AggregateKey, StoredAggregate>();
         var uncached = new List<AggregateKey>();
         foreach (var key in byEntity.Keys.Cast<AggregateKey>().Concat(byKey.Keys))
@@ -90,6 +103,8 @@ public sealed class AggregateWriter(
             }
         }
 
+        var readTime = _clock.GetElapsedTime(readStarted);
+        var dedupStarted = _clock.GetTimestamp();
         var counts = new Counts();
         var owned = new ConcurrentDictionary<SequencedEvent, bool>(ReferenceEqualityComparer.Instance);
         var failedEntities = new ConcurrentBag<EntityKey>();
@@ -102,6 +117,9 @@ public sealed class AggregateWriter(
                 failedEntities.Add(entry.Key);
             }
         });
+
+        var dedupTime = _clock.GetElapsedTime(dedupStarted);
+        var writeStarted = _clock.GetTimestamp();
 
         // Nothing at or after the first undecided event enters the second round: its records are retried as a whole.
         StreamPosition? cut = failedEntities.IsEmpty ? null : failedEntities.SelectMany(k => byEntity[k]).Min(se => se.Position);
@@ -117,6 +135,7 @@ public sealed class AggregateWriter(
             }
         });
 
+        var writeTime = _clock.GetElapsedTime(writeStarted);
         var failedSequences = new HashSet<string>(StringComparer.Ordinal);
         var applied = new List<SequencedEvent>(events.Count);
         foreach (var se in events)
@@ -138,7 +157,12 @@ public sealed class AggregateWriter(
             }
         }
 
-        return new ApplyOutcome(counts.Writes, counts.Conflicts, counts.Skipped, counts.DedupWrites, counts.Evicted, counts.Duplicates, failedSequences, applied);
+        return new ApplyOutcome(counts.Writes, counts.Conflicts, counts.Skipped, counts.DedupWrites, counts.Evicted, counts.Duplicates, failedSequences, applied)
+        {
+            ReadTime = readTime,
+            DedupTime = dedupTime,
+            WriteTime = writeTime,
+        };
     }
 
     /// <summary>Round one for one entity item: decides which of its events this position owns and writes the claims.</summary>
@@ -162,6 +186,7 @@ public sealed class AggregateWriter(
 
             var decided = new List<(SequencedEvent Event, bool Owned)>(events.Count);
             StreamPosition? last = null;
+            SequencedEvent? firstNew = null;
             foreach (var se in events)
             {
                 var skipped = DedupFingerprint.OfSkipped(shard, se.Position);
@@ -173,6 +198,7 @@ public sealed class AggregateWriter(
                 }
 
                 last = se.Position;
+                firstNew ??= se;
                 var id = DedupFingerprint.Of(se.Event.DedupKey);
                 if (known.Add(id))
                 {
@@ -219,6 +245,12 @@ public sealed class AggregateWriter(
             {
                 DedupFingerprints = fingerprints,
                 DedupOverflowUntil = overflowUntil,
+                // The push this write causes is as late as its oldest new event.
+                Trace = new EventTrace(
+                    EventTrace.IdOf(shard, firstNew!.Position.SequenceNumber),
+                    firstNew.ArrivedAt ?? context.Now,
+                    context.Now,
+                    _clock.GetUtcNow()),
             };
             var (settled, written, reread) = await SettleAsync(item, version, overflow, attempt, context, counts, ct);
             if (settled)

@@ -17,4 +17,14 @@ public sealed record ApplyOutcome(
     int EvictedWindows,
     int Duplicates,
     IReadOnlySet<string> FailedSequenceNumbers,
-    IReadOnlyList<SequencedEvent> Applied);
+    IReadOnlyList<SequencedEvent> Applied)
+{
+    /// <summary>Reading the items the cache did not hold.</summary>
+    public TimeSpan ReadTime { get; init; }
+
+    /// <summary>Round one: the entity items' claims (their writes decide duplicates).</summary>
+    public TimeSpan DedupTime { get; init; }
+
+    /// <summary>Round two: the metric items and late-event records.</summary>
+    public TimeSpan WriteTime { get; init; }
+}

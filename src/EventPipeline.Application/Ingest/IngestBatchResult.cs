@@ -1,3 +1,5 @@
+using EventPipeline.Application.Tracing;
+
 namespace EventPipeline.Application.Ingest;
 
 /// <summary>What one Kinesis batch did.</summary>
@@ -32,4 +34,7 @@ public sealed record IngestBatchResult
 
     /// <summary>Sequence numbers to report as batch item failures (retried by the event source mapping).</summary>
     public IReadOnlyList<string> FailedSequenceNumbers { get; init; } = [];
+
+    /// <summary>Where the batch spent its time: adapt, item reads, dedup (entity items), writes (metric items).</summary>
+    public IngestStageTimes Stages { get; init; } = IngestStageTimes.None;
 }

@@ -1,5 +1,6 @@
 using EventPipeline.Application.DeadLetters;
 using EventPipeline.Application.Ports;
+using EventPipeline.Application.Tracing;
 using EventPipeline.Domain;
 using EventPipeline.Domain.Aggregation;
 using EventPipeline.Sources;
@@ -25,6 +26,7 @@ public sealed class IngestPipeline(
     public async Task<IngestBatchResult> ProcessAsync(IReadOnlyList<StreamRecord> batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
+        var started = clock.GetTimestamp();
         var now = clock.GetUtcNow();
         var context = new AggregationContext(now, options);
         var candidates = new List<SequencedEvent>();
@@ -88,6 +90,8 @@ public sealed class IngestPipeline(
             await deadLetters.SendAsync(letters, cancellationToken);
         }
 
+        var adaptTime = clock.GetElapsedTime(started);
+
         // Dedup and exactly-once are one protocol over the items (AggregateWriter): a copy of an event at another
         // position, in this batch or any other, is skipped at its entity item; a redelivered position is decided as before.
         var outcome = await aggregates.ApplyAsync(candidates, context, cancellationToken);
@@ -104,6 +108,7 @@ public sealed class IngestPipeline(
             EvictedWindows = outcome.EvictedWindows,
             DeadLettersByCategory = byCategory,
             FailedSequenceNumbers = failed.Distinct(StringComparer.Ordinal).ToList(),
+            Stages = new IngestStageTimes(adaptTime, outcome.ReadTime, outcome.DedupTime, outcome.WriteTime),
         };
     }
 

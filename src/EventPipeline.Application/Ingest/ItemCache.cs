@@ -65,5 +65,6 @@ public sealed class ItemCache(int capacity = 20_000)
         {
             DedupFingerprints = item.DedupFingerprints,
             DedupOverflowUntil = item.DedupOverflowUntil,
+            Trace = item.Trace,
         };
 }

@@ -1,3 +1,4 @@
+using EventPipeline.Application.Tracing;
 using EventPipeline.Domain.Aggregation;
 
 namespace EventPipeline.Application.Ports;
@@ -13,4 +14,7 @@ public sealed record StoredAggregate(AggregateState State, long Version, IReadOn
 
     /// <summary>Entity items: until when the dedup store keeps older fingerprints of this entity (null: it holds none).</summary>
     public DateTimeOffset? DedupOverflowUntil { get; init; }
+
+    /// <summary>Entity items: the trace of the oldest new event of the write that made this version (null: untraced).</summary>
+    public EventTrace? Trace { get; init; }
 }

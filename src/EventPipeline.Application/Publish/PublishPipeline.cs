@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using EventPipeline.Application.Ports;
+using EventPipeline.Application.Tracing;
 using EventPipeline.Domain;
 using EventPipeline.Domain.Aggregation;
 
@@ -14,14 +15,24 @@ namespace EventPipeline.Application.Publish;
 /// the next sequence of its channel (idempotent per batch, so a redelivered batch re-sends the same sequences), log
 /// it for resume, and post it to the channel's subscribers — found through the index, with bounded parallelism, in
 /// sequence order per connection. 410 Gone removes the connection; one bad connection never fails the batch.
+/// A change that carries an <see cref="EventTrace"/> is posted with a <c>trace</c> member (the trace plus when Publish
+/// started and when it posted); the change log keeps the push without it, since a replay is not the event's latency.
 /// </summary>
-public sealed class PublishPipeline(IConnectionStore connections, IChangeLog changeLog, IConnectionPusher pusher, int maxParallelPosts = 32)
+/// <param name="connections">Subscriptions by channel.</param>
+/// <param name="changeLog">Per-channel sequences and the log resumes read.</param>
+/// <param name="pusher">Posts to connections.</param>
+/// <param name="maxParallelPosts">Connections posted to at once.</param>
+/// <param name="clock">Stamps the traces and times the posts (the system clock by default).</param>
+public sealed class PublishPipeline(IConnectionStore connections, IChangeLog changeLog, IConnectionPusher pusher, int maxParallelPosts = 32, TimeProvider? clock = null)
 {
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
     /// <summary>Processes one batch of changes (one stream batch, in stream order).</summary>
     public async Task<PublishBatchResult> ProcessAsync(ChangeBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        var latest = new Dictionary<(string, string), (AggregateState State, long Version)>();
+        var publishStartedAt = _clock.GetUtcNow();
+        var latest = new Dictionary<(string, string), (AggregateState State, long Version, EventTrace? Trace)>();
         foreach (var change in batch.Changes)
         {
             var state = change.State;
@@ -31,9 +42,14 @@ public sealed class PublishPipeline(IConnectionStore connections, IChangeLog cha
             }
 
             var key = (state.Key.Pk, state.Key.Sk);
-            if (!latest.TryGetValue(key, out var seen) || seen.Version < change.Version)
+            if (!latest.TryGetValue(key, out var seen))
             {
-                latest[key] = (state, change.Version);
+                latest[key] = (state, change.Version, change.Trace);
+            }
+            else if (seen.Version < change.Version)
+            {
+                // Coalesced into the latest state: the push is as late as the oldest write it stands for.
+                latest[key] = (state, change.Version, Older(seen.Trace, change.Trace));
             }
         }
 
@@ -42,7 +58,7 @@ public sealed class PublishPipeline(IConnectionStore connections, IChangeLog cha
             return new PublishBatchResult(0, 0, 0, 0, 0);
         }
 
-        var byChannel = new Dictionary<(string Tenant, string Channel), List<(AggregateState State, long Version)>>();
+        var byChannel = new Dictionary<(string Tenant, string Channel), List<(AggregateState State, long Version, EventTrace? Trace)>>();
         foreach (var change in latest.Values.OrderBy(c => c.State.Key.Pk, StringComparer.Ordinal).ThenBy(c => c.State.Key.Sk, StringComparer.Ordinal))
         {
             foreach (var channel in ChannelsOf(change.State))
@@ -59,7 +75,7 @@ public sealed class PublishPipeline(IConnectionStore connections, IChangeLog cha
         }
 
         var batchId = batch.BatchId;
-        var outbox = new ConcurrentDictionary<string, ConcurrentQueue<(string Channel, long Sequence, byte[] Payload)>>(StringComparer.Ordinal);
+        var outbox = new ConcurrentDictionary<string, ConcurrentQueue<(string Channel, long Sequence, byte[] Payload, EventTrace? Trace)>>(StringComparer.Ordinal);
         var pushes = 0;
 
         await Parallel.ForEachAsync(
@@ -82,10 +98,10 @@ public sealed class PublishPipeline(IConnectionStore connections, IChangeLog cha
                 var subscribers = await connections.SubscribersAsync(tenant, channel, ct);
                 foreach (var id in subscribers)
                 {
-                    var queue = outbox.GetOrAdd(id, _ => new ConcurrentQueue<(string, long, byte[])>());
+                    var queue = outbox.GetOrAdd(id, _ => new ConcurrentQueue<(string, long, byte[], EventTrace?)>());
                     for (var i = 0; i < payloads.Length; i++)
                     {
-                        queue.Enqueue((channel, first + i, payloads[i]));
+                        queue.Enqueue((channel, first + i, payloads[i], changes[i].Trace));
                         Interlocked.Increment(ref pushes);
                     }
                 }
@@ -93,15 +109,24 @@ public sealed class PublishPipeline(IConnectionStore connections, IChangeLog cha
 
         var gone = 0;
         var failedPosts = 0;
+        var timings = new ConcurrentBag<PushTiming>();
         await Parallel.ForEachAsync(
             outbox,
             new ParallelOptions { MaxDegreeOfParallelism = maxParallelPosts, CancellationToken = cancellationToken },
             async (entry, ct) =>
             {
                 // In order per connection: per channel the client sees increasing sequences.
-                foreach (var (_, _, payload) in entry.Value.OrderBy(p => p.Channel, StringComparer.Ordinal).ThenBy(p => p.Sequence))
+                foreach (var (_, _, payload, trace) in entry.Value.OrderBy(p => p.Channel, StringComparer.Ordinal).ThenBy(p => p.Sequence))
                 {
-                    switch (await pusher.PushAsync(entry.Key, payload, ct))
+                    var postedAt = _clock.GetUtcNow();
+                    var posting = _clock.GetTimestamp();
+                    var outcome = await pusher.PushAsync(entry.Key, trace is null ? payload : WithTrace(payload, trace, publishStartedAt, postedAt), ct);
+                    if (trace is not null)
+                    {
+                        timings.Add(new PushTiming(trace, publishStartedAt, postedAt, _clock.GetElapsedTime(posting)));
+                    }
+
+                    switch (outcome)
                     {
                         case PushOutcome.Gone:
                             Interlocked.Increment(ref gone);
@@ -115,8 +140,43 @@ public sealed class PublishPipeline(IConnectionStore connections, IChangeLog cha
                 }
             });
 
-        return new PublishBatchResult(latest.Count, byChannel.Count, pushes, gone, failedPosts);
+        return new PublishBatchResult(latest.Count, byChannel.Count, pushes, gone, failedPosts) { Timings = [.. timings] };
     }
+
+    /// <summary>
+    /// <paramref name="payload"/> (a push as <see cref="PushJson"/> wrote it) with a last member
+    /// <c>"trace":{"id","arrivedAt","ingestAt","writeAt","publishAt","postAt"}</c>, times in epoch milliseconds.
+    /// </summary>
+    public static byte[] WithTrace(byte[] payload, EventTrace trace, DateTimeOffset publishStartedAt, DateTimeOffset postedAt)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        ArgumentNullException.ThrowIfNull(trace);
+        if (payload.Length < 2 || payload[^1] != (byte)'}')
+        {
+            throw new ArgumentException("payload must be a JSON object", nameof(payload));
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(payload.Length + 200);
+        buffer.Write(payload.AsSpan(0, payload.Length - 1));
+        buffer.Write(",\"trace\":"u8);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("id", trace.Id);
+            w.WriteNumber("arrivedAt", trace.ArrivedAt.ToUnixTimeMilliseconds());
+            w.WriteNumber("ingestAt", trace.IngestStartedAt.ToUnixTimeMilliseconds());
+            w.WriteNumber("writeAt", trace.WriteSentAt.ToUnixTimeMilliseconds());
+            w.WriteNumber("publishAt", publishStartedAt.ToUnixTimeMilliseconds());
+            w.WriteNumber("postAt", postedAt.ToUnixTimeMilliseconds());
+            w.WriteEndObject();
+        }
+
+        buffer.Write("}"u8);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static EventTrace? Older(EventTrace? a, EventTrace? b) =>
+        a is null ? b : b is null ? a : a.ArrivedAt <= b.ArrivedAt ? a : b;
 
     /// <summary>Channels a change is pushed on.</summary>
     public static IEnumerable<string> ChannelsOf(AggregateState state)

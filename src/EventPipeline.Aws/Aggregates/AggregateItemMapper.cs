@@ -1,6 +1,7 @@
 using System.Globalization;
 using Amazon.DynamoDBv2.Model;
 using EventPipeline.Application.Ports;
+using EventPipeline.Application.Tracing;
 using EventPipeline.Domain;
 using EventPipeline.Domain.Aggregation;
 using EventPipeline.Topology;
@@ -14,7 +15,8 @@ namespace EventPipeline.Aws.Aggregates;
 /// where evictions reached per granularity, <c>arr</c> the latest arrival folded in), <c>window</c> (a window evicted
 /// from its metric item, <c>evv</c> the metric version it was evicted at) and <c>late</c>. Storage-only attributes on
 /// every written item: <c>version</c> (optimistic concurrency), <c>wm</c> (per-shard watermark) and <c>chg</c>
-/// (sources of the latest write).
+/// (sources of the latest write); on entity items <c>tr</c>, the <see cref="EventTrace"/> of the write's oldest new
+/// event, which the stream record carries to Publish.
 /// </summary>
 public static class AggregateItemMapper
 {
@@ -28,6 +30,9 @@ public static class AggregateItemMapper
 
     /// <summary>Entity items: epoch seconds until which the dedup table keeps older fingerprints.</summary>
     public const string DedupOverflowUntil = "ddu";
+
+    /// <summary>Entity items: the write's <see cref="EventTrace"/> in its compact form.</summary>
+    public const string Trace = "tr";
 
     /// <summary>Evicted window items: the metric item version that evicted them.</summary>
     public const string EvictedAtVersion = "evv";
@@ -62,6 +67,11 @@ public static class AggregateItemMapper
         if (stored.DedupOverflowUntil is { } until)
         {
             item[DedupOverflowUntil] = N(until.ToUnixTimeSeconds());
+        }
+
+        if (stored.Trace is { } trace)
+        {
+            item[Trace] = S(trace.Encode());
         }
 
         return item;
@@ -299,6 +309,7 @@ public static class AggregateItemMapper
         {
             DedupFingerprints = fingerprints,
             DedupOverflowUntil = item.TryGetValue(DedupOverflowUntil, out var ddu) && ddu.N is { } n ? DateTimeOffset.FromUnixTimeSeconds(long.Parse(n, Inv)) : null,
+            Trace = item.TryGetValue(Trace, out var tr) ? EventTrace.TryDecode(tr.S) : null,
         };
     }
 

@@ -4,9 +4,10 @@ namespace EventPipeline.Aws.Clients;
 
 /// <summary>
 /// <see cref="IKinesisClient"/> over the JSON 1.1 protocol (<c>Kinesis_20131202.*</c>, signing name <c>kinesis</c>).
-/// Record data travels base64-encoded; <c>ApproximateArrivalTimestamp</c> is epoch seconds.
+/// Record data travels base64-encoded; <c>ApproximateArrivalTimestamp</c> is epoch seconds. Also the consumer calls
+/// (<see cref="IKinesisStreamConsumers"/>).
 /// </summary>
-public sealed class KinesisClient : IKinesisClient, IDisposable
+public sealed class KinesisClient : IKinesisClient, IKinesisStreamConsumers, IDisposable
 {
     private const string TargetPrefix = "Kinesis_20131202.";
     private readonly AwsJsonClient _client;
@@ -164,7 +165,33 @@ public sealed class KinesisClient : IKinesisClient, IDisposable
         }, cancellationToken);
 
     /// <inheritdoc />
+    public Task<StreamConsumer> RegisterStreamConsumerAsync(string streamArn, string consumerName, CancellationToken cancellationToken) =>
+        Call("RegisterStreamConsumer", w =>
+        {
+            w.WriteString("StreamARN", streamArn);
+            w.WriteString("ConsumerName", consumerName);
+        }, root => ReadConsumer(JsonFields.Required(root, "Consumer")), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<StreamConsumer> DescribeStreamConsumerAsync(string consumerArn, CancellationToken cancellationToken) =>
+        Call("DescribeStreamConsumer", w => w.WriteString("ConsumerARN", consumerArn), root => ReadConsumer(JsonFields.Required(root, "ConsumerDescription")), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<StreamConsumer> DescribeStreamConsumerAsync(string streamArn, string consumerName, CancellationToken cancellationToken) =>
+        Call("DescribeStreamConsumer", w =>
+        {
+            w.WriteString("StreamARN", streamArn);
+            w.WriteString("ConsumerName", consumerName);
+        }, root => ReadConsumer(JsonFields.Required(root, "ConsumerDescription")), cancellationToken);
+
+    /// <inheritdoc />
     public void Dispose() => _client.Dispose();
+
+    private static StreamConsumer ReadConsumer(JsonElement consumer) => new(
+        JsonFields.RequiredString(consumer, "ConsumerARN"),
+        JsonFields.RequiredString(consumer, "ConsumerName"),
+        JsonFields.RequiredString(consumer, "ConsumerStatus"),
+        JsonFields.OptionalString(consumer, "StreamARN"));
 
     public static Shard ReadShard(JsonElement shard)
     {

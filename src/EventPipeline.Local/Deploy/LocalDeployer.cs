@@ -52,6 +52,7 @@ public sealed partial class LocalDeployer
     {
         ArgumentNullException.ThrowIfNull(assembly);
         var streams = new List<DeployedStream>();
+        var consumers = new List<DeployedStreamConsumer>();
         var tables = new List<DeployedTable>();
         var queues = new List<DeployedQueue>();
         var buses = new List<DeployedEventBus>();
@@ -97,6 +98,12 @@ public sealed partial class LocalDeployer
                 }
             }
 
+            // After the streams: a consumer names its stream's ARN, and its own ARN is known once it is registered.
+            foreach (var resource in included.Where(r => r.Type == "AWS::Kinesis::StreamConsumer"))
+            {
+                consumers.Add(await RegisterConsumerAsync(resource, cancellationToken));
+            }
+
             _resolver.RecordExports(stack);
         }
 
@@ -105,6 +112,7 @@ public sealed partial class LocalDeployer
         return new LocalDeployment
         {
             Streams = streams,
+            StreamConsumers = consumers,
             Tables = tables,
             Queues = queues,
             EventBuses = buses,
@@ -136,6 +144,9 @@ public sealed partial class LocalDeployer
                     break;
                 case "AWS::SQS::Queue":
                     await CreateQueueAsync(resource, cancellationToken);
+                    break;
+                case "AWS::Kinesis::StreamConsumer":
+                    await RegisterConsumerAsync(resource, cancellationToken);
                     break;
                 default:
                     throw new ArgumentException($"cannot re-create {resourceType}", nameof(resourceType));
@@ -191,6 +202,14 @@ public sealed partial class LocalDeployer
                 {
                     var name = Named("Name", 128);
                     _resolver.Register(r, name, new Dictionary<string, string> { ["Arn"] = $"arn:aws:kinesis:{region}:{account}:stream/{name}" });
+                    break;
+                }
+
+            case "AWS::Kinesis::StreamConsumer":
+                {
+                    // Ref and ConsumerARN carry the creation time AWS puts in the ARN: registered again once it exists.
+                    var name = _resolver.ResolveString(r.Stack, r.Properties["ConsumerName"]);
+                    _resolver.Register(r, name, new Dictionary<string, string> { ["ConsumerName"] = name });
                     break;
                 }
 
@@ -329,6 +348,47 @@ public sealed partial class LocalDeployer
         }
 
         return new DeployedStream(r.LogicalId, r.NameTag, name, _resolver.AttributeOf(r, "Arn"), summary.OpenShardCount);
+    }
+
+    /// <summary>
+    /// Registers the consumer on kinesis-mock (or finds it, registered by an earlier start), waits until it is ACTIVE and
+    /// makes <c>Ref</c> and <c>Fn::GetAtt … ConsumerARN</c> resolve to its ARN.
+    /// </summary>
+    private async Task<DeployedStreamConsumer> RegisterConsumerAsync(TemplateResource r, CancellationToken ct)
+    {
+        var name = _resolver.AttributeOf(r, "ConsumerName");
+        var streamArn = _resolver.ResolveString(r.Stack, r.Properties["StreamARN"]);
+        StreamConsumer consumer;
+        try
+        {
+            consumer = await _admin.Kinesis.RegisterStreamConsumerAsync(streamArn, name, ct);
+            _options.Log?.Invoke($"registered stream consumer {name} on {streamArn}");
+        }
+        catch (AwsServiceException ex) when (ex.ErrorCode == "ResourceInUseException")
+        {
+            consumer = await _admin.Kinesis.DescribeStreamConsumerAsync(streamArn, name, ct);
+        }
+
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
+        while (consumer.ConsumerStatus != "ACTIVE")
+        {
+            if (DateTimeOffset.UtcNow > deadline)
+            {
+                throw new TimeoutException($"stream consumer '{name}' did not become ACTIVE within 60 s");
+            }
+
+            await Task.Delay(50, ct);
+            consumer = await _admin.Kinesis.DescribeStreamConsumerAsync(consumer.ConsumerArn, ct);
+        }
+
+        _resolver.Register(r, consumer.ConsumerArn, new Dictionary<string, string>
+        {
+            ["ConsumerARN"] = consumer.ConsumerArn,
+            ["ConsumerName"] = name,
+            ["ConsumerStatus"] = consumer.ConsumerStatus,
+            ["StreamARN"] = streamArn,
+        });
+        return new DeployedStreamConsumer(r.LogicalId, name, consumer.ConsumerArn, streamArn);
     }
 
     private async Task<DeployedTable> CreateTableAsync(TemplateResource r, CancellationToken ct)

@@ -8,6 +8,9 @@ public sealed class LocalDeployment
 {
     public required IReadOnlyList<DeployedStream> Streams { get; init; }
 
+    /// <summary>Enhanced fan-out consumers (the low-latency Ingest mapping reads through one).</summary>
+    public IReadOnlyList<DeployedStreamConsumer> StreamConsumers { get; init; } = [];
+
     public required IReadOnlyList<DeployedTable> Tables { get; init; }
 
     public required IReadOnlyList<DeployedQueue> Queues { get; init; }

@@ -20,18 +20,27 @@ public sealed class DynamoDbStreamPoller : IAsyncDisposable
     /// Creates a poller of <paramref name="tableName"/>'s stream (or, given a stream ARN, of that stream, as an event
     /// source mapping names it); call <see cref="Start"/> or <see cref="RunAsync"/>.
     /// </summary>
+    /// <param name="client">The DynamoDB Streams API.</param>
+    /// <param name="tableName">The table, or its stream's ARN.</param>
+    /// <param name="handler">The function.</param>
+    /// <param name="options">The mapping's settings.</param>
+    /// <param name="writtenAt">
+    /// When a record's item was written, to the millisecond, read from the record (the stream's own creation time is
+    /// whole seconds): what the visibility latency is measured from. Null: visibility is not measured.
+    /// </param>
     public DynamoDbStreamPoller(
         IDynamoDbStreamsClient client,
         string tableName,
         Func<DynamoDBEvent, ILambdaContext, CancellationToken, Task<StreamsEventResponse>> handler,
-        StreamPollerOptions options)
+        StreamPollerOptions options,
+        Func<DynamoDBEvent.DynamodbStreamRecord, DateTimeOffset?>? writtenAt = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentException.ThrowIfNullOrEmpty(tableName);
         ArgumentNullException.ThrowIfNull(handler);
         ArgumentNullException.ThrowIfNull(options);
         _engine = new StreamPollerEngine<DynamoDBEvent.DynamodbStreamRecord>(
-            new Source(client, tableName, handler, options.Region), options, new StreamPollerMetrics());
+            new Source(client, tableName, handler, options.Region, writtenAt), options, new StreamPollerMetrics(options.Clock));
     }
 
     /// <summary>Live counters.</summary>
@@ -69,7 +78,8 @@ public sealed class DynamoDbStreamPoller : IAsyncDisposable
         IDynamoDbStreamsClient client,
         string tableName,
         Func<DynamoDBEvent, ILambdaContext, CancellationToken, Task<StreamsEventResponse>> handler,
-        string region) : IStreamSource<DynamoDBEvent.DynamodbStreamRecord>
+        string region,
+        Func<DynamoDBEvent.DynamodbStreamRecord, DateTimeOffset?>? writtenAt) : IStreamSource<DynamoDBEvent.DynamodbStreamRecord>
     {
         public string EventSource => "aws:dynamodb";
 
@@ -104,6 +114,8 @@ public sealed class DynamoDbStreamPoller : IAsyncDisposable
 
         public DateTimeOffset ArrivalOf(DynamoDBEvent.DynamodbStreamRecord record) =>
             DateTimeOffset.FromUnixTimeMilliseconds((long)(record.Dynamodb.ApproximateCreationDateTime * 1000));
+
+        public DateTimeOffset? WrittenAtOf(DynamoDBEvent.DynamodbStreamRecord record) => writtenAt?.Invoke(record);
 
         public string PartitionKeyOf(DynamoDBEvent.DynamodbStreamRecord record) => "";
 

@@ -7,7 +7,9 @@ namespace EventPipeline.Local.EventSources;
 /// <summary>
 /// A local Kinesis event source mapping: reads every shard of a stream and invokes a handler with
 /// <see cref="KinesisEvent"/> batches exactly as Lambda builds them, with Lambda's batching, checkpointing and
-/// error-handling semantics (see <see cref="StreamPollerOptions"/>).
+/// error-handling semantics (see <see cref="StreamPollerOptions"/>). A mapping on an enhanced fan-out consumer first
+/// checks the consumer (DescribeStreamConsumer, with the function's role, as Lambda does) and then reads the stream's
+/// shards, woken by puts (<see cref="StreamPollerOptions.RecordsPut"/>) as Kinesis would push to it.
 /// </summary>
 public sealed class KinesisEventSourcePoller : IAsyncDisposable
 {
@@ -16,17 +18,23 @@ public sealed class KinesisEventSourcePoller : IAsyncDisposable
     private Task? _run;
 
     /// <summary>Creates a poller of <paramref name="streamName"/>; call <see cref="Start"/> or <see cref="RunAsync"/>.</summary>
+    /// <param name="client">The Kinesis API, with the function's role.</param>
+    /// <param name="streamName">The stream.</param>
+    /// <param name="handler">The function.</param>
+    /// <param name="options">The mapping's settings.</param>
+    /// <param name="consumer">The enhanced fan-out consumer the mapping names, and where to describe it; null for a mapping on the stream.</param>
     public KinesisEventSourcePoller(
         IKinesisClient client,
         string streamName,
         Func<KinesisEvent, ILambdaContext, CancellationToken, Task<StreamsEventResponse>> handler,
-        StreamPollerOptions options)
+        StreamPollerOptions options,
+        (IKinesisStreamConsumers Api, string Arn)? consumer = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentException.ThrowIfNullOrEmpty(streamName);
         ArgumentNullException.ThrowIfNull(handler);
         ArgumentNullException.ThrowIfNull(options);
-        _engine = new StreamPollerEngine<KinesisRecord>(new Source(client, streamName, handler, options.Region), options, new StreamPollerMetrics());
+        _engine = new StreamPollerEngine<KinesisRecord>(new Source(client, streamName, handler, options.Region, consumer), options, new StreamPollerMetrics(options.Clock));
     }
 
     /// <summary>Live counters.</summary>
@@ -94,12 +102,24 @@ public sealed class KinesisEventSourcePoller : IAsyncDisposable
         IKinesisClient client,
         string streamName,
         Func<KinesisEvent, ILambdaContext, CancellationToken, Task<StreamsEventResponse>> handler,
-        string region) : IStreamSource<KinesisRecord>
+        string region,
+        (IKinesisStreamConsumers Api, string Arn)? consumer) : IStreamSource<KinesisRecord>
     {
         public string EventSource => "aws:kinesis";
 
-        public async Task<string> ResolveStreamArnAsync(CancellationToken cancellationToken) =>
-            (await client.DescribeStreamSummaryAsync(streamName, cancellationToken)).StreamArn;
+        public async Task<string> ResolveStreamArnAsync(CancellationToken cancellationToken)
+        {
+            if (consumer is not { } c)
+            {
+                return (await client.DescribeStreamSummaryAsync(streamName, cancellationToken)).StreamArn;
+            }
+
+            // The engine retries until the consumer answers ACTIVE (it is CREATING for a moment after registration).
+            var described = await c.Api.DescribeStreamConsumerAsync(c.Arn, cancellationToken);
+            return described.ConsumerStatus == "ACTIVE" && described.StreamArn is { } arn
+                ? arn
+                : throw new InvalidOperationException($"stream consumer {c.Arn} is {described.ConsumerStatus}, not ACTIVE");
+        }
 
         public Task<IReadOnlyList<Shard>> ListShardsAsync(string streamArn, CancellationToken cancellationToken) =>
             client.ListShardsAsync(streamName, cancellationToken);
@@ -116,6 +136,8 @@ public sealed class KinesisEventSourcePoller : IAsyncDisposable
         public string SequenceNumberOf(KinesisRecord record) => record.SequenceNumber;
 
         public DateTimeOffset ArrivalOf(KinesisRecord record) => record.ApproximateArrivalTimestamp;
+
+        public DateTimeOffset? WrittenAtOf(KinesisRecord record) => record.ApproximateArrivalTimestamp;
 
         public byte[] PayloadOf(KinesisRecord record) => record.Data;
 

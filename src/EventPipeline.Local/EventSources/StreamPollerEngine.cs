@@ -27,6 +27,12 @@ internal interface IStreamSource<TRecord>
 
     DateTimeOffset ArrivalOf(TRecord record);
 
+    /// <summary>
+    /// When the record was written, to the millisecond, for the visibility latency; null when not known that precisely
+    /// (a DynamoDB stream record's creation time is whole seconds).
+    /// </summary>
+    DateTimeOffset? WrittenAtOf(TRecord record);
+
     /// <summary>The record's bytes for the failure destination.</summary>
     byte[] PayloadOf(TRecord record);
 
@@ -192,13 +198,17 @@ internal sealed class StreamPollerEngine<TRecord>
         while (true)
         {
             var batch = new List<TRecord>();
+            var readAt = new List<DateTimeOffset>();
             DateTimeOffset? windowEnds = null;
             while (batch.Count < settings.BatchSize && iterator is not null)
             {
+                // Taken before the read, so a put that lands while it runs still wakes the wait below.
+                var woken = _options.RecordsPut?.Next;
+                var asked = settings.BatchSize - batch.Count;
                 RecordsPage<TRecord> page;
                 try
                 {
-                    page = await _source.GetRecordsAsync(iterator, settings.BatchSize - batch.Count, cancellationToken);
+                    page = await _source.GetRecordsAsync(iterator, asked, cancellationToken);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
@@ -216,12 +226,20 @@ internal sealed class StreamPollerEngine<TRecord>
 
                 iterator = page.NextShardIterator;
                 batch.AddRange(page.Records);
+                var now = _options.Clock.GetUtcNow();
                 if (page.Records.Count > 0)
                 {
                     lastFetched = _source.SequenceNumberOf(page.Records[^1]);
+                    foreach (var record in page.Records)
+                    {
+                        readAt.Add(now);
+                        if (_source.WrittenAtOf(record) is { } written)
+                        {
+                            Metrics.Visible.Record(now - written);
+                        }
+                    }
                 }
 
-                var now = _options.Clock.GetUtcNow();
                 Metrics.IteratorAge(
                     shardId,
                     page.MillisBehindLatest ?? (page.Records.Count > 0 ? (long)(now - _source.ArrivalOf(page.Records[^1])).TotalMilliseconds : 0));
@@ -233,7 +251,7 @@ internal sealed class StreamPollerEngine<TRecord>
 
                 if (batch.Count == 0)
                 {
-                    await Task.Delay(_options.EmptyPollInterval, _options.Clock, cancellationToken);
+                    await IdleAsync(woken, cancellationToken);
                     continue;
                 }
 
@@ -245,8 +263,9 @@ internal sealed class StreamPollerEngine<TRecord>
                     break;
                 }
 
-                if (page.Records.Count == 0)
+                if (page.Records.Count < asked)
                 {
+                    // Caught up with the shard: read again at the polling rate, not in a tight loop, until the window closes.
                     var left = windowEnds.Value - now;
                     await Task.Delay(left < _options.EmptyPollInterval ? left : _options.EmptyPollInterval, _options.Clock, cancellationToken);
                 }
@@ -257,6 +276,12 @@ internal sealed class StreamPollerEngine<TRecord>
                 return; // Iterator is null: the shard is closed and everything in it is resolved.
             }
 
+            var invokingAt = _options.Clock.GetUtcNow();
+            foreach (var read in readAt)
+            {
+                Metrics.BatchingWait.Record(invokingAt - read);
+            }
+
             // Lambda never invokes with more than its synchronous payload limit: a batch whose records would exceed it
             // goes out as consecutive smaller batches, in order.
             foreach (var part in SplitByPayload(batch))
@@ -264,6 +289,25 @@ internal sealed class StreamPollerEngine<TRecord>
                 await ResolveAsync(streamArn, state, part, cancellationToken);
                 Checkpoint(state, part[^1]);
             }
+        }
+    }
+
+    /// <summary>An idle shard's pause: the polling interval, cut short by <paramref name="woken"/> (records put).</summary>
+    private async Task IdleAsync(Task? woken, CancellationToken cancellationToken)
+    {
+        if (woken is null)
+        {
+            await Task.Delay(_options.EmptyPollInterval, _options.Clock, cancellationToken);
+            return;
+        }
+
+        try
+        {
+            await woken.WaitAsync(_options.EmptyPollInterval, _options.Clock, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            // No put announced: the fallback poll.
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using EventPipeline.Local.Latency;
 
 namespace EventPipeline.Local.EventSources;
 
@@ -26,8 +27,15 @@ public sealed record StreamPollerMetricsSnapshot(
     IReadOnlyList<string>? ShardsWaitingOnDestination = null);
 
 /// <summary>Live counters of one poller; thread-safe. Read them with <see cref="Snapshot"/>.</summary>
-public sealed class StreamPollerMetrics
+/// <param name="clock">The clock of the latency histograms' recent window (the system clock by default).</param>
+public sealed class StreamPollerMetrics(TimeProvider? clock = null)
 {
+    /// <summary>Each record's time from being written (Kinesis: its arrival) to a read returning it.</summary>
+    public StageHistogram Visible { get; } = new(clock);
+
+    /// <summary>Each record's time from being read to the invocation that carries it (the batching window).</summary>
+    public StageHistogram BatchingWait { get; } = new(clock);
+
     private readonly ConcurrentDictionary<string, string> _checkpoints = new();
     private readonly ConcurrentDictionary<string, long> _iteratorAge = new();
     private long _invocations;

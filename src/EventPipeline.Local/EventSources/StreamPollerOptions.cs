@@ -30,8 +30,17 @@ public sealed record StreamPollerOptions
     /// <summary>Function timeout: an invocation still running after this counts as failed (its token is cancelled).</summary>
     public TimeSpan FunctionTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Pause between reads of a shard that returned nothing (Lambda polls about 4 times a second; locally lower latency is nicer).</summary>
+    /// <summary>
+    /// Pause before reading again a shard that had nothing new, or gave less than asked while a batching window is open
+    /// (<see cref="MappingCadence"/> has Lambda's rates by source kind).
+    /// </summary>
     public TimeSpan EmptyPollInterval { get; init; } = TimeSpan.FromMilliseconds(150);
+
+    /// <summary>
+    /// Cuts an idle shard's pause short when records are put (an enhanced fan-out consumer's push); null: the shard
+    /// is polled every <see cref="EmptyPollInterval"/>.
+    /// </summary>
+    public RecordsPutSignal? RecordsPut { get; init; }
 
     /// <summary>How often the shard list is refreshed to pick up new shards.</summary>
     public TimeSpan ShardDiscoveryInterval { get; init; } = TimeSpan.FromSeconds(2);

@@ -65,6 +65,12 @@ public sealed class AwsEdge : IAsyncDisposable
     /// <summary>The IAM view of requests (ARNs of tables, streams, queues).</summary>
     public ServiceCallReader Calls => _reader;
 
+    /// <summary>
+    /// Raised with the stream's name after kinesis-mock accepted a PutRecord or PutRecords through this endpoint: what
+    /// wakes a mapping on an enhanced fan-out consumer, the local stand-in for Kinesis pushing the records to it.
+    /// </summary>
+    public event Action<string>? KinesisRecordsPut;
+
     /// <summary>Starts listening on 127.0.0.1:<paramref name="port"/> (0: any free port).</summary>
     public static async Task<AwsEdge> StartAsync(int port, string region, string accountId, Gateway.LocalAccess access, CancellationToken cancellationToken)
     {
@@ -271,7 +277,44 @@ public sealed class AwsEdge : IAsyncDisposable
 
             ctx.Response.ContentLength = bytes.Length;
             await ctx.Response.Body.WriteAsync(bytes, ctx.RequestAborted);
+            if (response.IsSuccessStatusCode && service == "kinesis" && KinesisRecordsPut is { } put
+                && (target.EndsWith(".PutRecords", StringComparison.Ordinal) || target.EndsWith(".PutRecord", StringComparison.Ordinal))
+                && StreamNameOf(body) is { } stream)
+            {
+                put(stream);
+            }
         }
+    }
+
+    /// <summary>The stream a Kinesis request names (<c>StreamName</c>, or the name in <c>StreamARN</c>), read without parsing its records.</summary>
+    internal static string? StreamNameOf(ReadOnlySpan<byte> body)
+    {
+        var reader = new Utf8JsonReader(body);
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = reader.ValueTextEquals("StreamName") ? 1 : reader.ValueTextEquals("StreamARN") ? 2 : 0;
+                reader.Read();
+                if (name != 0 && reader.TokenType == JsonTokenType.String)
+                {
+                    var value = reader.GetString()!;
+                    return name == 1 ? value : value[(value.LastIndexOf('/') + 1)..];
+                }
+
+                reader.Skip();
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        return null;
     }
 
     private void RememberIterators(string target, byte[] request, byte[] response)

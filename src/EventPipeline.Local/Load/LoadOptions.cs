@@ -1,18 +1,20 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Globalization;
-using System.Net.Http.Headers;
-using System.Net.WebSockets;
-using System.Text;
-using System.Text.Json;
-using Amazon.DynamoDBv2;
-using Amazon.DynamoDBv2.Model;
-using EventPipeline.Aws.Clients;
-using EventPipeline.Aws.Kinesis;
-using HdrHistogram;
-using Spectre.Console;
-
 namespace EventPipeline.Local.Load;
 
 /// <summary>Settings of one <c>load</c> run.</summary>
-public sealed record LoadOptions(int Rate, int DurationSeconds, int Tenants, IReadOnlyList<string> Sources, bool Kpl, int CeilingSeconds = 3);
+/// <param name="Rate">Events per second of the latency phase; null: half the kinesis-mock ceiling measured in the run.</param>
+/// <param name="DurationSeconds">Seconds each phase sends for.</param>
+/// <param name="Tenants">Tenants (one WebSocket client each).</param>
+/// <param name="Sources">Sources to generate (cloudevents, github).</param>
+/// <param name="Kpl">KPL-aggregate each tenant's records per tick.</param>
+/// <param name="ThroughputRate">Events per second offered in the throughput phase; null: the kinesis-mock ceiling; 0 skips the phase.</param>
+/// <param name="CeilingSeconds">Seconds each emulator's ceiling is measured for.</param>
+/// <param name="FloorSamples">Samples of each floor hop.</param>
+public sealed record LoadOptions(
+    int? Rate,
+    int DurationSeconds,
+    int Tenants,
+    IReadOnlyList<string> Sources,
+    bool Kpl,
+    int? ThroughputRate = null,
+    int CeilingSeconds = 3,
+    int FloorSamples = 40);

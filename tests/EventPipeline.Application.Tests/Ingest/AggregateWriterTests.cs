@@ -105,4 +105,60 @@ public sealed class AggregateWriterTests
 
         Assert.Equal(2, Assert.Single(metric!.Windows).State is WindowState w ? w.Stats.Count : 0);
     }
+
+    [Fact]
+    public async Task Apply_NewEvents_EntityItemCarriesTheTraceOfItsOldestNewEvent()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Now.AddSeconds(2));
+        var items = new InMemoryAggregateItems();
+        var writer = new AggregateWriter(items, new InMemoryDedupStore(TimeSpan.FromHours(72)), clock: clock);
+        var context = new AggregationContext(Now.AddSeconds(1), AggregationOptions.Default);
+
+        await writer.ApplyAsync([At("shardId-1", 10, "e1", arrived: Now), At("shardId-1", 11, "e2", arrived: Now.AddMilliseconds(300))], context, default);
+
+        var trace = items.All[new EntityKey("t", new EntityRef("order", "1"))].Trace;
+        Assert.NotNull(trace);
+        Assert.Equal("shardId-1:10", trace.Id);
+        Assert.Equal(Now, trace.ArrivedAt);
+        Assert.Equal(Now.AddSeconds(1), trace.IngestStartedAt);
+        Assert.Equal(Now.AddSeconds(2), trace.WriteSentAt);
+    }
+
+    [Fact]
+    public async Task Apply_RedeliveryAfterANewerWrite_KeepsTheTraceOfTheWriteThatMadeTheItem()
+    {
+        var items = new InMemoryAggregateItems();
+        var writer = new AggregateWriter(items, new InMemoryDedupStore(TimeSpan.FromHours(72)));
+        await writer.ApplyAsync([At("a", 10, "e1", arrived: Now)], Context, default);
+        await writer.ApplyAsync([At("a", 20, "e2", arrived: Now.AddSeconds(5))], Context, default);
+
+        await writer.ApplyAsync([At("a", 10, "e1", arrived: Now)], Context, default);
+
+        Assert.Equal("a:20", items.All[new EntityKey("t", new EntityRef("order", "1"))].Trace!.Id);
+    }
+
+    [Fact]
+    public async Task Apply_Batch_ReportsTheTimeOfEachRound()
+    {
+        var clock = new SteppingClock(Now, TimeSpan.FromMilliseconds(1));
+        var writer = new AggregateWriter(new InMemoryAggregateItems(), new InMemoryDedupStore(TimeSpan.FromHours(72)), clock: clock);
+
+        var outcome = await writer.ApplyAsync([At("a", 10, "e1"), At("a", 11, "e2", entity: "2")], Context, default);
+
+        Assert.True(outcome.ReadTime > TimeSpan.Zero);
+        Assert.True(outcome.DedupTime > TimeSpan.Zero);
+        Assert.True(outcome.WriteTime > TimeSpan.Zero);
+    }
+
+    /// <summary>A clock whose timestamp moves by a step on every read, so every measured span is longer than zero.</summary>
+    private sealed class SteppingClock(DateTimeOffset start, TimeSpan step) : TimeProvider
+    {
+        private long _ticks;
+
+        public override DateTimeOffset GetUtcNow() => start + TimeSpan.FromTicks(Interlocked.Read(ref _ticks));
+
+        public override long GetTimestamp() => Interlocked.Add(ref _ticks, step.Ticks);
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+    }
 }

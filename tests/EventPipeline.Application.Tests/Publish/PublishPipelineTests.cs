@@ -1,6 +1,7 @@
 using System.Text.Json;
 using EventPipeline.Application.Ports;
 using EventPipeline.Application.Publish;
+using EventPipeline.Application.Tracing;
 using EventPipeline.Domain;
 using EventPipeline.Domain.Aggregation;
 using EventPipeline.Testing;
@@ -97,5 +98,68 @@ public sealed class PublishPipelineTests
         Assert.True(result.FailedPosts >= 1);
         Assert.Contains(failing, _connections.Connections);
         Assert.NotEmpty((await _log.ReadSinceAsync("acme", "tenant", 0, 10, CancellationToken.None)).Entries);
+    }
+
+    [Fact]
+    public async Task Process_TracedChange_PostsTheTraceWithPublishAndPostTimes_AndLogsThePushWithout()
+    {
+        var pipeline = new PublishPipeline(_connections, _log, _pusher, clock: _clock);
+        var connection = await SubscribedAsync("acme", "entity/order/1");
+        var arrived = Now.AddMilliseconds(-900);
+        var trace = new EventTrace("shardId-000000000001:4968", arrived, arrived.AddMilliseconds(100), arrived.AddMilliseconds(120));
+        var state = Aggregator.Fold([Event("acme", "e1", "1")], new AggregationContext(Now, AggregationOptions.Default)).Values.OfType<EntityViewState>().Single();
+
+        var result = await pipeline.ProcessAsync(new ChangeBatch("b1", [new AggregateChange(state, 1) { Trace = trace }]), CancellationToken.None);
+
+        var pushed = JsonDocument.Parse(Assert.Single(_pusher.To(connection))).RootElement;
+        var t = pushed.GetProperty("trace");
+        Assert.Equal("shardId-000000000001:4968", t.GetProperty("id").GetString());
+        Assert.Equal(arrived.ToUnixTimeMilliseconds(), t.GetProperty("arrivedAt").GetInt64());
+        Assert.Equal(arrived.AddMilliseconds(100).ToUnixTimeMilliseconds(), t.GetProperty("ingestAt").GetInt64());
+        Assert.Equal(arrived.AddMilliseconds(120).ToUnixTimeMilliseconds(), t.GetProperty("writeAt").GetInt64());
+        Assert.Equal(Now.ToUnixTimeMilliseconds(), t.GetProperty("publishAt").GetInt64());
+        Assert.Equal(Now.ToUnixTimeMilliseconds(), t.GetProperty("postAt").GetInt64());
+        var logged = await _log.ReadSinceAsync("acme", "entity/order/1", 0, 10, CancellationToken.None);
+        Assert.False(JsonDocument.Parse(Assert.Single(logged.Entries).Payload).RootElement.TryGetProperty("trace", out _));
+        var timing = Assert.Single(result.Timings);
+        Assert.Equal(trace, timing.Trace);
+        Assert.Equal(TimeSpan.FromMilliseconds(780), timing.WriteToPublish);
+    }
+
+    [Fact]
+    public async Task Process_UntracedChange_PostsNoTraceAndReportsNoTiming()
+    {
+        var connection = await SubscribedAsync("acme", "entity/order/1");
+
+        var result = await _pipeline.ProcessAsync(Changes("b1", Event("acme", "e1", "1")), CancellationToken.None);
+
+        Assert.False(JsonDocument.Parse(Assert.Single(_pusher.To(connection))).RootElement.TryGetProperty("trace", out _));
+        Assert.Empty(result.Timings);
+    }
+
+    [Fact]
+    public async Task Process_TwoVersionsOfAnItemCoalesced_CarriesTheOlderTrace()
+    {
+        var connection = await SubscribedAsync("acme", "entity/order/1");
+        var state = Aggregator.Fold([Event("acme", "e1", "1")], new AggregationContext(Now, AggregationOptions.Default)).Values.OfType<EntityViewState>().Single();
+        var older = new EventTrace("s:1", Now.AddSeconds(-2), Now.AddSeconds(-2), Now.AddSeconds(-2));
+        var newer = new EventTrace("s:2", Now.AddSeconds(-1), Now.AddSeconds(-1), Now.AddSeconds(-1));
+
+        await _pipeline.ProcessAsync(new ChangeBatch("b1", [new AggregateChange(state, 1) { Trace = older }, new AggregateChange(state, 2) { Trace = newer }]), CancellationToken.None);
+
+        Assert.Equal("s:1", JsonDocument.Parse(Assert.Single(_pusher.To(connection))).RootElement.GetProperty("trace").GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public void WithTrace_AppendsTheTraceAsTheLastMemberOfTheSameObject()
+    {
+        var payload = PublishPipeline.PushJson("tenant", 7, Aggregator.Fold([Event("acme", "e1", "1")], new AggregationContext(Now, AggregationOptions.Default)).Values.OfType<EntityViewState>().Single(), 3);
+
+        var traced = PublishPipeline.WithTrace(payload, new EventTrace("s:9", Now, Now, Now), Now, Now);
+
+        var root = JsonDocument.Parse(traced).RootElement;
+        Assert.Equal(7, root.GetProperty("sequence").GetInt64());
+        Assert.Equal("trace", root.EnumerateObject().Last().Name);
+        Assert.Equal(JsonDocument.Parse(payload).RootElement.GetProperty("data").GetRawText(), root.GetProperty("data").GetRawText());
     }
 }

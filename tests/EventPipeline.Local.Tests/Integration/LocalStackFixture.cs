@@ -84,6 +84,8 @@ public sealed class LocalStackFixture : IAsyncLifetime
             WorkflowTimeScale = 0.001,
             // The template's semantics, without waiting to fill batches: tests run one after another.
             BatchingWindowOverride = 0,
+            // Idle shards read every 100 ms instead of Lambda's once a second (Kinesis) and 4 times a second (DynamoDB Streams).
+            PollIntervalOverride = TimeSpan.FromMilliseconds(100),
             FunctionOutput = TextWriter.Null,
             Log = m => { lock (_log) { _log.AppendLine(m); } },
         };

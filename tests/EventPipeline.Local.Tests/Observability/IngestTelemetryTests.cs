@@ -57,7 +57,14 @@ public sealed class IngestTelemetryTests(LocalStackFixture fx)
         var units = directive.GetProperty("Metrics").EnumerateArray().ToDictionary(m => m.GetProperty("Name").GetString()!, m => m.GetProperty("Unit").GetString());
         Assert.Equal("Count", units["EventsIn"]);
         Assert.Equal("Milliseconds", units["BatchDuration"]);
-        Assert.All(units.Keys, name => Assert.Equal(JsonValueKind.Number, line.GetProperty(name).ValueKind));
+        // Counters are numbers; latencies are distributions, one value per record (or per batch for the stages).
+        string[] distributions = ["StreamToIngest", "AdaptDuration", "ReadDuration", "DedupDuration", "WriteDuration"];
+        Assert.All(units.Keys.Except(distributions), name => Assert.Equal(JsonValueKind.Number, line.GetProperty(name).ValueKind));
+        Assert.All(distributions, name => Assert.Equal("Milliseconds", units[name]));
+        Assert.Equal(4, line.GetProperty("StreamToIngest").GetArrayLength());
+        Assert.Equal(1, line.GetProperty("DedupDuration").GetArrayLength());
+        Assert.True(summary.GetProperty("dedupMs").GetDouble() >= 0);
+        Assert.True(summary.GetProperty("streamToIngestMaxMs").GetDouble() >= 0);
         Assert.Equal(4, line.GetProperty("EventsIn").GetDouble());
         Assert.Equal(2, line.GetProperty("EventsApplied").GetDouble());
         Assert.Equal(1, line.GetProperty("DedupHits").GetDouble());

@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using EventPipeline.Application.Tracing;
+using EventPipeline.Aws.Clients;
+using EventPipeline.Aws.Kinesis;
+
+namespace EventPipeline.Local.Load;
+
+/// <summary>
+/// Puts generated events on the stream through the local AWS endpoint, as a producer would (so a mapping on an
+/// enhanced fan-out consumer is woken by them), at a fixed rate in 50 ms ticks, tenants and sources in turn. Each
+/// accepted record's trace id (<c>shardId:sequenceNumber</c> from the PutRecords answer) is handed to the collector
+/// with its put time; a record PutRecords refuses is put again at the next tick, keeping its first put time. Nothing
+/// is skipped.
+/// </summary>
+public sealed class LoadProducer(IKinesisClient kinesis, string streamName, PushCollector collector, string runId, bool kpl)
+{
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(50);
+    private long _seq;
+
+    /// <summary>Events put so far (every phase).</summary>
+    public long Sent => Interlocked.Read(ref _seq);
+
+    /// <summary>Puts <paramref name="rate"/> events a second for <paramref name="duration"/>; returns the events put.</summary>
+    public async Task<long> RunAsync(
+        IReadOnlyList<string> tenants, IReadOnlyList<string> sources, double rate, TimeSpan duration, PhaseStages phase, Action<long>? progress, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(tenants);
+        ArgumentNullException.ThrowIfNull(sources);
+        ArgumentNullException.ThrowIfNull(phase);
+        var total = (long)Math.Round(rate * duration.TotalSeconds);
+        var retry = new List<(LoadEvent Event, DateTimeOffset PutAt)>();
+        long sent = 0;
+        var clock = Stopwatch.StartNew();
+        phase.Started(DateTimeOffset.UtcNow);
+        while (sent < total || retry.Count > 0)
+        {
+            var due = Math.Min(total, (long)(clock.Elapsed.TotalSeconds * rate));
+            var batch = new List<(LoadEvent Event, DateTimeOffset PutAt)>(retry);
+            retry.Clear();
+            var now = DateTimeOffset.UtcNow;
+            for (; sent < due; sent++)
+            {
+                var seq = Interlocked.Increment(ref _seq) - 1;
+                var tenant = tenants[(int)(seq % tenants.Count)];
+                var source = sources[(int)(seq / tenants.Count % sources.Count)];
+                batch.Add((LoadEvents.Create(tenant, source, runId, seq, now), now));
+            }
+
+            if (batch.Count > 0)
+            {
+                retry.AddRange(kpl ? await PutAggregatedAsync(batch, phase, ct) : await PutAsync(batch, phase, ct));
+                progress?.Invoke(sent - retry.Count);
+            }
+
+            await Task.Delay(Tick, ct);
+        }
+
+        return sent;
+    }
+
+    /// <summary>Puts the batch, 500 records per call; returns what PutRecords refused.</summary>
+    private async Task<List<(LoadEvent Event, DateTimeOffset PutAt)>> PutAsync(List<(LoadEvent Event, DateTimeOffset PutAt)> batch, PhaseStages phase, CancellationToken ct)
+    {
+        var refused = new List<(LoadEvent, DateTimeOffset)>();
+        for (var offset = 0; offset < batch.Count; offset += 500)
+        {
+            var chunk = batch.GetRange(offset, Math.Min(500, batch.Count - offset));
+            var result = await kinesis.PutRecordsAsync(streamName, chunk.Select(c => new PutRecordsEntry(c.Event.PartitionKey, c.Event.Data)).ToList(), ct);
+            for (var i = 0; i < chunk.Count; i++)
+            {
+                var r = result.Records[i];
+                if (r.ErrorCode is null && r.ShardId is { } shard && r.SequenceNumber is { } sequence)
+                {
+                    collector.Expect(EventTrace.IdOf(shard, sequence), chunk[i].Event.Tenant, chunk[i].PutAt, phase);
+                }
+                else
+                {
+                    refused.Add(chunk[i]);
+                }
+            }
+        }
+
+        return refused;
+    }
+
+    /// <summary>One KPL aggregate per tenant; returns the events of any aggregate PutRecords refused.</summary>
+    private async Task<List<(LoadEvent Event, DateTimeOffset PutAt)>> PutAggregatedAsync(List<(LoadEvent Event, DateTimeOffset PutAt)> batch, PhaseStages phase, CancellationToken ct)
+    {
+        var groups = batch.GroupBy(b => b.Event.Tenant, StringComparer.Ordinal).Select(g => g.ToList()).ToList();
+        var entries = groups.Select(g => new PutRecordsEntry(g[0].Event.PartitionKey, KplAggregation.Aggregate(g.Select(e => new KplAggregationEntry(e.Event.PartitionKey, e.Event.Data)).ToList()))).ToList();
+        var result = await kinesis.PutRecordsAsync(streamName, entries, ct);
+        var refused = new List<(LoadEvent, DateTimeOffset)>();
+        for (var i = 0; i < groups.Count; i++)
+        {
+            var r = result.Records[i];
+            if (r.ErrorCode is null && r.ShardId is { } shard && r.SequenceNumber is { } sequence)
+            {
+                collector.Expect(EventTrace.IdOf(shard, sequence), groups[i][0].Event.Tenant, groups[i].Min(e => e.PutAt), phase, groups[i].Count);
+            }
+            else
+            {
+                refused.AddRange(groups[i]);
+            }
+        }
+
+        return refused;
+    }
+}
