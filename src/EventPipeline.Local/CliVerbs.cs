@@ -16,5 +16,6 @@ internal static class CliVerbs
         Cli.DlqCommand.Create(),
         Cli.BusCommand.Create(),
         LoadCommand.Create(),
+        Cli.SoakCommand.Create(),
     ];
 }

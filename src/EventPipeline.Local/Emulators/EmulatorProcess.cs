@@ -61,6 +61,12 @@ public sealed class EmulatorProcess : IDisposable
     /// <summary>PID of the started process (on Unix, the watchdog whose child is the emulator).</summary>
     public int ProcessId { get; private set; }
 
+    /// <summary>
+    /// The emulator itself (Linux): the child of the watchdog shell <see cref="ProcessId"/> that is not the shell waiting
+    /// for this process to end; null while it is not running. What a fault is injected into (SIGKILL, SIGSTOP).
+    /// </summary>
+    public int? EmulatorProcessId => ProcessTable.ChildrenOf(ProcessId).Where(pid => ProcessTable.NameOf(pid) != "bash").Cast<int?>().FirstOrDefault();
+
     /// <summary>True once the process has exited.</summary>
     public bool HasExited => _process.HasExited;
 

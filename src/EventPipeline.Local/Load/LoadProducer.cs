@@ -15,10 +15,14 @@ namespace EventPipeline.Local.Load;
 public sealed class LoadProducer(IKinesisClient kinesis, string streamName, PushCollector collector, string runId, bool kpl)
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(50);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _accepted = new(StringComparer.Ordinal);
     private long _seq;
 
-    /// <summary>Events put so far (every phase).</summary>
+    /// <summary>Events generated so far (every phase).</summary>
     public long Sent => Interlocked.Read(ref _seq);
+
+    /// <summary>Events the stream acknowledged, per tenant: what each tenant's <c>events</c> total must come to.</summary>
+    public IReadOnlyDictionary<string, long> AcceptedByTenant => _accepted.ToDictionary(a => a.Key, a => a.Value, StringComparer.Ordinal);
 
     /// <summary>Puts <paramref name="rate"/> events a second for <paramref name="duration"/>; returns the events put.</summary>
     public async Task<long> RunAsync(
@@ -72,6 +76,7 @@ public sealed class LoadProducer(IKinesisClient kinesis, string streamName, Push
                 if (r.ErrorCode is null && r.ShardId is { } shard && r.SequenceNumber is { } sequence)
                 {
                     collector.Expect(EventTrace.IdOf(shard, sequence), chunk[i].Event.Tenant, chunk[i].PutAt, phase);
+                    _accepted.AddOrUpdate(chunk[i].Event.Tenant, 1, (_, n) => n + 1);
                 }
                 else
                 {
@@ -96,6 +101,7 @@ public sealed class LoadProducer(IKinesisClient kinesis, string streamName, Push
             if (r.ErrorCode is null && r.ShardId is { } shard && r.SequenceNumber is { } sequence)
             {
                 collector.Expect(EventTrace.IdOf(shard, sequence), groups[i][0].Event.Tenant, groups[i].Min(e => e.PutAt), phase, groups[i].Count);
+                _accepted.AddOrUpdate(groups[i][0].Event.Tenant, groups[i].Count, (_, n) => n + groups[i].Count);
             }
             else
             {

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using EventPipeline.Aws.Clients;
 using Spectre.Console;
@@ -69,7 +68,7 @@ public sealed class LoadRunner(LocalEndpoints endpoints, LoadOptions options)
         }
 
         var sent = latencySent + throughputSent;
-        var (aggregated, deadLettered) = await SettleAsync(http, restBase, tokens, sent, ct);
+        var (aggregated, deadLettered) = await SettleAsync(http, tokens, sent, ct);
         var after = await IngestCountersAsync(http, restBase, ct);
         var lost = Math.Max(0, sent - aggregated - deadLettered);
 
@@ -164,7 +163,7 @@ public sealed class LoadRunner(LocalEndpoints endpoints, LoadOptions options)
     }
 
     /// <summary>Waits until every put event is in its tenant's <c>events</c> total or dead-lettered (60 s at most).</summary>
-    private async Task<(long Aggregated, long DeadLettered)> SettleAsync(HttpClient http, Uri restBase, Dictionary<string, string> tokens, long expected, CancellationToken ct)
+    private async Task<(long Aggregated, long DeadLettered)> SettleAsync(HttpClient http, Dictionary<string, string> tokens, long expected, CancellationToken ct)
     {
         long aggregated = 0, dead = 0;
         var wait = Stopwatch.StartNew();
@@ -173,14 +172,7 @@ public sealed class LoadRunner(LocalEndpoints endpoints, LoadOptions options)
             aggregated = 0;
             foreach (var (_, token) in tokens)
             {
-                using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(restBase, "aggregates/metrics/events?granularity=day"));
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-                using var response = await http.SendAsync(request, ct);
-                if (response.IsSuccessStatusCode)
-                {
-                    using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
-                    aggregated += FindTotalCount(doc.RootElement);
-                }
+                aggregated += await EventsTotal.ReadAsync(http, endpoints.RestUrl, token, ct);
             }
 
             using (var lettersRequest = endpoints.AdminGet("dead-letters"))
@@ -199,40 +191,6 @@ public sealed class LoadRunner(LocalEndpoints endpoints, LoadOptions options)
         }
 
         return (aggregated, dead);
-    }
-
-    private static long FindTotalCount(JsonElement root)
-    {
-        if (root.ValueKind != JsonValueKind.Object)
-        {
-            return 0;
-        }
-
-        if (root.TryGetProperty("total", out var total) && total.ValueKind == JsonValueKind.Object)
-        {
-            foreach (var p in total.EnumerateObject())
-            {
-                if (p.Name == "count" && p.Value.ValueKind == JsonValueKind.Number)
-                {
-                    return p.Value.GetInt64();
-                }
-
-                if (p.Value.ValueKind == JsonValueKind.Object && p.Value.TryGetProperty("count", out var c) && c.ValueKind == JsonValueKind.Number)
-                {
-                    return c.GetInt64();
-                }
-            }
-        }
-
-        foreach (var p in root.EnumerateObject())
-        {
-            if (FindTotalCount(p.Value) is > 0 and var n)
-            {
-                return n;
-            }
-        }
-
-        return 0;
     }
 
     private static async Task<IngestCounters> IngestCountersAsync(HttpClient http, Uri restBase, CancellationToken ct)

@@ -83,8 +83,7 @@ public sealed class FaultStackFixture : IAsyncLifetime
     public int EmulatorPid(string name)
     {
         var process = Stack.Emulators!.Processes.Single(p => p.Name == name);
-        // The watchdog shell's children: the emulator, and a subshell that waits for this process to end.
-        return ProcessTable.ChildrenOf(process.ProcessId).Single(pid => ProcessTable.NameOf(pid) != "bash");
+        return process.EmulatorProcessId ?? throw new InvalidOperationException($"{name} is not running");
     }
 
     /// <summary>Sends <paramref name="signal"/> (KILL, STOP, CONT) to the emulator named <paramref name="name"/>.</summary>
@@ -128,26 +127,7 @@ public sealed class FaultStackFixture : IAsyncLifetime
     }
 
     /// <summary>The tenant's applied events (the <c>events</c> metric's total), 0 before any or while the store is down.</summary>
-    public async Task<long> AppliedAsync(string tenant)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "aggregates/metrics/events?granularity=minute");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Stack.IssueToken(tenant));
-        try
-        {
-            using var response = await Http.SendAsync(request);
-            if (!response.IsSuccessStatusCode)
-            {
-                return 0;
-            }
-
-            using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-            return doc.RootElement.TryGetProperty("total", out var total) && total.TryGetProperty("count", out var c) ? c.GetInt64() : 0;
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-        {
-            return 0;
-        }
-    }
+    public Task<long> AppliedAsync(string tenant) => Load.EventsTotal.ReadAsync(Http, Stack.Endpoints.RestUrl, Stack.IssueToken(tenant), CancellationToken.None);
 
     /// <summary>
     /// Waits until every one of <paramref name="expected"/> events is applied, redriving whatever the pipeline gave up

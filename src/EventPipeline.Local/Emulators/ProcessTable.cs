@@ -1,8 +1,8 @@
 using System.Globalization;
 
-namespace EventPipeline.Local.Tests.Emulators;
+namespace EventPipeline.Local.Emulators;
 
-/// <summary>Reads Linux's /proc to find child processes and whether a PID is still alive.</summary>
+/// <summary>Reads Linux's /proc to find child processes and whether a PID is still alive (the soak and the fault tests find an emulator to kill with it).</summary>
 internal static class ProcessTable
 {
     /// <summary>PIDs whose parent is <paramref name="parentPid"/>.</summary>
