@@ -119,7 +119,7 @@ export class EventPipelineClient {
    * Subscribes to a channel of the token's tenant: `tenant`, `entity/{kind}/{id}`, `metric/{name}`, `source/{source}`.
    * @param {string} channel
    * @param {object} handlers
-   * @param {(change: {type:'change', channel:string, sequence:number, data:object}) => void} handlers.onChange every
+   * @param {(change: {type:'change', channel:string, sequence:number, data:object, trace?:object}) => void} handlers.onChange every
    *   push, once, in sequence order
    * @param {(info: {channel:string, sequence:number, resumed:boolean}) => void} [handlers.onSubscribed] the
    *   subscription is in place; on the first one (`resumed` false) read the current state over REST

@@ -148,6 +148,11 @@ function disconnect() { state.client?.close(); }
 
 function onChange(m) {
   (state.seen[m.channel] ??= []).push(m.sequence);
+  // A live push carries its oldest event's trace: Kinesis arrival → this page is the end-to-end latency a user sees.
+  if (m.trace?.arrivedAt) {
+    pageLatencies.push(Date.now() - m.trace.arrivedAt);
+    if (pageLatencies.length > 500) pageLatencies.shift();
+  }
   const a = m.data;
   if (a?.kind === 'total' && !$('#metric').querySelector(`option[value="${CSS.escape(a.metric)}"]`)) {
     $('#metric').append(el('option', { value: a.metric }, a.metric));
@@ -261,6 +266,39 @@ async function pollCounters() {
   } catch { /* the stack is stopping; try again later */ }
 }
 
+// ---- per-stage latency (/metrics/latency) -------------------------------------------------------------------------
+/** The last 500 end-to-end latencies of this page's live pushes (ms). */
+const pageLatencies = [];
+
+function percentile(values, p) {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+const ms = (v) => (v >= 100 ? v.toFixed(0) : v.toFixed(1));
+
+async function pollLatency() {
+  try {
+    const snapshot = await (await fetch('/metrics/latency')).json();
+    const rows = snapshot.stages.filter((s) => s.total.count > 0).map((s) => {
+      const row = el('tr', { 'data-stage': s.name, title: `${s.description} (${s.observedBy})` });
+      for (const v of [s.name, ms(s.recent.p50), ms(s.recent.p99), String(s.recent.count), ms(s.total.p50), ms(s.total.p99)]) row.append(el('td', {}, v));
+      return row;
+    });
+    if (pageLatencies.length > 0) {
+      const row = el('tr', { 'data-stage': 'page.arrivalToReceive', title: "Kinesis arrival → this page received the push (the last 500 of this page's pushes)" });
+      const p50 = percentile(pageLatencies, 50);
+      const p99 = percentile(pageLatencies, 99);
+      for (const v of ['page.arrivalToReceive', ms(p50), ms(p99), String(pageLatencies.length), '', '']) row.append(el('td', {}, v));
+      rows.push(row);
+    }
+    $('#latency tbody').replaceChildren(...rows);
+    $('#latency-mode').textContent = `mode ${snapshot.mode}`;
+    $('#latency-panel').hidden = rows.length === 0;
+  } catch { /* the stack is stopping; try again later */ }
+}
+
 // ---- sign-in ------------------------------------------------------------------------------------------------------
 async function signIn(token, tenant) {
   disconnect();
@@ -346,4 +384,6 @@ window.__ep = {
   render();
   pollCounters();
   setInterval(pollCounters, 2000);
+  pollLatency();
+  setInterval(pollLatency, 2000);
 })();

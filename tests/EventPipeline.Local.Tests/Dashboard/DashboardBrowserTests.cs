@@ -56,6 +56,10 @@ public sealed class DashboardBrowserTests(LocalStackFixture fx)
             await page.ClickAsync("#entities tbody tr[data-id='42']");
             await page.WaitForFunctionAsync("() => document.querySelector('#entity-detail').textContent.includes('\"paid\"')");
             await page.WaitForSelectorAsync("#counters dd[data-counter='events applied']");
+            // Every stage the stack timed for these events, from /metrics/latency.
+            await page.WaitForSelectorAsync("#latency tbody tr[data-stage='push.arrivalToPost']");
+            await page.WaitForSelectorAsync("#latency tbody tr[data-stage='kinesis.visible']");
+            Assert.False(await page.IsHiddenAsync("#latency-panel"));
         });
 
         var shot = Path.Combine(AppContext.BaseDirectory, "dashboard.png");
