@@ -53,7 +53,7 @@ internal sealed class BusConstruct : Construct
             BatchSize = mapping.BatchSize,
             MaxBatchingWindow = Duration.Seconds(mapping.MaximumBatchingWindowSeconds),
             BisectBatchOnError = mapping.BisectBatchOnFunctionError,
-            RetryAttempts = mapping.MaximumRetryAttempts,
+            RetryAttempts = mapping.CdkRetryAttempts,
             MaxRecordAge = Duration.Seconds(mapping.MaximumRecordAgeSeconds),
             ReportBatchItemFailures = mapping.ReportBatchItemFailures,
             ParallelizationFactor = mapping.ParallelizationFactor,

@@ -80,12 +80,17 @@ public static class PipelineTopology
         ];
     }
 
-    /// <summary>Event source mapping Kinesis → Ingest.</summary>
+    /// <summary>
+    /// Event source mapping Kinesis → Ingest. Retries until the record is an hour old: Ingest dead-letters every bad
+    /// input itself, so a failed batch means a store that is down or throttling, and a retry budget would turn a short
+    /// outage into records given up — whose redrive cannot restore the metric contributions of an event whose entity
+    /// item was already written (ADR 0003, known limit; the soak found it with 5 retries).
+    /// </summary>
     public static EventSourceMappingSettings IngestMapping { get; } = new(
         BatchSize: 500,
         MaximumBatchingWindowSeconds: 1,
         BisectBatchOnFunctionError: true,
-        MaximumRetryAttempts: 5,
+        MaximumRetryAttempts: -1,
         MaximumRecordAgeSeconds: 3600,
         ReportBatchItemFailures: true,
         ParallelizationFactor: 1);
@@ -100,12 +105,16 @@ public static class PipelineTopology
     /// <summary>The enhanced fan-out consumer the low-latency Ingest mapping reads through.</summary>
     public const string IngestConsumerName = "eventpipeline-ingest";
 
-    /// <summary>Event source mapping aggregates stream → Publish.</summary>
+    /// <summary>
+    /// Event source mapping aggregates stream → Publish. Retries until the record is 10 minutes old, for the reason
+    /// Ingest does: Publish handles gone connections and failed posts itself, so it fails only while a table is out of
+    /// reach, and a push given up is a change its subscribers see only with the aggregate's next change.
+    /// </summary>
     public static EventSourceMappingSettings PublishMapping { get; } = new(
         BatchSize: 100,
         MaximumBatchingWindowSeconds: 0,
         BisectBatchOnFunctionError: true,
-        MaximumRetryAttempts: 5,
+        MaximumRetryAttempts: -1,
         MaximumRecordAgeSeconds: 600,
         ReportBatchItemFailures: true,
         ParallelizationFactor: 1);

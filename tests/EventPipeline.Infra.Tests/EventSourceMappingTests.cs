@@ -24,7 +24,8 @@ public sealed class EventSourceMappingTests(InfraFixture fixture)
         Assert.Equal<double?>(expected.BatchSize, (double?)mapping["BatchSize"]);
         Assert.Equal<double?>(expected.MaximumBatchingWindowSeconds, (double?)mapping["MaximumBatchingWindowInSeconds"]);
         Assert.Equal(expected.BisectBatchOnFunctionError, (bool?)mapping["BisectBatchOnFunctionError"]);
-        Assert.Equal<double?>(expected.MaximumRetryAttempts, (double?)mapping["MaximumRetryAttempts"]);
+        // Absent means CloudFormation's default, -1 (retry until the record's maximum age).
+        Assert.Equal(expected.MaximumRetryAttempts, (double?)mapping["MaximumRetryAttempts"] ?? -1);
         Assert.Equal<double?>(expected.MaximumRecordAgeSeconds, (double?)mapping["MaximumRecordAgeInSeconds"]);
         Assert.Equal<double?>(expected.ParallelizationFactor, (double?)mapping["ParallelizationFactor"]);
         Assert.Equal(expected.ReportBatchItemFailures, mapping["FunctionResponseTypes"]?.AsArray().Any(t => (string?)t == "ReportBatchItemFailures") ?? false);
@@ -63,7 +64,8 @@ public sealed class EventSourceMappingTests(InfraFixture fixture)
         Assert.Equal<double?>(expected.MaximumBatchingWindowSeconds, (double?)mapping["MaximumBatchingWindowInSeconds"]);
         Assert.Equal<double?>(expected.BatchSize, (double?)mapping["BatchSize"]);
         Assert.Equal(expected.BisectBatchOnFunctionError, (bool?)mapping["BisectBatchOnFunctionError"]);
-        Assert.Equal<double?>(expected.MaximumRetryAttempts, (double?)mapping["MaximumRetryAttempts"]);
+        // Absent means CloudFormation's default, -1 (retry until the record's maximum age).
+        Assert.Equal(expected.MaximumRetryAttempts, (double?)mapping["MaximumRetryAttempts"] ?? -1);
         Assert.Equal<double?>(expected.MaximumRecordAgeSeconds, (double?)mapping["MaximumRecordAgeInSeconds"]);
         Assert.Contains("ReportBatchItemFailures", mapping["FunctionResponseTypes"]!.AsArray().Select(t => (string?)t));
         Assert.Contains("DeadLetterQueue", mapping["DestinationConfig"]!["OnFailure"]!["Destination"]!.ToJsonString(), StringComparison.Ordinal);

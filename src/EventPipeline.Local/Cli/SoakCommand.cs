@@ -10,7 +10,7 @@ internal static class SoakCommand
     {
         var duration = new Option<int>("--duration") { Description = "Seconds to send for (DynamoDB Local is killed halfway)", DefaultValueFactory = _ => 600 };
         var tenants = new Option<int>("--tenants") { Description = "Tenants with a reading client (one more tenant's client never reads)", DefaultValueFactory = _ => 4 };
-        var rate = new Option<int?>("--rate") { Description = "Events per second (default: half the kinesis-mock ceiling, measured at the start)" };
+        var rate = new Option<int?>("--rate") { Description = "Events per second (default: half the emulator ceiling measured at the start: the lower of kinesis-mock's records/s and DynamoDB Local's UpdateItem/s over the 3 writes each event needs)" };
         var sources = new Option<string>("--sources") { Description = "Comma-separated sources to generate: cloudevents, github", DefaultValueFactory = _ => "cloudevents,github" };
         var latency = new Option<LatencyMode>("--latency") { Description = "The latency mode of the soak's stack (low or default)", DefaultValueFactory = _ => LatencyMode.Default };
         var command = new Command("soak", "Start a stack of its own and soak it: steady load at half the emulator ceiling across tenants, one stalled WebSocket client, DynamoDB Local SIGKILLed halfway; ends with 0 lost, 0 double-counted and each tenant's p99 push latency.")

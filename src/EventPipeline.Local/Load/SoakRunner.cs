@@ -16,6 +16,12 @@ namespace EventPipeline.Local.Load;
 public sealed class SoakRunner(SoakOptions options, TextWriter output)
 {
     private const string Emulator = "dynamodb-local";
+
+    /// <summary>
+    /// DynamoDB writes each soak event costs (each is on an entity of its own): its entity item (Ingest); its entity
+    /// channel's sequence allocation and change-log entry, and its entry on the tenant channel (Publish).
+    /// </summary>
+    private const double WritesPerEvent = 3;
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     /// <summary>Runs the soak; returns 0 when nothing was lost or counted twice.</summary>
@@ -62,13 +68,16 @@ public sealed class SoakRunner(SoakOptions options, TextWriter output)
     {
         var endpoints = stack.Endpoints;
         var ceiling = await EmulatorCeiling.MeasureAsync(endpoints, 3, ct);
-        var rate = options.Rate ?? Math.Max(1, (int)(ceiling.KinesisRecordsPerSecond / 2));
+        // The emulator ceiling this workload meets: kinesis-mock's records/s, or DynamoDB Local's UpdateItem/s over the
+        // writes each soak event needs, the lower.
+        var bound = Math.Min(ceiling.KinesisRecordsPerSecond, ceiling.DynamoDbUpdatesPerSecond / WritesPerEvent);
+        var rate = options.Rate ?? Math.Max(1, (int)(bound / 2));
         var runId = Guid.NewGuid().ToString("N")[..6];
         var readers = Enumerable.Range(0, options.Tenants).Select(i => $"soak-{runId}-{i}").ToList();
         var stalledTenant = $"soak-{runId}-stalled";
         var tenants = readers.Append(stalledTenant).ToList();
-        output.WriteLine(string.Format(Inv, "soak: {0} s at {1}/s (kinesis-mock ceiling {2:F0}/s), {3} tenants reading + 1 stalled, mode {4}; DynamoDB Local is killed at {5} s",
-            options.DurationSeconds, rate, ceiling.KinesisRecordsPerSecond, readers.Count, options.Latency.ToString().ToLowerInvariant(), options.DurationSeconds / 2));
+        output.WriteLine(string.Format(Inv, "soak: {0} s at {1}/s (half the emulator ceiling {2:F0}/s: kinesis-mock {3:F0} records/s, DynamoDB Local {4:F0} UpdateItem/s ÷ {5} writes per event), {6} tenants reading + 1 stalled, mode {7}; DynamoDB Local is killed at {8} s",
+            options.DurationSeconds, rate, bound, ceiling.KinesisRecordsPerSecond, ceiling.DynamoDbUpdatesPerSecond, WritesPerEvent, readers.Count, options.Latency.ToString().ToLowerInvariant(), options.DurationSeconds / 2));
 
         var collector = new PushCollector();
         await using var clients = await LoadClients.ConnectAsync(endpoints.WebSocketUrl, readers.ToDictionary(t => t, t => stack.IssueToken(t), StringComparer.Ordinal), collector, ct);

@@ -138,6 +138,29 @@ public sealed class KinesisEventSourcePollerTests
         Assert.Equal(good, snapshot.Checkpoints[Shard0]);
     }
 
+    /// <summary>
+    /// The deployed mappings' settings (no batching window, for the test's pace): a function failing for 40 attempts in a
+    /// row — a store down for as long as it takes — gives up nothing and then processes every record once. With a retry
+    /// budget (it was 5) the records were given up during the outage, and a redrive could not restore the metric
+    /// contributions of events whose entity items were already written (ADR 0003).
+    /// </summary>
+    [Theory]
+    [InlineData("ingest")]
+    [InlineData("publish")]
+    public async Task Run_DeployedMappingSettings_FunctionFailingThroughAnOutage_GivesUpNothing(string function)
+    {
+        var deployed = (function == "ingest" ? PipelineTopology.IngestMapping : PipelineTopology.PublishMapping) with { MaximumBatchingWindowSeconds = 0 };
+        var records = Enumerable.Range(0, 6).Select(i => _kinesis.Put(Shard0, $"r{i}")).ToList();
+        await using var poller = Start(deployed, (_, invocation) => invocation <= 40
+            ? throw new InvalidOperationException("dynamodb is not reachable: Connection refused")
+            : new StreamsEventResponse());
+        await WaitUntilAsync(() => poller.Metrics.Snapshot().Records == records.Count, "every record processed after the outage");
+
+        Assert.Empty(_failures.Records);
+        Assert.Equal(0, poller.Metrics.Snapshot().DiscardedRecords);
+        Assert.Equal(records, _log.Batches.Skip(40).SelectMany(b => b).ToList());
+    }
+
     [Fact]
     public async Task Run_FailureDestinationDown_ShardWaitsAndNothingAfterThePoisonIsProcessed_UntilItTakesTheRecord()
     {

@@ -50,11 +50,16 @@ public sealed class EmulatorFaultTests(FaultStackFixture fx) : IClassFixture<Fau
     {
         var tenant = LocalStackFixture.NewTenant("kill-ddb");
         var batches = Batches("k", 300);
+        var givenUpBefore = fx.GivenUpRecords;
 
         await ProduceAsync(tenant, batches, faultAfterBatch: 5, () => fx.SignalAsync("dynamodb-local", "KILL"));
 
         await fx.RestartedAsync("dynamodb-local", 1);
         Assert.Equal(300, await fx.SettledAsync(tenant, 300));
+        // The mappings retried through the outage (a store down is not a poison record): nothing was given up, so nothing
+        // waited on a redrive — which could not restore the metric contributions of an event whose entity item was
+        // already written (ADR 0003). With 5 retries the soak lost 7 events of 31,020 this way.
+        Assert.Equal(givenUpBefore, fx.GivenUpRecords);
     }
 
     [EmulatorFact]

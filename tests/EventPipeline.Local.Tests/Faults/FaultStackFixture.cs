@@ -126,6 +126,9 @@ public sealed class FaultStackFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>Records the Ingest and Publish mappings have given up since the stack started.</summary>
+    public long GivenUpRecords => Stack.IngestMapping.Metrics.Snapshot().DiscardedRecords + Stack.PublishMapping.Metrics.Snapshot().DiscardedRecords;
+
     /// <summary>The tenant's applied events (the <c>events</c> metric's total), 0 before any or while the store is down.</summary>
     public Task<long> AppliedAsync(string tenant) => Load.EventsTotal.ReadAsync(Http, Stack.Endpoints.RestUrl, Stack.IssueToken(tenant), CancellationToken.None);
 
