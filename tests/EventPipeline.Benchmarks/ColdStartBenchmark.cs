@@ -1,5 +1,11 @@
+using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using EventPipeline.Aws;
+using EventPipeline.Aws.Clients;
 using EventPipeline.Local;
 using EventPipeline.Local.Functions;
 
@@ -26,7 +32,8 @@ internal static class ColdStartBenchmark
     {
         var runs = IntArg(args, "--runs", 10);
         var bigRuns = IntArg(args, "--big-runs", 3);
-        var aot = await FunctionBuilds.AotAsync("Ingest");
+        // --aot PATH: another build of the bootstrap (or a wrapper that execs it) in place of artifacts/aot.
+        var aot = StringArg(args, "--aot") ?? await FunctionBuilds.AotAsync("Ingest");
         var jit = await FunctionBuilds.JitAsync("Ingest");
 
         Console.Error.WriteLine("starting the local stack (DynamoDB Local + tables) …");
@@ -67,6 +74,13 @@ internal static class ColdStartBenchmark
             bigMs.Add(big.Elapsed.TotalMilliseconds);
         }
 
+        // The emulator's own latency in the same run: what a batch's writes cost when nothing in the function is cold.
+        var table = env["AGGREGATES_TABLE"];
+        using var direct = AwsClients.Create(new AwsEndpoints { Region = env["AWS_REGION"], Credentials = AwsEndpoints.LocalCredentials(), DynamoDb = new Uri(stack.Endpoints.DynamoDbEndpoint) });
+        using var edge = AwsClients.Create(AwsEndpoints.FromEnvironment(name => env.GetValueOrDefault(name)));
+        var directFloor = await FloorAsync(direct.DynamoDb, table);
+        var edgeFloor = await FloorAsync(edge.DynamoDb, table);
+
         var inv = CultureInfo.InvariantCulture;
         Console.WriteLine($"coldstart: Ingest, 100-record Kinesis batch (CloudEvents, 10 entities) → DynamoDB Local through the local AWS endpoint, {runs} runs each, AOT and JIT alternating");
         Console.WriteLine($"  cores: {System.Environment.ProcessorCount}, load average {LoadAverage()} (shared with other work on this machine)");
@@ -91,6 +105,9 @@ internal static class ColdStartBenchmark
         var maxRss = bigRss.Max();
         Console.WriteLine(string.Format(inv, "  largest batch Lambda can deliver: {0:N0} of these records, event JSON {1:N0} bytes (limit {2:N0}: 6 MB synchronous payload); AOT, {3} runs: first batch median {4:F0} ms, peak RSS max {5:F1} MB",
             bigRecords, bigPayload.Length, LambdaLimits.SynchronousPayloadBytes, bigRuns, Median(bigMs), maxRss));
+        Console.WriteLine(string.Format(inv, "  emulator floor, same run (warm client in this process; a conditional PutItem of 1.5 KB + 48 fingerprints, the shape of an entity write; medians): DynamoDB Local direct {0:F1} ms one, {1:F1} ms ten in parallel; through the local AWS endpoint (SigV4 check + IAM, the function's role) {2:F1} ms one, {3:F1} ms ten in parallel",
+            directFloor.One, directFloor.Ten, edgeFloor.One, edgeFloor.Ten));
+        Console.WriteLine(string.Format(inv, "    a 100-record batch makes 3 rounds in order (1 BatchGetItem; 10 entity puts; 3 metric puts): ≈ {0:F0} ms of emulator time before any cold cost", edgeFloor.One + edgeFloor.Ten + edgeFloor.Three));
         Console.WriteLine($"  binary: {new FileInfo(aot).Length / 1024.0 / 1024.0:F1} MB ({aot})");
         Console.WriteLine("  targets (issue 17):");
         Target("AOT init", aotInit, InitTargetMs, "ms");
@@ -135,6 +152,53 @@ internal static class ColdStartBenchmark
     {
         ArgumentNullException.ThrowIfNull(stack);
         return new Dictionary<string, string>(stack.Deployment.Function("ingest").Environment) { ["AWS_EC2_METADATA_DISABLED"] = "true" };
+    }
+
+    /// <summary>
+    /// Median wall time of one conditional PutItem, of three and of ten in parallel (the shape of a batch's metric and
+    /// entity rounds), on a warmed-up client: the emulator's cost with nothing cold on the caller's side.
+    /// </summary>
+    private static async Task<(double One, double Three, double Ten)> FloorAsync(AmazonDynamoDBClient dynamo, string table)
+    {
+        var filler = new string('x', 1500);
+        async Task<double> Round(int parallel, int round)
+        {
+            var started = Stopwatch.GetTimestamp();
+            await Task.WhenAll(Enumerable.Range(0, parallel).Select(i => dynamo.PutItemAsync(new PutItemRequest
+            {
+                TableName = table,
+                Item = new()
+                {
+                    ["pk"] = new AttributeValue { S = $"bench-floor#{RuntimeHelpers.GetHashCode(dynamo)}#{i}" },
+                    ["sk"] = new AttributeValue { S = "floor" },
+                    ["v"] = new AttributeValue { N = round.ToString(CultureInfo.InvariantCulture) },
+                    ["filler"] = new AttributeValue { S = filler },
+                    ["fp"] = new AttributeValue { L = Enumerable.Range(0, 48).Select(j => new AttributeValue { N = (j * 7919L + round).ToString(CultureInfo.InvariantCulture) }).ToList() },
+                },
+                ConditionExpression = "attribute_not_exists(pk) OR #v < :v",
+                ExpressionAttributeNames = new() { ["#v"] = "v" },
+                ExpressionAttributeValues = new() { [":v"] = new AttributeValue { N = round.ToString(CultureInfo.InvariantCulture) } },
+                ReturnConsumedCapacity = ReturnConsumedCapacity.TOTAL,
+            })));
+            return Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        }
+
+        for (var i = 0; i < 5; i++)
+        {
+            await Round(10, i);
+        }
+
+        var one = new List<double>();
+        var three = new List<double>();
+        var ten = new List<double>();
+        for (var i = 0; i < 20; i++)
+        {
+            one.Add(await Round(1, 100 + (3 * i)));
+            three.Add(await Round(3, 101 + (3 * i)));
+            ten.Add(await Round(10, 102 + (3 * i)));
+        }
+
+        return (Median(one), Median(three), Median(ten));
     }
 
     /// <summary>The cold batch, then a warm one of the same shape on other items (a tenant of its own, so no cache hit).</summary>
@@ -249,7 +313,7 @@ internal static class ColdStartBenchmark
                 return new Invocation(
                     initMs,
                     startToPostMs,
-                    System.Diagnostics.Stopwatch.GetElapsedTime(post.NextAt, post.At).TotalMilliseconds,
+                    Stopwatch.GetElapsedTime(post.NextAt, post.At).TotalMilliseconds,
                     Ms("durationMs"),
                     Ms("adaptMs"),
                     Ms("readMs"),
