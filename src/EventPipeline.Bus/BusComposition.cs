@@ -22,7 +22,7 @@ public static class BusComposition
         var aws = AwsClients.Create(AwsEndpoints.FromEnvironment(host.Environment));
         var broadcast = new ChangeBroadcast(
             new EventBridgeBusWriter(aws.EventBridge, settings.EventBusName, host.Clock),
-            new SqsDeadLetterSink(aws.Sqs, settings.DeadLetterQueueUrl),
+            new SqsDeadLetterSink(() => aws.Sqs, settings.DeadLetterQueueUrl),
             host.Clock,
             new BusEventNames(PipelineTopology.Bus.Source, PipelineTopology.Bus.AggregateChanged, host.Environment("AWS_LAMBDA_FUNCTION_NAME") ?? FunctionKey));
         return new BusFunction(broadcast, host.Log(), host.Metrics(FunctionKey));

@@ -31,7 +31,7 @@ public static class IngestComposition
             SourceCatalog.Create(sources),
             new KplRecordSplitter(),
             new AggregateWriter(new DynamoAggregateItems(aws.DynamoDb, settings.AggregatesTable), new DynamoDedupStore(aws.DynamoDb, settings.DedupTable, PipelineTopology.DedupRetention), cache: new ItemCache(), clock: host.Clock),
-            new SqsDeadLetterSink(aws.Sqs, settings.DeadLetterQueueUrl),
+            new SqsDeadLetterSink(() => aws.Sqs, settings.DeadLetterQueueUrl),
             host.Clock,
             new AggregationOptions(settings.GracePeriod),
             FunctionKey);

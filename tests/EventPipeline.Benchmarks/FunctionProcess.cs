@@ -5,12 +5,18 @@ using System.Text.Json;
 
 namespace EventPipeline.Benchmarks;
 
-/// <summary>One cold start measured: process start → response posted, and the process's peak RSS.</summary>
-/// <param name="Elapsed">From Process.Start to the Runtime API receiving the answer.</param>
+/// <summary>One cold start measured: process start → first response posted, and the process's peak RSS.</summary>
+/// <param name="Elapsed">From Process.Start to the Runtime API receiving the first answer.</param>
 /// <param name="PeakRssKb">VmHWM read from /proc while the process was still alive (waiting for its next invocation).</param>
-/// <param name="Post">What the function posted.</param>
+/// <param name="Post">What the function posted for its first invocation.</param>
 internal sealed record ColdStart(TimeSpan Elapsed, long PeakRssKb, RuntimePost Post)
 {
+    /// <summary>Every invocation's answer, in order (the first is <see cref="Post"/>).</summary>
+    public IReadOnlyList<RuntimePost> Posts { get; init; } = [];
+
+    /// <summary>What the process wrote to stdout (its JSON log and EMF lines) until it was killed.</summary>
+    public IReadOnlyList<string> Stdout { get; init; } = [];
+
     /// <summary>Process start → first GET /next: runtime start-up plus the function's init (composition root).</summary>
     public TimeSpan Init { get; init; }
 }
@@ -19,10 +25,18 @@ internal sealed record ColdStart(TimeSpan Elapsed, long PeakRssKb, RuntimePost P
 internal static class FunctionProcess
 {
     /// <summary>Runs one invocation of <paramref name="payload"/> in a fresh process and kills it after reading its peak RSS.</summary>
-    public static async Task<ColdStart> RunOnceAsync(
-        RuntimeApiServer api, string fileName, string? argument, IReadOnlyDictionary<string, string> environment, byte[] payload, TimeSpan timeout)
+    public static Task<ColdStart> RunOnceAsync(
+        RuntimeApiServer api, string fileName, string? argument, IReadOnlyDictionary<string, string> environment, byte[] payload, TimeSpan timeout) =>
+        RunAsync(api, fileName, argument, environment, [payload], timeout);
+
+    /// <summary>
+    /// Runs the invocations of <paramref name="payloads"/> in order in one fresh process (the first cold, the rest warm)
+    /// and kills it after reading its peak RSS.
+    /// </summary>
+    public static async Task<ColdStart> RunAsync(
+        RuntimeApiServer api, string fileName, string? argument, IReadOnlyDictionary<string, string> environment, IReadOnlyList<byte[]> payloads, TimeSpan timeout)
     {
-        var posted = api.Arm(payload);
+        var posted = api.Arm(payloads);
         var info = new ProcessStartInfo(fileName)
         {
             UseShellExecute = false,
@@ -42,9 +56,19 @@ internal static class FunctionProcess
         info.Environment["AWS_LAMBDA_RUNTIME_API"] = api.HostPort;
         info.Environment["AWS_ENDPOINT_URL_SQS"] = $"http://{api.HostPort}";
         var stderr = new StringBuilder();
+        var stdout = new List<string>();
         var started = Stopwatch.GetTimestamp();
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {fileName}");
-        process.OutputDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line)
+            {
+                lock (stdout)
+                {
+                    stdout.Add(line);
+                }
+            }
+        };
         process.ErrorDataReceived += (_, e) =>
         {
             lock (stderr)
@@ -69,10 +93,19 @@ internal static class FunctionProcess
                     $"{Path.GetFileName(argument ?? fileName)} did not answer the invocation (exited: {process.HasExited}); stderr:{Environment.NewLine}{Tail(err, 20)}");
             }
 
-            var post = await posted;
+            var posts = await posted;
+            var post = posts[0];
             // The process is now blocked in GET /next (held by the server), so its high-water mark is final for this invocation.
             var rss = PeakRssKb(process.Id);
-            return new ColdStart(Stopwatch.GetElapsedTime(started, post.At), rss, post) { Init = Stopwatch.GetElapsedTime(started, post.NextAt) };
+            // The log lines are written before the response is posted; give the pipe a moment to deliver them.
+            await Task.Delay(50);
+            string[] lines;
+            lock (stdout)
+            {
+                lines = [.. stdout];
+            }
+
+            return new ColdStart(Stopwatch.GetElapsedTime(started, post.At), rss, post) { Init = Stopwatch.GetElapsedTime(started, post.NextAt), Stdout = lines, Posts = posts };
         }
         finally
         {

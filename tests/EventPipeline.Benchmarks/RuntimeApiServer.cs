@@ -12,25 +12,28 @@ using Microsoft.Extensions.Logging;
 
 namespace EventPipeline.Benchmarks;
 
-/// <summary>What the function posted for the one invocation it was handed.</summary>
+/// <summary>What the function posted for one invocation it was handed.</summary>
 /// <param name="Path">The path posted to (…/response, …/error or /runtime/init/error).</param>
 /// <param name="Body">The posted JSON.</param>
 /// <param name="At">Stopwatch timestamp when the post arrived.</param>
-/// <param name="NextAt">Stopwatch timestamp when the process first asked for an invocation (init done).</param>
+/// <param name="NextAt">Stopwatch timestamp when the process asked for this invocation (for the first: init done).</param>
 internal sealed record RuntimePost(string Path, string Body, long At, long NextAt);
 
 /// <summary>
-/// A local Lambda Runtime API (version 2018-06-01) that hands out exactly one invocation and records the answer.
-/// Later GET /next calls are held open (like Lambda freezing an idle environment) so the process stays alive for
-/// inspection (peak RSS) until the harness kills it.
+/// A local Lambda Runtime API (version 2018-06-01) that hands out a fixed sequence of invocations and records each answer.
+/// The GET /next after the last one is held open (like Lambda freezing an idle environment) so the process stays alive
+/// for inspection (peak RSS) until the harness kills it.
 /// </summary>
 internal sealed class RuntimeApiServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly CancellationTokenSource _stopping = new();
-    private TaskCompletionSource<RuntimePost> _posted = NewPost();
-    private byte[] _payload = [];
+    private readonly Lock _gate = new();
+    private TaskCompletionSource<IReadOnlyList<RuntimePost>> _done = NewDone();
+    private IReadOnlyList<byte[]> _payloads = [];
+    private readonly List<RuntimePost> _posts = [];
     private int _handedOut;
+    private long _nextAt;
     private string _requestId = "";
 
     private RuntimeApiServer(WebApplication app) => _app = app;
@@ -57,27 +60,50 @@ internal sealed class RuntimeApiServer : IAsyncDisposable
         return server;
     }
 
-    /// <summary>Arms the server with the next invocation's payload; returns the task that completes when the function answers.</summary>
-    public Task<RuntimePost> Arm(byte[] payload)
-    {
-        _payload = payload;
-        _requestId = Guid.NewGuid().ToString();
-        Interlocked.Exchange(ref _handedOut, 0);
-        _posted = NewPost();
-        return _posted.Task;
-    }
+    /// <summary>Arms the server with the next process's one invocation; returns the task that completes when the function answers.</summary>
+    public async Task<RuntimePost> Arm(byte[] payload) => (await Arm([payload]))[0];
 
-    private long _nextAt;
+    /// <summary>
+    /// Arms the server with the next process's invocations, handed out in order; the task completes when the function has
+    /// answered them all (or with what it answered when it posts an init error).
+    /// </summary>
+    public Task<IReadOnlyList<RuntimePost>> Arm(IReadOnlyList<byte[]> payloads)
+    {
+        lock (_gate)
+        {
+            _payloads = payloads;
+            _posts.Clear();
+            _handedOut = 0;
+            _done = NewDone();
+            return _done.Task;
+        }
+    }
 
     private async Task NextAsync(HttpContext ctx)
     {
         var at = Stopwatch.GetTimestamp();
-        if (Interlocked.Exchange(ref _handedOut, 1) == 1)
+        byte[] payload;
+        lock (_gate)
         {
-            // Second call from the same process: hold it until the harness is done with the process.
+            if (_handedOut >= _payloads.Count || _posts.Count < _handedOut)
+            {
+                payload = [];
+            }
+            else
+            {
+                payload = _payloads[_handedOut++];
+                _nextAt = at;
+                _requestId = Guid.NewGuid().ToString();
+            }
+        }
+
+        if (payload.Length == 0)
+        {
+            // Nothing (more) to hand this process: hold the call until the harness is done with it.
             try
             {
-                await Task.Delay(Timeout.Infinite, CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, _stopping.Token).Token);
+                using var held = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, _stopping.Token);
+                await Task.Delay(Timeout.Infinite, held.Token);
             }
             catch (OperationCanceledException)
             {
@@ -86,14 +112,13 @@ internal sealed class RuntimeApiServer : IAsyncDisposable
             return;
         }
 
-        Interlocked.Exchange(ref _nextAt, at);
         ctx.Response.Headers["Lambda-Runtime-Aws-Request-Id"] = _requestId;
         ctx.Response.Headers["Lambda-Runtime-Deadline-Ms"] = DateTimeOffset.UtcNow.AddMinutes(5).ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
         ctx.Response.Headers["Lambda-Runtime-Invoked-Function-Arn"] = "arn:aws:lambda:us-east-1:000000000000:function:ingest-bench";
         ctx.Response.Headers["Lambda-Runtime-Trace-Id"] = "Root=1-00000000-000000000000000000000000;Sampled=0";
         ctx.Response.ContentType = "application/json";
-        ctx.Response.ContentLength = _payload.Length;
-        await ctx.Response.Body.WriteAsync(_payload);
+        ctx.Response.ContentLength = payload.Length;
+        await ctx.Response.Body.WriteAsync(payload);
     }
 
     private async Task RecordAsync(HttpContext ctx)
@@ -102,7 +127,14 @@ internal sealed class RuntimeApiServer : IAsyncDisposable
         using var reader = new StreamReader(ctx.Request.Body);
         var body = await reader.ReadToEndAsync();
         ctx.Response.StatusCode = StatusCodes.Status202Accepted;
-        _posted.TrySetResult(new RuntimePost(ctx.Request.Path, body, at, Interlocked.Read(ref _nextAt)));
+        lock (_gate)
+        {
+            _posts.Add(new RuntimePost(ctx.Request.Path, body, at, _nextAt));
+            if (_posts.Count == _payloads.Count || !ctx.Request.Path.Value!.Contains("/invocation/", StringComparison.Ordinal))
+            {
+                _done.TrySetResult([.. _posts]);
+            }
+        }
     }
 
     /// <summary>Messages the function sent to the dead-letter queue.</summary>
@@ -154,7 +186,7 @@ internal sealed class RuntimeApiServer : IAsyncDisposable
     private static string Md5(string? text) => Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(text ?? "")));
 #pragma warning restore CA5351
 
-    private static TaskCompletionSource<RuntimePost> NewPost() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private static TaskCompletionSource<IReadOnlyList<RuntimePost>> NewDone() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public async ValueTask DisposeAsync()
     {

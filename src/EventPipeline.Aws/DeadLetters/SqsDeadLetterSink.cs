@@ -14,8 +14,30 @@ namespace EventPipeline.Aws.DeadLetters;
 /// <see cref="DeadLetterEntry.DataOmitted"/>: it keeps the stream, shard and sequence number, so a redrive re-reads
 /// the record from the stream — never dropped, never an oversized call that fails the whole batch.
 /// </summary>
-public sealed class SqsDeadLetterSink(IAmazonSQS sqs, string queueUrl) : IDeadLetterSink
+public sealed class SqsDeadLetterSink : IDeadLetterSink
 {
+    private readonly Lazy<IAmazonSQS> _sqs;
+    private readonly string _queueUrl;
+
+    /// <summary>Sends to <paramref name="queueUrl"/> with <paramref name="sqs"/>.</summary>
+    public SqsDeadLetterSink(IAmazonSQS sqs, string queueUrl)
+    {
+        ArgumentNullException.ThrowIfNull(sqs);
+        _sqs = new(sqs);
+        _queueUrl = queueUrl;
+    }
+
+    /// <summary>
+    /// Sends to <paramref name="queueUrl"/> with the client <paramref name="sqs"/> creates on the first dead letter: most
+    /// batches have none, so a function's cold start does not build an SQS client it may never call.
+    /// </summary>
+    public SqsDeadLetterSink(Func<IAmazonSQS> sqs, string queueUrl)
+    {
+        ArgumentNullException.ThrowIfNull(sqs);
+        _sqs = new(sqs);
+        _queueUrl = queueUrl;
+    }
+
     /// <summary>Largest message, and largest batch payload (docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html).</summary>
     public const int MaxMessageBytes = 1_048_576;
 
@@ -28,10 +50,10 @@ public sealed class SqsDeadLetterSink(IAmazonSQS sqs, string queueUrl) : IDeadLe
         ArgumentNullException.ThrowIfNull(entries);
         foreach (var batch in Batches(entries.Select(Body)))
         {
-            var response = await sqs.SendMessageBatchAsync(
+            var response = await _sqs.Value.SendMessageBatchAsync(
                 new SendMessageBatchRequest
                 {
-                    QueueUrl = queueUrl,
+                    QueueUrl = _queueUrl,
                     Entries = batch.Select((body, i) => new SendMessageBatchRequestEntry { Id = i.ToString(CultureInfo.InvariantCulture), MessageBody = body }).ToList(),
                 },
                 cancellationToken);

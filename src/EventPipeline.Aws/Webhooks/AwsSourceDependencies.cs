@@ -11,12 +11,13 @@ public static class AwsSourceDependencies
     {
         ArgumentNullException.ThrowIfNull(aws);
         ArgumentNullException.ThrowIfNull(settings);
-        var tokens = settings.GraphTokenPrefix is { } prefix ? new SsmGraphAccessTokens(aws.Ssm, prefix, clock) : null;
+        // The SSM client is built on the first graph fetch, not at cold start: most batches have none.
+        var tokens = settings.GraphTokenPrefix is { } prefix ? new Lazy<SsmGraphAccessTokens>(() => new SsmGraphAccessTokens(aws.Ssm, prefix, clock)) : null;
         return new SourceDependencies
         {
             HttpClient = aws.Http,
             GraphBaseUrl = settings.GraphBaseUrl,
-            GraphAccessToken = tokens is null ? null : tokens.GetAsync,
+            GraphAccessToken = tokens is null ? null : (tenant, ct) => tokens.Value.GetAsync(tenant, ct),
             Clock = clock,
         };
     }

@@ -14,21 +14,27 @@ public sealed class KinesisEvent
         public string? EventId { get; set; }
 
         [JsonPropertyName("eventName")]
+        [JsonConverter(typeof(RepeatedStringConverter))]
         public string? EventName { get; set; }
 
         [JsonPropertyName("eventSource")]
+        [JsonConverter(typeof(RepeatedStringConverter))]
         public string? EventSource { get; set; }
 
         [JsonPropertyName("eventSourceARN")]
+        [JsonConverter(typeof(RepeatedStringConverter))]
         public string? EventSourceArn { get; set; }
 
         [JsonPropertyName("eventVersion")]
+        [JsonConverter(typeof(RepeatedStringConverter))]
         public string? EventVersion { get; set; }
 
         [JsonPropertyName("awsRegion")]
+        [JsonConverter(typeof(RepeatedStringConverter))]
         public string? AwsRegion { get; set; }
 
         [JsonPropertyName("invokeIdentityArn")]
+        [JsonConverter(typeof(RepeatedStringConverter))]
         public string? InvokeIdentityArn { get; set; }
 
         [JsonPropertyName("kinesis")]
@@ -38,9 +44,11 @@ public sealed class KinesisEvent
     public sealed class Record
     {
         [JsonPropertyName("kinesisSchemaVersion")]
+        [JsonConverter(typeof(RepeatedStringConverter))]
         public string? KinesisSchemaVersion { get; set; }
 
         [JsonPropertyName("partitionKey")]
+        [JsonConverter(typeof(RepeatedStringConverter))]
         public string PartitionKey { get; set; } = "";
 
         [JsonPropertyName("sequenceNumber")]
@@ -55,6 +63,7 @@ public sealed class KinesisEvent
         public double ApproximateArrivalTimestamp { get; set; }
 
         [JsonPropertyName("encryptionType")]
+        [JsonConverter(typeof(RepeatedStringConverter))]
         public string? EncryptionType { get; set; }
     }
 }
