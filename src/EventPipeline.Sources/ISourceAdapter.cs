@@ -3,8 +3,9 @@ namespace EventPipeline.Sources;
 /// <summary>
 /// Turns one ingest envelope from a source into canonical events, or a rejection naming the field and rule.
 /// Adapters never throw for bad input: every malformed payload yields <see cref="AdapterResult.Rejected"/>.
-/// They may throw <see cref="TransientSourceException"/> when a dependency (an enrichment fetch) is unavailable,
-/// so that the record is retried rather than dead-lettered.
+/// They may throw <see cref="TransientSourceException"/> when a dependency (an enrichment fetch) stays unavailable
+/// after its own retries: the webhook still accepts the authentic notice and leaves the fetch to Ingest, which
+/// dead-letters the record as <c>source-unavailable</c> (redrive it once the dependency answers) rather than hold its shard.
 /// </summary>
 public interface ISourceAdapter
 {

@@ -12,7 +12,7 @@ public sealed class DeadLetterEntry
     [JsonPropertyName("id")]
     public string Id { get; set; } = "";
 
-    /// <summary>Category: malformed, unknown-source, rejected, invalid-event, bad-aggregate, enrichment-failed, retries-exhausted, record-age-exceeded.</summary>
+    /// <summary>Category: malformed, unknown-source, rejected, invalid-event, bad-aggregate, adapter-error, source-unavailable, retries-exhausted, record-age-exceeded.</summary>
     [JsonPropertyName("category")]
     public string Category { get; set; } = "";
 

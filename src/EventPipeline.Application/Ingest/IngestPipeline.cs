@@ -10,8 +10,11 @@ namespace EventPipeline.Application.Ingest;
 /// <summary>
 /// The ingest service: Kinesis batch → envelopes → source adapters → canonical events → dedup → exactly-once,
 /// coalesced aggregate writes. Bad input never stops the batch: it is dead-lettered with its reason and counted.
-/// A transient failure (enrichment unavailable, DynamoDB refusing a key) fails that record and every later record of
-/// the batch stays unapplied for this attempt, so the retry (which restarts at the lowest failed sequence) loses nothing.
+/// A store failure (DynamoDB unreachable or refusing a key) fails that record and every later record of the batch
+/// stays unapplied for this attempt, so the retry (which restarts at the lowest failed sequence, until the record's
+/// maximum age) loses nothing. An enrichment source that stays unavailable after its own retries does not hold the
+/// shard: the record is dead-lettered as <c>source-unavailable</c> before anything of it is written, so a redrive once
+/// the source answers applies it exactly once.
 /// </summary>
 public sealed class IngestPipeline(
     IReadOnlyDictionary<string, SourceRegistration> sources,
@@ -32,7 +35,6 @@ public sealed class IngestPipeline(
         var candidates = new List<SequencedEvent>();
         var letters = new List<DeadLetterEntry>();
         var byCategory = new Dictionary<string, int>(StringComparer.Ordinal);
-        var failed = new List<string>();
 
         foreach (var record in batch)
         {
@@ -49,16 +51,9 @@ public sealed class IngestPipeline(
                 continue;
             }
 
-            var transient = false;
             for (var sub = 0; sub < split.Records.Count; sub++)
             {
                 var adapted = await AdaptAsync(record, split.Records.Count > 1 ? sub : null, split.Records[sub], arrived, now, cancellationToken);
-                if (adapted.IsTransient)
-                {
-                    transient = true;
-                    break;
-                }
-
                 if (adapted.DeadLetter is { } letter)
                 {
                     letters.Add(letter);
@@ -69,14 +64,6 @@ public sealed class IngestPipeline(
                 {
                     candidates.Add(new SequencedEvent(adapted.Events[i], record.ShardId, new StreamPosition(record.SequenceNumber, sub, i), judgedAt));
                 }
-            }
-
-            if (transient)
-            {
-                // Later records must not move any watermark past this one: drop this record's siblings too.
-                candidates.RemoveAll(c => c.Position.SequenceNumber == record.SequenceNumber);
-                failed.Add(record.SequenceNumber);
-                break;
             }
         }
 
@@ -95,7 +82,6 @@ public sealed class IngestPipeline(
         // Dedup and exactly-once are one protocol over the items (AggregateWriter): a copy of an event at another
         // position, in this batch or any other, is skipped at its entity item; a redelivered position is decided as before.
         var outcome = await aggregates.ApplyAsync(candidates, context, cancellationToken);
-        failed.AddRange(outcome.FailedSequenceNumbers);
         return new IngestBatchResult
         {
             Records = batch.Count,
@@ -107,12 +93,12 @@ public sealed class IngestPipeline(
             DedupWrites = outcome.DedupWrites,
             EvictedWindows = outcome.EvictedWindows,
             DeadLettersByCategory = byCategory,
-            FailedSequenceNumbers = failed.Distinct(StringComparer.Ordinal).ToList(),
+            FailedSequenceNumbers = outcome.FailedSequenceNumbers.Distinct(StringComparer.Ordinal).ToList(),
             Stages = new IngestStageTimes(adaptTime, outcome.ReadTime, outcome.DedupTime, outcome.WriteTime),
         };
     }
 
-    /// <summary>Events of one user record; or a dead letter; or a transient failure (the record is retried).</summary>
+    /// <summary>Events of one user record, or a dead letter.</summary>
     private async Task<AdaptOutcome> AdaptAsync(
         StreamRecord record, int? sub, ReadOnlyMemory<byte> data, DateTimeOffset arrived, DateTimeOffset now, CancellationToken ct)
     {
@@ -142,9 +128,10 @@ public sealed class IngestPipeline(
         {
             result = await source.Adapter.AdaptAsync(envelope, ct);
         }
-        catch (TransientSourceException)
+        catch (TransientSourceException ex)
         {
-            return AdaptOutcome.Transient;
+            return AdaptOutcome.Rejected(Letter(
+                record, sub, "source-unavailable", new Rejection("record", $"{ex.Message} (the {envelope.Source} API stayed unavailable after its retries; redrive once it answers)"), envelope.Tenant, envelope.Source, now));
         }
 #pragma warning disable CA1031 // An adapter bug must not block the shard: the record is dead-lettered with the exception type.
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -190,13 +177,11 @@ public sealed class IngestPipeline(
         DeadLetteredAt = now,
     };
 
-    /// <summary>What adapting one user record gave: events, a dead letter, or a transient failure.</summary>
-    private sealed record AdaptOutcome(IReadOnlyList<CanonicalEvent> Events, DeadLetterEntry? DeadLetter, bool IsTransient)
+    /// <summary>What adapting one user record gave: events or a dead letter.</summary>
+    private sealed record AdaptOutcome(IReadOnlyList<CanonicalEvent> Events, DeadLetterEntry? DeadLetter)
     {
-        public static AdaptOutcome Transient { get; } = new([], null, IsTransient: true);
+        public static AdaptOutcome Adapted(IReadOnlyList<CanonicalEvent> events) => new(events, null);
 
-        public static AdaptOutcome Adapted(IReadOnlyList<CanonicalEvent> events) => new(events, null, IsTransient: false);
-
-        public static AdaptOutcome Rejected(DeadLetterEntry letter) => new([], letter, IsTransient: false);
+        public static AdaptOutcome Rejected(DeadLetterEntry letter) => new([], letter);
     }
 }

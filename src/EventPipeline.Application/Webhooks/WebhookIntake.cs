@@ -73,7 +73,8 @@ public sealed class WebhookIntake(IWebhookSecrets secrets, IEventStreamWriter st
         }
         catch (TransientSourceException ex)
         {
-            // Enrichment (Graph) is down: the notice is authentic, so accept it; the stream's consumer retries the fetch.
+            // Enrichment (Graph) is down: the notice is authentic, so accept it; Ingest fetches again (and dead-letters it as
+            // source-unavailable, for a redrive, if Graph is still down).
             deferredBy = ex;
         }
 

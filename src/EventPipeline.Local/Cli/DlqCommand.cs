@@ -22,7 +22,7 @@ internal static class DlqCommand
     internal static Command Create(Func<CancellationToken, Task<LocalEndpoints>> load, TextWriter output, TextWriter error)
     {
         var json = new Option<bool>("--json") { Description = "Print the entries as a JSON array (record bytes base64) instead of a table" };
-        var listCategory = new Option<string?>("--category") { Description = "Only entries of this category (malformed, unknown-source, rejected, invalid-event, bad-aggregate, adapter-error, retries-exhausted, record-age-exceeded)" };
+        var listCategory = new Option<string?>("--category") { Description = "Only entries of this category (malformed, unknown-source, rejected, invalid-event, bad-aggregate, adapter-error, source-unavailable, retries-exhausted, record-age-exceeded)" };
         var list = new Command("list", "List the dead letters: id, category, reason, tenant, source, attempts, times redriven.") { json, listCategory };
         list.SetAction((parse, ct) => RunAsync(load, error, async (redrive, c) =>
         {
