@@ -17,14 +17,14 @@ public sealed class InMemoryChangeLog(TimeProvider clock, TimeSpan retention) : 
         lock (_heads)
         {
             var key = (tenant, channel);
-            var head = _heads.GetValueOrDefault(key) ?? new Head(0, null, 0);
+            var head = _heads.GetValueOrDefault(key) ?? new Head(0, null, 0, DateTimeOffset.MinValue);
             if (head.BatchId == batchId)
             {
                 return Task.FromResult(head.FirstOfBatch);
             }
 
             var first = head.Latest + 1;
-            _heads[key] = new Head(head.Latest + count, batchId, first);
+            _heads[key] = new Head(head.Latest + count, batchId, first, clock.GetUtcNow());
             return Task.FromResult(first);
         }
     }
@@ -55,7 +55,10 @@ public sealed class InMemoryChangeLog(TimeProvider clock, TimeSpan retention) : 
     {
         lock (_heads)
         {
-            var latest = _heads.GetValueOrDefault((tenant, channel))?.Latest ?? 0;
+            var head = _heads.GetValueOrDefault((tenant, channel));
+            var latest = head?.Latest ?? 0;
+            // As the DynamoDB log: an allocation older than Publish's retries is no longer on its way.
+            var inFlightFrom = head is not null && clock.GetUtcNow() - head.AllocatedAt < TimeSpan.FromMinutes(15) ? head.FirstOfBatch : long.MaxValue;
             if (since >= latest)
             {
                 return Task.FromResult(new ChangesSince([], latest, Gap: false));
@@ -63,20 +66,33 @@ public sealed class InMemoryChangeLog(TimeProvider clock, TimeSpan retention) : 
 
             var cutoff = clock.GetUtcNow() - retention;
             var log = _entries.GetValueOrDefault((tenant, channel)) ?? [];
-            var kept = log.Where(e => e.Key > since && e.Key <= latest).Take(limit).Where(e => e.Value.At >= cutoff).Select(e => e.Value.Entry).ToList();
-            // Gap-free means: the first entry is exactly since + 1 and the entries are consecutive (as the DynamoDB log).
+            var page = log.Where(e => e.Key > since && e.Key <= latest).Take(limit).ToList();
+            var kept = page.Where(e => e.Value.At >= cutoff).Select(e => e.Value.Entry).ToList();
+            // As the DynamoDB log: gap-free from since + 1; a hole in the last allocation is not yet appended (read up to
+            // it), a hole below it is lost.
             var expected = since + 1;
+            var consecutive = 0;
             foreach (var e in kept)
             {
-                if (e.Sequence != expected++)
+                if (e.Sequence != expected)
                 {
-                    return Task.FromResult(new ChangesSince([], latest, Gap: true));
+                    break;
                 }
+
+                expected++;
+                consecutive++;
             }
 
-            return Task.FromResult(new ChangesSince(kept, latest, Gap: kept.Count == 0));
+            if (expected > latest || (consecutive == kept.Count && page.Count >= limit))
+            {
+                return Task.FromResult(new ChangesSince(kept, latest, Gap: false));
+            }
+
+            return Task.FromResult(expected >= inFlightFrom
+                ? new ChangesSince([.. kept.Take(consecutive)], expected - 1, Gap: false)
+                : new ChangesSince([], latest, Gap: true));
         }
     }
 
-    private sealed record Head(long Latest, string? BatchId, long FirstOfBatch);
+    private sealed record Head(long Latest, string? BatchId, long FirstOfBatch, DateTimeOffset AllocatedAt);
 }

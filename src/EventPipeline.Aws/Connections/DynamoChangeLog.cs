@@ -11,6 +11,9 @@ namespace EventPipeline.Aws.Connections;
 /// </summary>
 public sealed class DynamoChangeLog(IAmazonDynamoDB dynamo, string tableName, TimeProvider clock, TimeSpan retention) : IChangeLog
 {
+    /// <summary>How long a range allocated and not yet appended counts as on its way (Publish's 10-minute record age, and margin).</summary>
+    private const long InFlightSeconds = 15 * 60;
+
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     /// <inheritdoc />
@@ -24,12 +27,13 @@ public sealed class DynamoChangeLog(IAmazonDynamoDB dynamo, string tableName, Ti
                 {
                     TableName = tableName,
                     Key = key,
-                    UpdateExpression = "SET lastBatch = :b, lastCount = :n ADD seq :n",
+                    UpdateExpression = "SET lastBatch = :b, lastCount = :n, lastAt = :t ADD seq :n",
                     ConditionExpression = "attribute_not_exists(lastBatch) OR lastBatch <> :b",
                     ExpressionAttributeValues = new()
                     {
                         [":b"] = new AttributeValue { S = batchId },
                         [":n"] = new AttributeValue { N = count.ToString(Inv) },
+                        [":t"] = new AttributeValue { N = clock.GetUtcNow().ToUnixTimeSeconds().ToString(Inv) },
                     },
                     ReturnValues = ReturnValue.UPDATED_NEW,
                 },
@@ -83,6 +87,11 @@ public sealed class DynamoChangeLog(IAmazonDynamoDB dynamo, string tableName, Ti
         var pk = Pk(tenant, channel);
         var head = await dynamo.GetItemAsync(new GetItemRequest { TableName = tableName, Key = Key(pk, "#head"), ConsistentRead = true }, cancellationToken);
         var latest = head.Item is { Count: > 0 } h && h.TryGetValue("seq", out var s) ? long.Parse(s.N, Inv) : 0;
+        // The head's last allocation may still be on its way to the log: Publish allocates a range, then appends it.
+        // Publish retries a batch for at most its mapping's maximum record age, so an older allocation is not in flight.
+        var lastCount = head.Item is { Count: > 0 } hc && hc.TryGetValue("lastCount", out var c) ? long.Parse(c.N, Inv) : 0;
+        var allocatedAt = head.Item is { Count: > 0 } ha && ha.TryGetValue("lastAt", out var t) ? long.Parse(t.N, Inv) : long.MinValue / 2;
+        var inFlightFrom = clock.GetUtcNow().ToUnixTimeSeconds() - allocatedAt < InFlightSeconds ? latest - lastCount + 1 : long.MaxValue;
         if (since >= latest)
         {
             return new ChangesSince([], latest, Gap: false);
@@ -115,19 +124,31 @@ public sealed class DynamoChangeLog(IAmazonDynamoDB dynamo, string tableName, Ti
             entries.Add(new ChangeEntry(long.Parse(item["sk"].S, Inv), item["payload"].S));
         }
 
-        // Gap-free means: the first entry returned is exactly since + 1 and entries are consecutive.
+        // Gap-free means: the first entry returned is exactly since + 1 and entries are consecutive. A hole in the last
+        // allocation is not a gap but a range allocated and not yet appended: the log is read up to it, and its pushes
+        // follow live (Publish posts them after appending). A hole below it is lost (expired): the reader reloads.
         var expected = since + 1;
+        var consecutive = 0;
         foreach (var e in entries)
         {
             if (e.Sequence != expected)
             {
-                return new ChangesSince([], latest, Gap: true);
+                break;
             }
 
             expected++;
+            consecutive++;
         }
 
-        return new ChangesSince(entries, latest, Gap: entries.Count == 0);
+        // Complete, or one full page of a longer run (the caller asked for at most `limit`).
+        if (expected > latest || (consecutive == entries.Count && page.LastEvaluatedKey is { Count: > 0 }))
+        {
+            return new ChangesSince(entries, latest, Gap: false);
+        }
+
+        return expected >= inFlightFrom
+            ? new ChangesSince(entries.Take(consecutive).ToList(), expected - 1, Gap: false)
+            : new ChangesSince([], latest, Gap: true);
     }
 
     private static string Pk(string tenant, string channel) => $"C#{tenant}#{channel}";
