@@ -43,6 +43,7 @@ public sealed class MotoEmulator : IDisposable
         var executable = FindExecutable();
         port = LocalPorts.Resolve(port);
         await LocalPorts.EnsureFreeAsync(port, cancellationToken);
+        var site = MotoSite.Write(logDirectory);
         var info = new EmulatorStartInfo(
             "moto",
             executable,
@@ -56,6 +57,7 @@ public sealed class MotoEmulator : IDisposable
                 ["MOTO_ACCOUNT_ID"] = accountId,
                 ["AWS_DEFAULT_REGION"] = region,
                 ["PYTHONUNBUFFERED"] = "1",
+                ["PYTHONPATH"] = MotoSite.PythonPath(site),
             },
         };
         var endpoint = LocalPorts.LoopbackUrl(port);
