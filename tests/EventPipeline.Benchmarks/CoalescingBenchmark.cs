@@ -66,7 +66,7 @@ internal static class CoalescingBenchmark
             {
                 var workload = Generate(events, entities, zipf, seed, now);
                 var pipeline = await RunPipelineAsync(dynamo, aggregates, dedup, workload, batchSize, shards, now);
-                var naive = await RunNaiveAsync(dynamo, aggregates, workload, now);
+                var naive = await RunNaiveAsync(dynamo, aggregates, workload, batchSize, shards, now);
                 rows.Add((batchSize, pipeline, naive));
                 var line = string.Create(
                     CultureInfo.InvariantCulture,
@@ -122,8 +122,7 @@ internal static class CoalescingBenchmark
         var (wru, rru, dedupWru, failed) = (dynamo.WriteUnits, dynamo.ReadUnits, dynamo.DedupUnits, dynamo.FailedConditionUnits);
         dynamo.TakeFloor();
         long itemWrites = 0;
-        var byShard = workload.GroupBy(e => (int)((uint)StringComparer.Ordinal.GetHashCode(e.Entity.ToString()) % (uint)shards)).ToList();
-        var perShard = byShard.Select(g => g.Chunk(batchSize).ToList()).ToList();
+        var perShard = ByShard(workload, batchSize, shards);
         var sw = Stopwatch.StartNew();
         var lanes = perShard.Select((batches, s) => (Batches: batches, Shard: $"shardId-{s:D12}", Pipeline: new IngestPipeline(
             SourceCatalog.Create(new SourceDependencies { Clock = clock }),
@@ -162,63 +161,81 @@ internal static class CoalescingBenchmark
         return new Result(workload.Count, dynamo.WriteUnits - wru, dynamo.DedupUnits - dedupWru, floor, dynamo.ReadUnits - rru, dynamo.FailedConditionUnits - failed, itemWrites, wall);
     }
 
-    /// <summary>No coalescing: one UpdateItem per event per aggregate key, 16 in flight (same parallelism as the store).</summary>
-    private static async Task<Result> RunNaiveAsync(CapacityCountingDynamoDbClient dynamo, string table, List<CanonicalEvent> workload, DateTimeOffset now)
+    /// <summary>
+    /// No coalescing: one UpdateItem per event per aggregate key. Delivered as the pipeline is, the same batches on the
+    /// same shards: each shard's batches one after another (Lambda does not hand a shard's next batch over before the
+    /// last one returned), the shards at the same time, and within a batch 16 updates in flight (the store's
+    /// parallelism). It used to run all events 16 at a time whatever the batch size, so at batch 1 it had 16 events in
+    /// flight on one shard where a consumer of that shard has one.
+    /// </summary>
+    private static async Task<Result> RunNaiveAsync(CapacityCountingDynamoDbClient dynamo, string table, List<CanonicalEvent> workload, int batchSize, int shards, DateTimeOffset now)
     {
         var context = new AggregationContext(now, AggregationOptions.Default);
         var tenant = "naive" + Guid.NewGuid().ToString("N")[..8];
         var (wru, rru) = (dynamo.WriteUnits, dynamo.ReadUnits);
+        var perShard = ByShard(workload, batchSize, shards);
         var sw = Stopwatch.StartNew();
-        await Parallel.ForEachAsync(
-            workload.Select(e => e with { Tenant = tenant }),
-            new ParallelOptions { MaxDegreeOfParallelism = 16 },
-            async (e, ct) =>
+        await Task.WhenAll(perShard.Select(batches => Task.Run(async () =>
+        {
+            foreach (var batch in batches)
             {
-                foreach (var c in Aggregator.ContributionsOf(e, context))
-                {
-                    var names = new Dictionary<string, string> { ["#n"] = "count" };
-                    var values = new Dictionary<string, AttributeValue> { [":one"] = new() { N = "1" } };
-                    var update = new StringBuilder();
-                    if (c.Key is EntityKey)
-                    {
-                        // Attributes as top-level item attributes: the last arrival wins (no event-time ordering).
-                        var sets = new List<string>();
-                        var i = 0;
-                        foreach (var (name, value) in e.Attributes)
-                        {
-                            names[$"#a{i}"] = "attr_" + name;
-                            values[$":a{i}"] = new() { S = value };
-                            sets.Add($"#a{i} = :a{i}");
-                            i++;
-                        }
-
-                        update.Append("ADD #n :one");
-                        if (sets.Count > 0)
-                        {
-                            update.Append(" SET ").AppendJoin(", ", sets);
-                        }
-                    }
-                    else
-                    {
-                        names["#s"] = "sum";
-                        values[":v"] = new() { N = c.Value.ToString(CultureInfo.InvariantCulture) };
-                        update.Append("ADD #n :one, #s :v");
-                    }
-
-                    await dynamo.UpdateItemAsync(
-                        new UpdateItemRequest
-                        {
-                            TableName = table,
-                            Key = new() { ["pk"] = new() { S = c.Key.Pk }, ["sk"] = new() { S = c.Key.Sk } },
-                            UpdateExpression = update.ToString(),
-                            ExpressionAttributeNames = names.Where(n => update.ToString().Contains(n.Key, StringComparison.Ordinal)).ToDictionary(),
-                            ExpressionAttributeValues = values.Where(v => update.ToString().Contains(v.Key, StringComparison.Ordinal)).ToDictionary(),
-                        },
-                        ct);
-                }
-            });
+                await Parallel.ForEachAsync(
+                    batch.Select(e => e with { Tenant = tenant }).SelectMany(e => Aggregator.ContributionsOf(e, context).Select(c => (Event: e, Contribution: c))),
+                    new ParallelOptions { MaxDegreeOfParallelism = 16 },
+                    (update, ct) => NaiveUpdateAsync(dynamo, table, update.Event, update.Contribution, ct));
+            }
+        })));
         var wall = sw.Elapsed;
         return new Result(workload.Count, dynamo.WriteUnits - wru, 0, 0, dynamo.ReadUnits - rru, 0, 0, wall);
+    }
+
+    /// <summary>The workload spread over <paramref name="shards"/> by partition key (entity), as Kinesis does, in batches of <paramref name="batchSize"/>.</summary>
+    private static List<List<CanonicalEvent[]>> ByShard(List<CanonicalEvent> workload, int batchSize, int shards) =>
+        workload.GroupBy(e => (int)((uint)StringComparer.Ordinal.GetHashCode(e.Entity.ToString()) % (uint)shards))
+            .Select(g => g.Chunk(batchSize).ToList())
+            .ToList();
+
+    private static async ValueTask NaiveUpdateAsync(CapacityCountingDynamoDbClient dynamo, string table, CanonicalEvent e, Contribution c, CancellationToken ct)
+    {
+        var names = new Dictionary<string, string> { ["#n"] = "count" };
+        var values = new Dictionary<string, AttributeValue> { [":one"] = new() { N = "1" } };
+        var update = new StringBuilder();
+        if (c.Key is EntityKey)
+        {
+            // Attributes as top-level item attributes: the last arrival wins (no event-time ordering).
+            var sets = new List<string>();
+            var i = 0;
+            foreach (var (name, value) in e.Attributes)
+            {
+                names[$"#a{i}"] = "attr_" + name;
+                values[$":a{i}"] = new() { S = value };
+                sets.Add($"#a{i} = :a{i}");
+                i++;
+            }
+
+            update.Append("ADD #n :one");
+            if (sets.Count > 0)
+            {
+                update.Append(" SET ").AppendJoin(", ", sets);
+            }
+        }
+        else
+        {
+            names["#s"] = "sum";
+            values[":v"] = new() { N = c.Value.ToString(CultureInfo.InvariantCulture) };
+            update.Append("ADD #n :one, #s :v");
+        }
+
+        await dynamo.UpdateItemAsync(
+            new UpdateItemRequest
+            {
+                TableName = table,
+                Key = new() { ["pk"] = new() { S = c.Key.Pk }, ["sk"] = new() { S = c.Key.Sk } },
+                UpdateExpression = update.ToString(),
+                ExpressionAttributeNames = names.Where(n => update.ToString().Contains(n.Key, StringComparison.Ordinal)).ToDictionary(),
+                ExpressionAttributeValues = values.Where(v => update.ToString().Contains(v.Key, StringComparison.Ordinal)).ToDictionary(),
+            },
+            ct);
     }
 
     private static List<CanonicalEvent> Generate(int count, int entities, double s, int seed, DateTimeOffset now)
