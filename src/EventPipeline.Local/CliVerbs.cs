@@ -15,7 +15,7 @@ internal static class CliVerbs
         Cli.OutboxCommand.Create(),
         Cli.DlqCommand.Create(),
         Cli.BusCommand.Create(),
-        LoadCommand.Create(),
+        Cli.LoadCommand.Create(),
         Cli.SoakCommand.Create(),
     ];
 }

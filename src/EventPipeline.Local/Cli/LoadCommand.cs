@@ -1,14 +1,16 @@
 using System.CommandLine;
-using System.Text.Json;
-using EventPipeline.Local.Emulators;
 using EventPipeline.Local.Load;
 
-namespace EventPipeline.Local;
+namespace EventPipeline.Local.Cli;
 
 /// <summary><c>load</c>: drive a running stack at a fixed rate and report throughput, latency, loss and cost.</summary>
 internal static class LoadCommand
 {
-    public static Command Create()
+    /// <summary>The verb, reading the running stack's endpoints file.</summary>
+    public static Command Create() => Create(() => LocalEndpoints.Load());
+
+    /// <summary>The verb over <paramref name="endpoints"/> (tests hand it a stack's endpoints).</summary>
+    public static Command Create(Func<LocalEndpoints> endpoints)
     {
         var rate = new Option<int?>("--rate") { Description = "Events per second of the latency phase (default: half the kinesis-mock ceiling measured in the run)" };
         var throughputRate = new Option<int?>("--throughput-rate") { Description = "Events per second offered in the throughput phase (default: the kinesis-mock ceiling; 0 skips it)" };
@@ -20,32 +22,23 @@ internal static class LoadCommand
         {
             rate, throughputRate, duration, tenants, sources, kpl,
         };
-        command.SetAction(async (parse, ct) =>
+        command.SetAction((parse, ct) => CliOutput.RunAsync(parse, async _ =>
         {
             var list = parse.GetValue(sources)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             if (list.Length == 0 || list.Any(s => !LoadEvents.Sources.Contains(s)))
             {
-                Console.Error.WriteLine("error: --sources must list cloudevents and/or github");
-                return 2;
+                throw new CliException("--sources must list cloudevents and/or github");
             }
 
             if (parse.GetValue(rate) is < 1 || parse.GetValue(throughputRate) is < 0 || parse.GetValue(duration) < 1 || parse.GetValue(tenants) < 1)
             {
-                Console.Error.WriteLine("error: --rate, --duration and --tenants must be at least 1, --throughput-rate at least 0");
-                return 2;
+                throw new CliException("--rate, --duration and --tenants must be at least 1, --throughput-rate at least 0");
             }
 
-            var file = Path.Combine(EmulatorInstaller.FindRepoRoot(), ".eventpipeline", "endpoints.json");
-            if (!File.Exists(file))
-            {
-                Console.Error.WriteLine($"error: {file} not found: start the stack first (dotnet run --project src/EventPipeline.Local)");
-                return 1;
-            }
-
-            var endpoints = JsonSerializer.Deserialize(await File.ReadAllTextAsync(file, ct), LocalJsonContext.Default.LocalEndpoints)!;
-            var runner = new LoadRunner(endpoints, new LoadOptions(parse.GetValue(rate), parse.GetValue(duration), parse.GetValue(tenants), list, parse.GetValue(kpl), parse.GetValue(throughputRate)));
+            // A file left by a stack that stopped fails on the first call, as "the stack does not answer".
+            var runner = new LoadRunner(endpoints(), new LoadOptions(parse.GetValue(rate), parse.GetValue(duration), parse.GetValue(tenants), list, parse.GetValue(kpl), parse.GetValue(throughputRate)));
             return await runner.RunAsync(ct);
-        });
+        }));
         return command;
     }
 }

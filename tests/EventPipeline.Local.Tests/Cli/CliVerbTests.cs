@@ -92,6 +92,23 @@ public sealed class CliVerbTests(LocalStackFixture fx)
     }
 
     [Fact]
+    public async Task Load_EndpointsOfAStackThatStopped_ExitsOneSayingTheStackDoesNotAnswer()
+    {
+        var dead = EventPipeline.Local.Emulators.LocalPorts.LoopbackUrl(EventPipeline.Local.Emulators.LocalPorts.PickFree()).ToString().TrimEnd('/');
+        var stopped = fx.Stack.Endpoints with
+        {
+            AwsEndpoint = dead, KinesisEndpoint = dead, DynamoDbEndpoint = dead, MotoEndpoint = dead,
+            RestUrl = dead + "/", WebhookUrl = dead + "/", DashboardUrl = dead + "/", WebSocketUrl = dead.Replace("http", "ws", StringComparison.Ordinal) + "/",
+        };
+
+        var (exit, _, error) = await RunAsync(LoadCommand.Create(() => stopped), "--duration", "1", "--tenants", "1");
+
+        Assert.Equal(1, exit);
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error: the stack does not answer", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Replay_SourceFolder_SendsEverySample()
     {
         var samples = Directory.GetFiles(Path.Combine(fx.Stack.RepoRoot, "events", "sources", "jira"), "*.body").Length;
