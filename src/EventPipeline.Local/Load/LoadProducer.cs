@@ -14,6 +14,7 @@ namespace EventPipeline.Local.Load;
 /// </summary>
 public sealed class LoadProducer(IKinesisClient kinesis, string streamName, PushCollector collector, string runId, bool kpl)
 {
+    private const int PutsInFlight = 4;
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(50);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _accepted = new(StringComparer.Ordinal);
     private long _seq;
@@ -59,18 +60,22 @@ public sealed class LoadProducer(IKinesisClient kinesis, string streamName, Push
             await Task.Delay(Tick, ct);
         }
 
+        phase.PutsFinished(DateTimeOffset.UtcNow);
         return sent;
     }
 
-    /// <summary>Puts the batch, 500 records per call; returns what PutRecords refused.</summary>
+    /// <summary>
+    /// Puts the batch, 500 records per call, up to <see cref="PutsInFlight"/> calls at once (a producer's own
+    /// concurrency: one call at a time fell further behind with every slow answer); returns what PutRecords refused.
+    /// </summary>
     private async Task<List<(LoadEvent Event, DateTimeOffset PutAt)>> PutAsync(List<(LoadEvent Event, DateTimeOffset PutAt)> batch, PhaseStages phase, CancellationToken ct)
     {
-        var refused = new List<(LoadEvent, DateTimeOffset)>();
-        for (var offset = 0; offset < batch.Count; offset += 500)
+        var chunks = batch.Chunk(500).ToList();
+        var refused = new System.Collections.Concurrent.ConcurrentBag<(LoadEvent, DateTimeOffset)>();
+        await Parallel.ForEachAsync(chunks, new ParallelOptions { MaxDegreeOfParallelism = PutsInFlight, CancellationToken = ct }, async (chunk, token) =>
         {
-            var chunk = batch.GetRange(offset, Math.Min(500, batch.Count - offset));
-            var result = await kinesis.PutRecordsAsync(streamName, chunk.Select(c => new PutRecordsEntry(c.Event.PartitionKey, c.Event.Data)).ToList(), ct);
-            for (var i = 0; i < chunk.Count; i++)
+            var result = await kinesis.PutRecordsAsync(streamName, chunk.Select(c => new PutRecordsEntry(c.Event.PartitionKey, c.Event.Data)).ToList(), token);
+            for (var i = 0; i < chunk.Length; i++)
             {
                 var r = result.Records[i];
                 if (r.ErrorCode is null && r.ShardId is { } shard && r.SequenceNumber is { } sequence)
@@ -83,9 +88,8 @@ public sealed class LoadProducer(IKinesisClient kinesis, string streamName, Push
                     refused.Add(chunk[i]);
                 }
             }
-        }
-
-        return refused;
+        });
+        return [.. refused];
     }
 
     /// <summary>One KPL aggregate per tenant; returns the events of any aggregate PutRecords refused.</summary>

@@ -81,8 +81,8 @@ public sealed class LoadRunner(LocalEndpoints endpoints, LoadOptions options)
         if (throughputRate > 0)
         {
             var e2e = throughput.EndToEnd.Total();
-            Console.WriteLine(string.Format(Inv, "throughput phase: {0:N0} events offered at {1}/s; {2:N0} delivered in {3:F1} s = {4:F0}/s; end to end p50 {5:F0} ms, p99 {6:F0} ms",
-                throughputSent, throughputRate, throughput.Matched, throughput.Span.TotalSeconds, Kept(throughput), e2e.P50, e2e.P99));
+            Console.WriteLine(string.Format(Inv, "throughput phase: {0:N0} events due at {1}/s, put in {2:F1} s = {3:F0}/s offered; {4:N0} delivered in {5:F1} s = {6:F0}/s; end to end p50 {7:F0} ms, p99 {8:F0} ms",
+                throughputSent, throughputRate, throughput.PutSpan.TotalSeconds, Offered(throughput, throughputSent), throughput.Matched, throughput.Span.TotalSeconds, Kept(throughput), e2e.P50, e2e.P99));
         }
 
         var applied = after.Applied - before.Applied;
@@ -100,7 +100,7 @@ public sealed class LoadRunner(LocalEndpoints endpoints, LoadOptions options)
             PublishBatchDurationMs: 20,
             PublishBatchSize: 100)));
         var verdict = new LoadVerdict(mode, window, latency.EndToEnd.Total().P50, latency.EndToEnd.Total().P99, floor.P50,
-            throughputRate > 0 ? throughputSent / (double)options.DurationSeconds : latencyRate, throughputRate > 0 ? Kept(throughput) : Kept(latency),
+            throughputRate > 0 ? Offered(throughput, throughputSent) : Offered(latency, latencySent), throughputRate > 0 ? Kept(throughput) : Kept(latency),
             ceiling.KinesisRecordsPerSecond, lost);
         Console.WriteLine(verdict.TargetsLine);
         Console.WriteLine($"load average at the end: {LoadAverage()}");
@@ -147,6 +147,9 @@ public sealed class LoadRunner(LocalEndpoints endpoints, LoadOptions options)
             });
         return sent;
     }
+
+    /// <summary>Events the stream accepted per second of putting: below the due rate when the stream could not keep up.</summary>
+    private static double Offered(PhaseStages phase, long sent) => phase.PutSpan.TotalSeconds > 0 ? sent / phase.PutSpan.TotalSeconds : 0;
 
     private static double Kept(PhaseStages phase) => phase.Span.TotalSeconds > 0 ? phase.Matched / phase.Span.TotalSeconds : 0;
 

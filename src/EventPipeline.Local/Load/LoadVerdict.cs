@@ -12,7 +12,7 @@ namespace EventPipeline.Local.Load;
 /// <param name="P50">End-to-end median of the latency phase (ms).</param>
 /// <param name="P99">End-to-end 99th percentile of the latency phase (ms).</param>
 /// <param name="FloorP50">The floor's median (ms).</param>
-/// <param name="Offered">Events per second offered in the throughput phase.</param>
+/// <param name="Offered">Events per second the stream took from the producer in the throughput phase (its events ÷ first put → last put; below the due rate when the stream could not keep up).</param>
 /// <param name="Kept">Events per second the pipeline delivered in it (first put → last push).</param>
 /// <param name="Ceiling">kinesis-mock's ceiling (records per second).</param>
 /// <param name="Lost">Events put and neither aggregated nor dead-lettered, over the whole run.</param>

@@ -13,6 +13,7 @@ public sealed class PhaseStages
     private long _matched;
     private long _firstPutTicks;
     private long _lastPushTicks;
+    private long _putsFinishedTicks;
 
     /// <summary>Producer's put → Kinesis's arrival timestamp.</summary>
     public StageHistogram Put { get; } = new();
@@ -43,6 +44,15 @@ public sealed class PhaseStages
 
     /// <summary>First put of the phase → last push received (what its sustained rate is computed over).</summary>
     public TimeSpan Span => _lastPushTicks == 0 ? TimeSpan.Zero : TimeSpan.FromTicks(Interlocked.Read(ref _lastPushTicks) - Interlocked.Read(ref _firstPutTicks));
+
+    /// <summary>
+    /// First put → the producer's last accepted put: what the offered rate is computed over. Longer than the phase's
+    /// duration when the stream could not take the events as fast as they were due.
+    /// </summary>
+    public TimeSpan PutSpan => _putsFinishedTicks == 0 ? TimeSpan.Zero : TimeSpan.FromTicks(Interlocked.Read(ref _putsFinishedTicks) - Interlocked.Read(ref _firstPutTicks));
+
+    /// <summary>Notes that the producer put its last event of the phase.</summary>
+    public void PutsFinished(DateTimeOffset at) => Interlocked.Exchange(ref _putsFinishedTicks, at.UtcTicks);
 
     /// <summary>Notes the phase's first put.</summary>
     public void Started(DateTimeOffset at) => Interlocked.CompareExchange(ref _firstPutTicks, at.UtcTicks, 0);

@@ -4,6 +4,8 @@ using EventPipeline.Aws.DeadLetters;
 using EventPipeline.Application.DeadLetters;
 using EventPipeline.Local.DeadLetters;
 
+using EventPipeline.Local.Tests.EventSources;
+
 namespace EventPipeline.Local.Tests.Delivery;
 
 /// <summary>Which entries a redrive puts, and with which key — against in-memory fakes, nothing running.</summary>
@@ -32,7 +34,7 @@ public sealed class RedriveSelectionTests
             Entry("b", redriven: 1),
             Entry("c", arn: "arn:aws:dynamodb:us-east-1:000000000000:table/aggregates/stream/x", function: "publish"),
             Entry("d", category: "malformed", data: "D", key: "k-d"));
-        var kinesis = new FakeKinesis();
+        var kinesis = new FakeKinesisClient();
 
         var outcomes = await new Redrive(store, kinesis, "events").RedriveAllAsync(null, CancellationToken.None);
 
@@ -46,7 +48,7 @@ public sealed class RedriveSelectionTests
     public async Task RedriveAll_WithCategory_OnlyThatCategory()
     {
         var store = new FakeStore(Entry("a"), Entry("d", category: "malformed"));
-        var kinesis = new FakeKinesis();
+        var kinesis = new FakeKinesisClient();
 
         var outcomes = await new Redrive(store, kinesis, "events").RedriveAllAsync("malformed", CancellationToken.None);
 
@@ -58,7 +60,7 @@ public sealed class RedriveSelectionTests
     {
         var store = new FakeStore(Entry("c", arn: "arn:aws:dynamodb:us-east-1:000000000000:table/aggregates/stream/x", function: "publish"));
 
-        var outcome = Assert.Single(await new Redrive(store, new FakeKinesis(), "events").RedriveAsync(["c"], CancellationToken.None));
+        var outcome = Assert.Single(await new Redrive(store, new FakeKinesisClient(), "events").RedriveAsync(["c"], CancellationToken.None));
 
         Assert.False(outcome.Redriven);
         Assert.StartsWith("function: entry came from 'publish'", outcome.Error, StringComparison.Ordinal);
@@ -69,7 +71,7 @@ public sealed class RedriveSelectionTests
     public async Task Redrive_SubRecordsOfOneAggregate_PutOnceMarkedEach()
     {
         var store = new FakeStore(Entry("s/1/0", sequence: "1", data: "AGG"), Entry("s/1/2", sequence: "1", data: "AGG"));
-        var kinesis = new FakeKinesis();
+        var kinesis = new FakeKinesisClient();
 
         var outcomes = await new Redrive(store, kinesis, "events").RedriveAsync(["s/1/0", "s/1/2"], CancellationToken.None);
 
@@ -106,28 +108,5 @@ public sealed class RedriveSelectionTests
             Marked.Add(id);
             return Task.CompletedTask;
         }
-    }
-
-    private sealed class FakeKinesis : IKinesisClient
-    {
-        public List<(string Key, string Data)> Puts { get; } = [];
-
-        public Task<PutRecordResult> PutRecordAsync(string streamName, string partitionKey, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
-        {
-            Puts.Add((partitionKey, Encoding.UTF8.GetString(data.Span)));
-            return Task.FromResult(new PutRecordResult("shardId-000000000000", $"seq-{Puts.Count}"));
-        }
-
-        public Task CreateStreamAsync(string streamName, int shardCount, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<StreamSummary> DescribeStreamSummaryAsync(string streamName, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<PutRecordsResult> PutRecordsAsync(string streamName, IReadOnlyList<PutRecordsEntry> records, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<IReadOnlyList<Shard>> ListShardsAsync(string streamName, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<string> GetShardIteratorAsync(string streamName, string shardId, string iteratorType, string? startingSequenceNumber, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<GetRecordsResult> GetRecordsAsync(string shardIterator, int limit, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 }

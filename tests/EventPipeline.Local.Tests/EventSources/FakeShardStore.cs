@@ -128,11 +128,66 @@ internal sealed class FakeKinesisClient : IKinesisClient
     public Task<StreamSummary> DescribeStreamSummaryAsync(string streamName, CancellationToken cancellationToken) =>
         Task.FromResult(new StreamSummary(streamName, StreamArn, "ACTIVE", Store.ListShards().Count(s => s.EndingSequenceNumber is null)));
 
-    public Task<PutRecordResult> PutRecordAsync(string streamName, string partitionKey, ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
-        throw new NotSupportedException();
+    /// <summary>The shard producers' puts land on (created on the first put).</summary>
+    public const string PutShard = "shardId-000000000000";
 
-    public Task<PutRecordsResult> PutRecordsAsync(string streamName, IReadOnlyList<PutRecordsEntry> records, CancellationToken cancellationToken) =>
-        throw new NotSupportedException();
+    private int _putCalls;
+
+    /// <summary>How long each PutRecords call takes (a slow stream).</summary>
+    public TimeSpan PutRecordsDelay { get; set; }
+
+    /// <summary>Entries PutRecords refuses with ProvisionedThroughputExceededException (given the entry and how many times it was offered before).</summary>
+    public Func<PutRecordsEntry, int, bool> Refuse { get; set; } = (_, _) => false;
+
+    /// <summary>PutRecords calls so far.</summary>
+    public int PutRecordsCalls => Volatile.Read(ref _putCalls);
+
+    /// <summary>What producers put, in order: partition key and data as text.</summary>
+    public IReadOnlyList<(string Key, string Data)> Puts => Store.ListShards().Any(s => s.ShardId == PutShard)
+        ? Store.Read(Store.GetIterator(PutShard, "TRIM_HORIZON", null), int.MaxValue).Records.Select(r => (r.PartitionKey, System.Text.Encoding.UTF8.GetString(r.Data))).ToList()
+        : [];
+
+    private readonly Dictionary<string, int> _offered = new(StringComparer.Ordinal);
+
+    public Task<PutRecordResult> PutRecordAsync(string streamName, string partitionKey, ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
+        Task.FromResult(new PutRecordResult(PutShard, PutOnShard(partitionKey, data)));
+
+    public async Task<PutRecordsResult> PutRecordsAsync(string streamName, IReadOnlyList<PutRecordsEntry> records, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        Interlocked.Increment(ref _putCalls);
+        await Task.Delay(PutRecordsDelay, cancellationToken);
+        var results = new List<PutRecordsResultEntry>(records.Count);
+        foreach (var entry in records)
+        {
+            int before;
+            lock (_offered)
+            {
+                var id = entry.PartitionKey + "\n" + Convert.ToBase64String(entry.Data.Span);
+                before = _offered.GetValueOrDefault(id);
+                _offered[id] = before + 1;
+            }
+
+            results.Add(Refuse(entry, before)
+                ? new PutRecordsResultEntry(null, null, "ProvisionedThroughputExceededException", "Rate exceeded for shard")
+                : new PutRecordsResultEntry(PutShard, PutOnShard(entry.PartitionKey, entry.Data), null, null));
+        }
+
+        return new PutRecordsResult(results.Count(r => r.ErrorCode is not null), results);
+    }
+
+    private string PutOnShard(string partitionKey, ReadOnlyMemory<byte> data)
+    {
+        lock (_offered)
+        {
+            if (!Store.ListShards().Any(s => s.ShardId == PutShard))
+            {
+                Store.AddShard(PutShard);
+            }
+        }
+
+        return Store.Put(PutShard, seq => new KinesisRecord(seq, partitionKey, data.ToArray(), Clock.GetUtcNow()));
+    }
 
     public Task<IReadOnlyList<Shard>> ListShardsAsync(string streamName, CancellationToken cancellationToken) =>
         Task.FromResult(Store.ListShards());

@@ -130,7 +130,7 @@ public sealed class FaultStackFixture : IAsyncLifetime
     public long GivenUpRecords => Stack.IngestMapping.Metrics.Snapshot().DiscardedRecords + Stack.PublishMapping.Metrics.Snapshot().DiscardedRecords;
 
     /// <summary>The tenant's applied events (the <c>events</c> metric's total), 0 before any or while the store is down.</summary>
-    public Task<long> AppliedAsync(string tenant) => Load.EventsTotal.ReadAsync(Http, Stack.Endpoints.RestUrl, Stack.IssueToken(tenant), CancellationToken.None);
+    public Task<long> AppliedAsync(string tenant) => EventPipeline.Local.Load.EventsTotal.ReadAsync(Http, Stack.Endpoints.RestUrl, Stack.IssueToken(tenant), CancellationToken.None);
 
     /// <summary>
     /// Waits until every one of <paramref name="expected"/> events is applied, redriving whatever the pipeline gave up
