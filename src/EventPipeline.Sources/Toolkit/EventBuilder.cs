@@ -8,15 +8,18 @@ namespace EventPipeline.Sources.Toolkit;
 /// </summary>
 internal sealed class EventBuilder
 {
-    private readonly Dictionary<string, decimal> measures = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> attributes = new(StringComparer.Ordinal);
+    // Sized for the attributes a mapping usually copies, so adding them does not regrow the table twice.
+    private readonly Dictionary<string, string> attributes = new(8, StringComparer.Ordinal);
+
+    // Created on the first measure: many events carry none and then share the empty NoMeasures.
+    private Dictionary<string, decimal>? measures;
 
     /// <summary>Adds a measure when it has a value.</summary>
     public EventBuilder Measure(string name, decimal? value)
     {
         if (value is { } v)
         {
-            measures[name] = v;
+            (measures ??= new Dictionary<string, decimal>(StringComparer.Ordinal))[name] = v;
         }
 
         return this;
@@ -35,5 +38,5 @@ internal sealed class EventBuilder
 
     /// <summary>The finished event for the envelope's tenant.</summary>
     public CanonicalEvent Build(IngestEnvelope envelope, string source, string eventId, string type, DateTimeOffset occurredAt, string kind, string id) =>
-        new(envelope.Tenant, source, eventId, type, occurredAt, new EntityRef(AdapterBoundary.Kind(kind), id), measures, attributes);
+        new(envelope.Tenant, source, eventId, type, occurredAt, new EntityRef(AdapterBoundary.Kind(kind), id), measures ?? AdapterBoundary.NoMeasures, attributes);
 }

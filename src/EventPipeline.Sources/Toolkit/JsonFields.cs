@@ -55,7 +55,9 @@ internal static class JsonFields
 
     /// <summary>An object property, or null when absent.</summary>
     public static JsonElement? OptionalObject(JsonElement parent, string parentPath, string name) =>
-        Optional(parent, name) is not { } value ? null : ObjectAt(value, Path(parentPath, name));
+        Optional(parent, name) is not { } value ? null
+        : value.ValueKind == JsonValueKind.Object ? value
+        : ObjectAt(value, Path(parentPath, name)); // the path is joined only for the rejection
 
     /// <summary>A required, non-empty string property.</summary>
     public static string String(JsonElement parent, string parentPath, string name)
@@ -76,15 +78,15 @@ internal static class JsonFields
     /// </summary>
     public static string Id(JsonElement parent, string parentPath, string name)
     {
-        var path = Path(parentPath, name);
-        var value = Optional(parent, name) ?? throw RejectionException.For(path, "required");
+        // The path is joined only for a rejection.
+        var value = Optional(parent, name) ?? throw RejectionException.For(Path(parentPath, name), "required");
         var text = value.ValueKind switch
         {
             JsonValueKind.String => value.GetString()!,
             JsonValueKind.Number when value.TryGetInt64(out var number) => number.ToString(CultureInfo.InvariantCulture),
-            _ => throw RejectionException.For(path, "must be a string or an integer"),
+            _ => throw RejectionException.For(Path(parentPath, name), "must be a string or an integer"),
         };
-        return text.Length > 0 ? text : throw RejectionException.For(path, "must not be empty");
+        return text.Length > 0 ? text : throw RejectionException.For(Path(parentPath, name), "must not be empty");
     }
 
     /// <summary>A number property as decimal, or null when absent.</summary>
