@@ -8,8 +8,9 @@ namespace EventPipeline.Sources.Toolkit;
 /// </summary>
 internal sealed class EventBuilder
 {
-    // Sized for the attributes a mapping usually copies, so adding them does not regrow the table twice.
-    private readonly Dictionary<string, string> attributes = new(8, StringComparer.Ordinal);
+    // Sized (7 slots) for the four to seven attributes a mapping usually copies, which an unsized table reaches by
+    // allocating twice (3 slots, then 7).
+    private readonly Dictionary<string, string> attributes = new(7, StringComparer.Ordinal);
 
     // Created on the first measure: many events carry none and then share the empty NoMeasures.
     private Dictionary<string, decimal>? measures;
