@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -94,38 +95,34 @@ public static class IngestEnvelopeCodec
 
             while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
             {
-                var name = r.GetString();
+                // Names are compared in place (unescaped by ValueTextEquals) rather than materialized as strings: every
+                // record on the stream goes through here.
+                var property = Property(ref r);
                 r.Read();
-                switch (name)
+                switch (property)
                 {
-                    case "tenant":
+                    case EnvelopeProperty.Tenant:
                         tenant = StringValue(ref r, "tenant");
                         ceTenant = tenant;
                         break;
-                    case "source":
+                    case EnvelopeProperty.Source:
                         source = r.TokenType == JsonTokenType.String ? r.GetString() : null;
                         SkipIfContainer(ref r);
                         break;
-                    case "receivedAt":
-                        var s = StringValue(ref r, "receivedAt");
-                        if (!DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t))
-                        {
-                            throw RejectionException.For("receivedAt", "must be an ISO-8601 timestamp");
-                        }
-
-                        receivedAt = t;
+                    case EnvelopeProperty.ReceivedAt:
+                        receivedAt = ReceivedAt(ref r);
                         break;
-                    case "url":
+                    case EnvelopeProperty.Url:
                         url = StringValue(ref r, "url");
                         break;
-                    case "body":
+                    case EnvelopeProperty.Body:
                         body = r.TokenType == JsonTokenType.String ? r.GetString() : null;
                         SkipIfContainer(ref r);
                         break;
-                    case "bodyBase64":
+                    case EnvelopeProperty.BodyBase64:
                         body = Base64Body(ref r);
                         break;
-                    case "headers":
+                    case EnvelopeProperty.Headers:
                         if (r.TokenType != JsonTokenType.StartObject)
                         {
                             throw RejectionException.For("headers", "must be an object of strings");
@@ -135,11 +132,16 @@ public static class IngestEnvelopeCodec
                         {
                             var h = r.GetString()!;
                             r.Read();
-                            headers[h.ToLowerInvariant()] = StringValue(ref r, $"headers.{h}");
+                            if (r.TokenType != JsonTokenType.String)
+                            {
+                                throw RejectionException.For($"headers.{h}", "must be a string");
+                            }
+
+                            headers[h.ToLowerInvariant()] = r.GetString()!;
                         }
 
                         break;
-                    case "specversion":
+                    case EnvelopeProperty.SpecVersion:
                         specVersion = r.TokenType == JsonTokenType.String ? r.GetString() : "?";
                         SkipIfContainer(ref r);
                         break;
@@ -180,6 +182,51 @@ public static class IngestEnvelopeCodec
         }
 
         return new IngestEnvelope(tenant, source, receivedAt ?? arrivedAt, headers, body) { Url = url };
+    }
+
+    private enum EnvelopeProperty
+    {
+        Other,
+        Tenant,
+        Source,
+        ReceivedAt,
+        Url,
+        Body,
+        BodyBase64,
+        Headers,
+        SpecVersion,
+    }
+
+    private static EnvelopeProperty Property(ref Utf8JsonReader r) =>
+        r.ValueTextEquals("tenant"u8) ? EnvelopeProperty.Tenant
+        : r.ValueTextEquals("source"u8) ? EnvelopeProperty.Source
+        : r.ValueTextEquals("receivedAt"u8) ? EnvelopeProperty.ReceivedAt
+        : r.ValueTextEquals("url"u8) ? EnvelopeProperty.Url
+        : r.ValueTextEquals("body"u8) ? EnvelopeProperty.Body
+        : r.ValueTextEquals("bodyBase64"u8) ? EnvelopeProperty.BodyBase64
+        : r.ValueTextEquals("headers"u8) ? EnvelopeProperty.Headers
+        : r.ValueTextEquals("specversion"u8) ? EnvelopeProperty.SpecVersion
+        : EnvelopeProperty.Other;
+
+    private static DateTimeOffset ReceivedAt(ref Utf8JsonReader r)
+    {
+        if (r.TokenType != JsonTokenType.String)
+        {
+            throw RejectionException.For("receivedAt", "must be a string");
+        }
+
+        // What Encode writes (round-trip "O" in UTC, e.g. 2024-05-01T12:00:00.0000000Z) parses straight from the bytes;
+        // DateTimeOffset.TryParse reads that text as the same instant with offset zero, and stays the rule for the rest.
+        var raw = r.HasValueSequence || r.ValueIsEscaped ? default : r.ValueSpan;
+        if (raw.Length == 28 && raw[^1] == (byte)'Z'
+            && Utf8Parser.TryParse(raw, out DateTimeOffset exact, out var consumed, 'O') && consumed == raw.Length)
+        {
+            return exact;
+        }
+
+        return DateTimeOffset.TryParse(r.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)
+            ? t
+            : throw RejectionException.For("receivedAt", "must be an ISO-8601 timestamp");
     }
 
     private static string Base64Body(ref Utf8JsonReader r)

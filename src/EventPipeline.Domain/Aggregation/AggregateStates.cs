@@ -150,11 +150,19 @@ public sealed class EntityViewState(EntityKey key) : AggregateState
     public override void Apply(CanonicalEvent e, decimal metricValue, in AggregationContext context)
     {
         var stamp = Stamp.Of(e);
-        foreach (var (name, value) in e.Attributes)
+        if (e.Attributes is Dictionary<string, string> attributes)
         {
-            if (!Attributes.TryGetValue(name, out var current) || stamp.IsNewerThan(current.Stamp))
+            // What adapters build: its struct enumerator allocates nothing, the interface's is boxed per event.
+            foreach (var (name, value) in attributes)
             {
-                Attributes[name] = new StampedValue(value, stamp);
+                Merge(name, value, stamp);
+            }
+        }
+        else
+        {
+            foreach (var (name, value) in e.Attributes)
+            {
+                Merge(name, value, stamp);
             }
         }
 
@@ -168,6 +176,14 @@ public sealed class EntityViewState(EntityKey key) : AggregateState
         EventCount++;
         Sources.Add(e.Source);
         ChangedBy.Add(e.Source);
+    }
+
+    private void Merge(string name, string value, Stamp stamp)
+    {
+        if (!Attributes.TryGetValue(name, out var current) || stamp.IsNewerThan(current.Stamp))
+        {
+            Attributes[name] = new StampedValue(value, stamp);
+        }
     }
 
     /// <inheritdoc />
@@ -246,7 +262,7 @@ public sealed class TotalState(TotalKey key) : AggregateState
     public override void Apply(CanonicalEvent e, decimal metricValue, in AggregationContext context)
     {
         Stats.Add(metricValue);
-        foreach (var g in Granularities.All)
+        foreach (var g in Granularities.InOrder)
         {
             if (context.IsLate(e.OccurredAt, g))
             {
@@ -297,7 +313,7 @@ public sealed class LateEventState(LateEventKey key) : AggregateState
     {
         OccurredAt = e.OccurredAt;
         Value = metricValue;
-        foreach (var g in Granularities.All)
+        foreach (var g in Granularities.InOrder)
         {
             if (context.IsLate(e.OccurredAt, g))
             {

@@ -17,6 +17,9 @@ public sealed class MetricState(TotalKey key) : AggregateState
 
     private readonly DateTimeOffset?[] _evictedBefore = new DateTimeOffset?[3];
 
+    // Per granularity, the window the latest event landed in (a lookup hint, not content: never copied or compared).
+    private readonly WindowState?[] _lastWindow = new WindowState?[3];
+
     /// <inheritdoc />
     public override AggregateKey Key => key;
 
@@ -79,24 +82,39 @@ public sealed class MetricState(TotalKey key) : AggregateState
     {
         ArgumentNullException.ThrowIfNull(e);
         Total.Apply(e, metricValue, context);
-        foreach (var g in Granularities.All)
+        foreach (var g in Granularities.InOrder)
         {
-            if (WindowOf(e, g, context) is not { } wk)
+            if (!context.IsLate(e.OccurredAt, g))
             {
-                continue;
+                LiveWindow(g, g.BucketStart(e.OccurredAt)).Apply(e, metricValue, context);
             }
-
-            if (!Windows.TryGetValue(wk, out var window))
-            {
-                window = new WindowState(wk);
-                Windows[wk] = window;
-            }
-
-            window.Apply(e, metricValue, context);
         }
 
         LatestArrival = LatestArrival is { } l && l >= context.Now ? l : context.Now;
         ChangedBy.Add(e.Source);
+    }
+
+    // The live window of granularity g starting at bucket, created when missing. Events folded together mostly share
+    // their windows, so the one the previous event landed in is tried first, which saves allocating a key per event and
+    // granularity. Windows is public and changed by eviction, Restore and the storage mapper, so the remembered window
+    // is used only while it is still the one stored under its key.
+    private WindowState LiveWindow(Granularity g, DateTimeOffset bucket)
+    {
+        if (_lastWindow[(int)g] is { } last && last.WindowKey.BucketStart.UtcTicks == bucket.UtcTicks
+            && Windows.TryGetValue(last.WindowKey, out var stored) && ReferenceEquals(stored, last))
+        {
+            return last;
+        }
+
+        var wk = new WindowKey(key.Tenant, key.Metric, g, bucket);
+        if (!Windows.TryGetValue(wk, out var window))
+        {
+            window = new WindowState(wk);
+            Windows[wk] = window;
+        }
+
+        _lastWindow[(int)g] = window;
+        return window;
     }
 
     /// <summary>

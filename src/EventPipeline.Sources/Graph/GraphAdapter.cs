@@ -59,7 +59,7 @@ public sealed class GraphAdapter : ISourceAdapter
             IReadOnlyDictionary<string, string> attributes = new Dictionary<string, string>();
             if (!string.Equals(n.ChangeType, "deleted", StringComparison.OrdinalIgnoreCase))
             {
-                var resource = await fetcher.FetchAsync(tenant, n.Resource, cancellationToken);
+                var resource = await fetcher.FetchAsync(tenant, n.Url, cancellationToken);
                 if (resource is null)
                 {
                     return AdapterResult.Reject(n.Path + ".resource", "resource no longer exists in Graph (404) for a change that is not 'deleted'");
@@ -75,7 +75,7 @@ public sealed class GraphAdapter : ISourceAdapter
         return AdapterBoundary.Accept(events);
     }
 
-    private sealed record Notice(string Path, string EventId, string ChangeType, string Resource, EntityRef Entity);
+    private sealed record Notice(string Path, string EventId, string ChangeType, Uri Url, EntityRef Entity);
 
     private static List<Notice> ParseNotices(string body, GraphResourceFetcher fetcher)
     {
@@ -96,7 +96,7 @@ public sealed class GraphAdapter : ISourceAdapter
             var subscriptionId = JsonFields.String(n, at, "subscriptionId");
             var changeType = JsonFields.String(n, at, "changeType");
             var resource = JsonFields.String(n, at, "resource");
-            if (fetcher.Resolve(resource) is null)
+            if (fetcher.Resolve(resource) is not { } url)
             {
                 throw RejectionException.For(JsonFields.Path(at, "resource"), "must be a relative Graph path");
             }
@@ -114,7 +114,7 @@ public sealed class GraphAdapter : ISourceAdapter
             }
 
             var eventId = StableId.Of(subscriptionId, resource, changeType, etag);
-            notices.Add(new Notice(at, eventId, changeType, resource, new EntityRef(AdapterBoundary.Kind(kind), id)));
+            notices.Add(new Notice(at, eventId, changeType, url, new EntityRef(AdapterBoundary.Kind(kind), id)));
         }
 
         return notices.Count == 0 ? throw RejectionException.For("value", "must contain at least one notification") : notices;

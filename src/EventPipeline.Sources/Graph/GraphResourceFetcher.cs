@@ -76,6 +76,15 @@ public sealed class GraphResourceFetcher
     public async ValueTask<GraphResource?> FetchAsync(string tenant, string resource, CancellationToken cancellationToken)
     {
         var url = Resolve(resource) ?? throw new ArgumentException("resource must be a relative Graph path", nameof(resource));
+        return await FetchAsync(tenant, url, cancellationToken);
+    }
+
+    /// <summary>
+    /// <see cref="FetchAsync(string, string, CancellationToken)"/> for a URL <see cref="Resolve"/> returned: the adapter
+    /// resolves each notification's resource while validating it and does not pay for parsing the URL twice.
+    /// </summary>
+    internal async ValueTask<GraphResource?> FetchAsync(string tenant, Uri url, CancellationToken cancellationToken)
+    {
         var token = accessToken is null ? null : await accessToken(tenant, cancellationToken);
 
         HttpResponseMessage response;
@@ -138,14 +147,16 @@ public sealed class GraphResourceFetcher
     {
         ArgumentNullException.ThrowIfNull(resource);
         var path = resource.TrimStart('/');
-        if (path.Length == 0 || path.Contains('\\', StringComparison.Ordinal) || path.Any(char.IsControl) ||
-            path.Split('/', '?', '#').Any(s => s is ".." or "." || s.Contains("%2e", StringComparison.OrdinalIgnoreCase)))
+        // "%2e" holds none of the separators, so it is in some segment exactly when it is in the path.
+        if (path.Length == 0 || path.Contains('\\', StringComparison.Ordinal) || HasControl(path) || HasDotSegment(path) ||
+            path.Contains("%2e", StringComparison.OrdinalIgnoreCase))
         {
             return null;
         }
 
-        var first = path.Split('/')[0];
-        if (first.Contains(':', StringComparison.Ordinal))
+        var slash = path.IndexOf('/', StringComparison.Ordinal);
+        var first = slash < 0 ? path.AsSpan() : path.AsSpan(0, slash);
+        if (first.Contains(':'))
         {
             return null;
         }
@@ -154,6 +165,41 @@ public sealed class GraphResourceFetcher
             url.AbsoluteUri.StartsWith(baseUrl.AbsoluteUri, StringComparison.Ordinal)
             ? url
             : null;
+    }
+
+    private static bool HasControl(string path)
+    {
+        foreach (var c in path)
+        {
+            if (char.IsControl(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // A "." or ".." segment between '/', '?' or '#' (or the ends). Scanned in place: every notification is resolved.
+    private static bool HasDotSegment(string path)
+    {
+        var rest = path.AsSpan();
+        while (true)
+        {
+            var end = rest.IndexOfAny('/', '?', '#');
+            var segment = end < 0 ? rest : rest[..end];
+            if (segment is "." or "..")
+            {
+                return true;
+            }
+
+            if (end < 0)
+            {
+                return false;
+            }
+
+            rest = rest[(end + 1)..];
+        }
     }
 
     private static bool IsTransient(HttpStatusCode status) =>

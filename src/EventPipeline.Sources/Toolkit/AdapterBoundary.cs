@@ -17,7 +17,16 @@ internal static class AdapterBoundary
     public static ValueTask<AdapterResult> Run(IngestEnvelope envelope, Func<IngestEnvelope, CanonicalEvent> map)
     {
         ArgumentNullException.ThrowIfNull(map);
-        return Run(envelope, e => [map(e)]);
+        ArgumentNullException.ThrowIfNull(envelope);
+        // Not delegated to the fan-out overload: that would allocate a closure over map for every envelope.
+        try
+        {
+            return ValueTask.FromResult(Accept([map(envelope)]));
+        }
+        catch (RejectionException e)
+        {
+            return ValueTask.FromResult<AdapterResult>(new AdapterResult.Rejected(e.Rejection));
+        }
     }
 
     /// <summary>Runs a mapping that fans out to several events.</summary>
@@ -43,17 +52,45 @@ internal static class AdapterBoundary
             return AdapterResult.Reject("body", "must contain at least one event");
         }
 
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        if (!DistinctIds(events))
+        {
+            // A payload that repeats an event is malformed; dropping the copy silently would hide it.
+            return AdapterResult.Reject("body", "events in one payload must have distinct ids");
+        }
+
+        return new AdapterResult.Accepted(events);
+    }
+
+    // Most payloads carry one event and batches a handful: comparing pairs beats building a set for each payload.
+    private static bool DistinctIds(IReadOnlyList<CanonicalEvent> events)
+    {
+        const int PairwiseUpTo = 16;
+        if (events.Count <= PairwiseUpTo)
+        {
+            for (var i = 1; i < events.Count; i++)
+            {
+                for (var j = 0; j < i; j++)
+                {
+                    if (string.Equals(events[i].EventId, events[j].EventId, StringComparison.Ordinal))
+                    {
+                        return false;
+                    }
+                }
+            }
+
+            return true;
+        }
+
+        var seen = new HashSet<string>(events.Count, StringComparer.Ordinal);
         foreach (var e in events)
         {
             if (!seen.Add(e.EventId))
             {
-                // A payload that repeats an event is malformed; dropping the copy silently would hide it.
-                return AdapterResult.Reject("body", "events in one payload must have distinct ids");
+                return false;
             }
         }
 
-        return new AdapterResult.Accepted(events);
+        return true;
     }
 
     /// <summary>The envelope's tenant; rejected when empty.</summary>

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
 using System.Text.Json;
 using EventPipeline.Domain;
 
@@ -13,6 +15,8 @@ namespace EventPipeline.Sources.Toolkit;
 internal static class JsonFields
 {
     private static readonly JsonDocumentOptions Options = new() { MaxDepth = 64 };
+
+    private static readonly Utf8Name?[] Utf8Names = new Utf8Name?[1024];
 
     /// <summary>Parses the raw body; anything that is not one JSON value is rejected as <c>body</c>.</summary>
     public static JsonDocument Parse(string body)
@@ -47,7 +51,32 @@ internal static class JsonFields
 
     /// <summary>Property <paramref name="name"/> of <paramref name="parent"/> when present and not null, of any type.</summary>
     public static JsonElement? Optional(JsonElement parent, string name) =>
-        parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
+        parent.ValueKind == JsonValueKind.Object && TryGetProperty(parent, name, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
+
+    // JsonElement.TryGetProperty(string) transcodes the name to UTF-8 on every call: 57 ns a lookup against 22 ns for
+    // the UTF-8 overload (measured), and a mapping makes 10 to 25 lookups. Readers are called with the same literal names
+    // over and over, so each name's UTF-8 is kept in a small table indexed by the string's identity. Entries are
+    // immutable and replaced whole, so a racing reader sees a complete entry or a miss, never a torn one. A name built
+    // at run time (EventBridge looks up a property name it read from the payload) only costs a miss and may evict a
+    // literal for one lookup; string.IsInterned cannot tell the two apart under Native AOT, whose literals are not in
+    // the runtime's intern table. A name that is not ASCII is looked up by the string overload as before.
+    private static bool TryGetProperty(JsonElement parent, string name, out JsonElement value)
+    {
+        var slot = RuntimeHelpers.GetHashCode(name) & (Utf8Names.Length - 1);
+        var entry = Volatile.Read(ref Utf8Names[slot]);
+        if (entry is null || !ReferenceEquals(entry.Name, name))
+        {
+            if (!Ascii.IsValid(name))
+            {
+                return parent.TryGetProperty(name, out value);
+            }
+
+            entry = new Utf8Name(name, Encoding.ASCII.GetBytes(name));
+            Volatile.Write(ref Utf8Names[slot], entry);
+        }
+
+        return parent.TryGetProperty(entry.Utf8, out value);
+    }
 
     /// <summary>A required object property.</summary>
     public static JsonElement Object(JsonElement parent, string parentPath, string name) =>
@@ -55,7 +84,9 @@ internal static class JsonFields
 
     /// <summary>An object property, or null when absent.</summary>
     public static JsonElement? OptionalObject(JsonElement parent, string parentPath, string name) =>
-        Optional(parent, name) is not { } value ? null : ObjectAt(value, Path(parentPath, name));
+        Optional(parent, name) is not { } value ? null
+        : value.ValueKind == JsonValueKind.Object ? value
+        : ObjectAt(value, Path(parentPath, name)); // the path is joined only for the rejection
 
     /// <summary>A required, non-empty string property.</summary>
     public static string String(JsonElement parent, string parentPath, string name)
@@ -76,15 +107,15 @@ internal static class JsonFields
     /// </summary>
     public static string Id(JsonElement parent, string parentPath, string name)
     {
-        var path = Path(parentPath, name);
-        var value = Optional(parent, name) ?? throw RejectionException.For(path, "required");
+        // The path is joined only for a rejection.
+        var value = Optional(parent, name) ?? throw RejectionException.For(Path(parentPath, name), "required");
         var text = value.ValueKind switch
         {
             JsonValueKind.String => value.GetString()!,
             JsonValueKind.Number when value.TryGetInt64(out var number) => number.ToString(CultureInfo.InvariantCulture),
-            _ => throw RejectionException.For(path, "must be a string or an integer"),
+            _ => throw RejectionException.For(Path(parentPath, name), "must be a string or an integer"),
         };
-        return text.Length > 0 ? text : throw RejectionException.For(path, "must not be empty");
+        return text.Length > 0 ? text : throw RejectionException.For(Path(parentPath, name), "must not be empty");
     }
 
     /// <summary>A number property as decimal, or null when absent.</summary>
@@ -214,4 +245,7 @@ internal static class JsonFields
             }
         }
     }
+
+    /// <summary>A property name and its UTF-8 bytes.</summary>
+    private sealed record Utf8Name(string Name, byte[] Utf8);
 }

@@ -26,6 +26,11 @@ internal static class Timestamps
             return false;
         }
 
+        if (TryParseCommonShape(text, offsetRequired: true, out value))
+        {
+            return true;
+        }
+
         var normalized = text.ToUpperInvariant();
         var dot = normalized.IndexOf('.', StringComparison.Ordinal);
         if (dot == 19)
@@ -57,9 +62,105 @@ internal static class Timestamps
     public static bool TryParseAssumingUtc(string? text, out DateTimeOffset value)
     {
         value = default;
+        if (text is { Length: >= 19 } && TryParseCommonShape(text, offsetRequired: false, out var common))
+        {
+            value = common.ToUniversalTime();
+            return true;
+        }
+
         // The shape check keeps culture-style dates such as 01/05/2024 (ambiguous day/month) out.
         return text is { Length: >= 19 } && char.IsAsciiDigit(text[0]) && text[4] == '-' && text[7] == '-' && text[10] is 'T' or 't' or ' ' &&
             DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out value);
+    }
+
+    /// <summary>
+    /// The shape nearly every payload uses, read by hand: <c>yyyy-MM-ddTHH:mm:ss</c>, an optional fraction of 1 to 7
+    /// digits, then <c>Z</c>, <c>±hh:mm</c> or (when <paramref name="offsetRequired"/> is false) nothing, which is kept as
+    /// offset zero. The format-driven DateTimeOffset parsers cost more than the rest of a mapping, and every event has a
+    /// timestamp. This only ever accepts text those parsers read as the same value (lower-case letters, longer fractions,
+    /// other separators, years outside 1000-9998 and offsets beyond ±13:59 are left to them), so their rules still decide
+    /// everything else, including what is rejected.
+    /// </summary>
+    private static bool TryParseCommonShape(string text, bool offsetRequired, out DateTimeOffset value)
+    {
+        value = default;
+        var s = text.AsSpan();
+        if (s.Length < 19 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':'
+            || !TryDigits(s.Slice(0, 4), out var year) || !TryDigits(s.Slice(5, 2), out var month) || !TryDigits(s.Slice(8, 2), out var day)
+            || !TryDigits(s.Slice(11, 2), out var hour) || !TryDigits(s.Slice(14, 2), out var minute) || !TryDigits(s.Slice(17, 2), out var second)
+            || year is < 1000 or > 9998 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month)
+            || hour > 23 || minute > 59 || second > 59)
+        {
+            return false;
+        }
+
+        var i = 19;
+        long fractionTicks = 0;
+        if (i < s.Length && s[i] == '.')
+        {
+            var start = ++i;
+            while (i < s.Length && char.IsAsciiDigit(s[i]))
+            {
+                i++;
+            }
+
+            var digits = i - start;
+            if (digits is < 1 or > 7 || !TryDigits(s[start..i], out var fraction))
+            {
+                return false;
+            }
+
+            fractionTicks = fraction;
+            for (var d = digits; d < 7; d++)
+            {
+                fractionTicks *= 10;
+            }
+        }
+
+        TimeSpan offset;
+        if (i == s.Length)
+        {
+            if (offsetRequired)
+            {
+                return false;
+            }
+
+            offset = TimeSpan.Zero;
+        }
+        else if (s[i] == 'Z' && i + 1 == s.Length)
+        {
+            offset = TimeSpan.Zero;
+        }
+        else if (s[i] is '+' or '-' && i + 6 == s.Length && s[i + 3] == ':'
+            && TryDigits(s.Slice(i + 1, 2), out var offsetHours) && TryDigits(s.Slice(i + 4, 2), out var offsetMinutes)
+            && offsetHours <= 13 && offsetMinutes <= 59)
+        {
+            offset = new TimeSpan(offsetHours, offsetMinutes, 0);
+            offset = s[i] == '-' ? -offset : offset;
+        }
+        else
+        {
+            return false;
+        }
+
+        value = new DateTimeOffset(year, month, day, hour, minute, second, offset).AddTicks(fractionTicks);
+        return true;
+    }
+
+    private static bool TryDigits(ReadOnlySpan<char> digits, out int value)
+    {
+        value = 0;
+        foreach (var c in digits)
+        {
+            if (!char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+
+            value = (value * 10) + (c - '0');
+        }
+
+        return true;
     }
 
     /// <summary>Unix seconds to an instant, false when outside the representable range.</summary>

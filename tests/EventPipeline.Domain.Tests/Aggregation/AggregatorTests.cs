@@ -227,6 +227,46 @@ public sealed class AggregatorTests
     }
 
     [Fact]
+    public void ItemContributionsOf_LateEventWithTwoMeasures_ListsEntityThenEachMetricItemWithItsLateRecord()
+    {
+        var e = Event("late", Noon, measures: new Dictionary<string, decimal> { ["amount"] = 3m, ["fee"] = 1m });
+
+        var items = Aggregator.ItemContributionsOf(e, Context(Noon.AddHours(3)));
+
+        Assert.Equal(
+            [
+                new Contribution(new EntityKey("acme", Order), 0),
+                new Contribution(new TotalKey("acme", Aggregator.EventsMetric), 1),
+                new Contribution(new LateEventKey("acme", Aggregator.EventsMetric, "src", "late"), 1),
+                new Contribution(new TotalKey("acme", "amount"), 3m),
+                new Contribution(new LateEventKey("acme", "amount", "src", "late"), 3m),
+                new Contribution(new TotalKey("acme", "fee"), 1m),
+                new Contribution(new LateEventKey("acme", "fee", "src", "late"), 1m),
+            ],
+            items);
+        Assert.Equal(2, Aggregator.ItemContributionsOf(Event("on-time", Noon), Context()).Length);
+    }
+
+    [Fact]
+    public void MetricState_WindowReplacedInWindows_NextEventFoldsIntoTheStoredOne()
+    {
+        // The storage mapper and Restore put window objects into Windows directly: the fold must use what is stored,
+        // not the window it folded the previous event into.
+        var metric = new MetricState(new TotalKey("acme", Aggregator.EventsMetric));
+        metric.Apply(Event("a", Noon), 1, Context());
+        var minute = new WindowKey("acme", Aggregator.EventsMetric, Granularity.Minute, Noon);
+        var replaced = new WindowState(minute);
+        replaced.Stats.Add(10);
+        metric.Windows[minute] = replaced;
+
+        metric.Apply(Event("b", Noon.AddSeconds(1)), 1, Context());
+
+        Assert.Same(replaced, metric.Windows[minute]);
+        Assert.Equal((2L, 11m), (replaced.Stats.Count, replaced.Stats.Sum));
+        Assert.Equal(2, ((WindowState)metric.Windows[new WindowKey("acme", Aggregator.EventsMetric, Granularity.Hour, Noon)]).Stats.Count);
+    }
+
+    [Fact]
     public void Keys_StorageLayout_GroupsWhatIsListedTogether()
     {
         Assert.Equal(("T#acme#E#order", "42"), (new EntityKey("acme", Order).Pk, new EntityKey("acme", Order).Sk));
