@@ -14,4 +14,14 @@ public sealed record EmulatorStartInfo(string Name, string FileName, IReadOnlyLi
 {
     /// <summary>Extra environment variables.</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// A file the emulator rewrites whole on an interval (its state). A stop waits until the file has been rewritten
+    /// after the stop began, then kills the process in the pause before the next write, so nothing the emulator
+    /// accepted before the stop is lost and the file is never cut mid-write. Null kills at once.
+    /// </summary>
+    public string? StateFile { get; init; }
+
+    /// <summary>The longest a stop waits for <see cref="StateFile"/>.</summary>
+    public TimeSpan StopGracePeriod { get; init; } = TimeSpan.FromSeconds(10);
 }

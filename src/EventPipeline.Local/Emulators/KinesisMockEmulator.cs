@@ -77,6 +77,9 @@ public sealed class KinesisMockEmulator : IDisposable
                 ["REGISTER_STREAM_CONSUMER_DURATION"] = "10ms",
                 ["ROOT_LOG_LEVEL"] = "WARN",
             },
+            // Killed outright, kinesis-mock loses what it accepted since its last write, and after a restart the pollers'
+            // checkpoints would point past the records it still has: a stop waits for the next write (PERSIST_INTERVAL).
+            StateFile = dataDirectory is null ? null : Path.Combine(Path.GetFullPath(dataDirectory), "kinesis-data.json"),
         };
         var endpoint = LocalPorts.LoopbackUrl(port);
         var process = await EmulatorProcess.StartReadyAsync(
