@@ -190,7 +190,7 @@ public sealed class AggregateWriter(
             foreach (var se in events)
             {
                 var skipped = DedupFingerprint.OfSkipped(shard, se.Position);
-                if (watermark is not null && string.CompareOrdinal(se.Position.Encoded, watermark) <= 0)
+                if (watermark is not null && se.Position.CompareTo(watermark) <= 0)
                 {
                     // Decided by an earlier delivery of this position.
                     decided.Add((se, !known.Contains(skipped)));
@@ -277,7 +277,7 @@ public sealed class AggregateWriter(
             var watermark = stored?.Watermarks.GetValueOrDefault(shard);
             var state = stored?.State ?? Aggregator.CreateItem(key);
             state.ClearChanges();
-            var fresh = contributions.Where(c => watermark is null || string.CompareOrdinal(c.Source.Position.Encoded, watermark) > 0).ToList();
+            var fresh = contributions.Where(c => watermark is null || c.Source.Position.CompareTo(watermark) > 0).ToList();
             if (fresh.Count == 0)
             {
                 Interlocked.Increment(ref counts.Skipped);
