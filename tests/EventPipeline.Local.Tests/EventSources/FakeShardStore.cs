@@ -131,16 +131,13 @@ internal sealed class FakeKinesisClient : IKinesisClient
     /// <summary>The shard producers' puts land on (created on the first put).</summary>
     public const string PutShard = "shardId-000000000000";
 
-    private int _putCalls;
+    private readonly object _putShardGate = new();
 
     /// <summary>How long each PutRecords call takes (a slow stream).</summary>
     public TimeSpan PutRecordsDelay { get; set; }
 
     /// <summary>Entries PutRecords refuses with ProvisionedThroughputExceededException (given the entry and how many times it was offered before).</summary>
     public Func<PutRecordsEntry, int, bool> Refuse { get; set; } = (_, _) => false;
-
-    /// <summary>PutRecords calls so far.</summary>
-    public int PutRecordsCalls => Volatile.Read(ref _putCalls);
 
     /// <summary>What producers put, in order: partition key and data as text.</summary>
     public IReadOnlyList<(string Key, string Data)> Puts => Store.ListShards().Any(s => s.ShardId == PutShard)
@@ -155,7 +152,6 @@ internal sealed class FakeKinesisClient : IKinesisClient
     public async Task<PutRecordsResult> PutRecordsAsync(string streamName, IReadOnlyList<PutRecordsEntry> records, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(records);
-        Interlocked.Increment(ref _putCalls);
         await Task.Delay(PutRecordsDelay, cancellationToken);
         var results = new List<PutRecordsResultEntry>(records.Count);
         foreach (var entry in records)
@@ -178,7 +174,7 @@ internal sealed class FakeKinesisClient : IKinesisClient
 
     private string PutOnShard(string partitionKey, ReadOnlyMemory<byte> data)
     {
-        lock (_offered)
+        lock (_putShardGate)
         {
             if (!Store.ListShards().Any(s => s.ShardId == PutShard))
             {
