@@ -15,6 +15,10 @@ public sealed class InMemoryAggregateItems : IAggregateItems, IAggregateReader
 {
     private readonly ConcurrentDictionary<AggregateKey, StoredAggregate> _items = new();
     private int _writesLeftBeforeCrash = -1;
+    private readonly ConcurrentQueue<AggregateKey> _keysRead = new();
+
+    /// <summary>Keys read so far (batched or one by one), in order.</summary>
+    public IReadOnlyCollection<AggregateKey> KeysRead => _keysRead;
 
     /// <summary>Successful writes so far.</summary>
     public int Writes { get; private set; }
@@ -39,6 +43,11 @@ public sealed class InMemoryAggregateItems : IAggregateItems, IAggregateReader
     public Task<IReadOnlyDictionary<AggregateKey, StoredAggregate>> ReadAsync(IReadOnlyCollection<AggregateKey> keys, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(keys);
+        foreach (var k in keys)
+        {
+            _keysRead.Enqueue(k);
+        }
+
         IReadOnlyDictionary<AggregateKey, StoredAggregate> found = keys.Distinct()
             .Where(_items.ContainsKey)
             .ToDictionary(k => k, k => Copy(_items[k]));
@@ -46,11 +55,14 @@ public sealed class InMemoryAggregateItems : IAggregateItems, IAggregateReader
     }
 
     /// <inheritdoc />
-    public Task<StoredAggregate?> ReadAsync(AggregateKey key, CancellationToken cancellationToken) =>
-        Task.FromResult(_items.TryGetValue(key, out var item) ? Copy(item) : null);
+    public Task<StoredAggregate?> ReadAsync(AggregateKey key, CancellationToken cancellationToken)
+    {
+        _keysRead.Enqueue(key);
+        return Task.FromResult(_items.TryGetValue(key, out var item) ? Copy(item) : null);
+    }
 
     /// <inheritdoc />
-    public Task<WriteOutcome> WriteAsync(StoredAggregate item, long expectedVersion, DateTimeOffset now, CancellationToken cancellationToken)
+    public Task<WriteResult> WriteAsync(StoredAggregate item, long expectedVersion, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(item);
         var key = item.State.Key;
@@ -58,7 +70,7 @@ public sealed class InMemoryAggregateItems : IAggregateItems, IAggregateReader
         {
             if (FailWrites.Contains(key))
             {
-                return Task.FromResult(WriteOutcome.Unavailable);
+                return Task.FromResult(WriteResult.Unavailable);
             }
 
             if (_writesLeftBeforeCrash == 0)
@@ -70,7 +82,8 @@ public sealed class InMemoryAggregateItems : IAggregateItems, IAggregateReader
             var current = _items.TryGetValue(key, out var stored) ? stored.Version : 0;
             if (current != expectedVersion)
             {
-                return Task.FromResult(WriteOutcome.Conflict);
+                // As DynamoDB with ReturnValuesOnConditionCheckFailure = ALL_OLD: the item that won comes back.
+                return Task.FromResult(WriteResult.Conflict(stored is null ? null : Copy(stored)));
             }
 
             _items[key] = Copy(item);
@@ -80,7 +93,7 @@ public sealed class InMemoryAggregateItems : IAggregateItems, IAggregateReader
                 _writesLeftBeforeCrash--;
             }
 
-            return Task.FromResult(WriteOutcome.Written);
+            return Task.FromResult(WriteResult.Written);
         }
     }
 

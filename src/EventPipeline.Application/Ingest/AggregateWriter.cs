@@ -22,6 +22,9 @@ namespace EventPipeline.Application.Ingest;
 /// and applies the latter. If an entity item cannot be written, every event from the first such one on stays out of
 /// the second round and their records are retried, so no metric watermark passes an undecided event.
 /// Items this instance wrote last come from an <see cref="ItemCache"/> instead of a read (a stale one costs a conflict).
+/// Entity items it lacks are guessed new while that is usually right (<see cref="EntityPresence"/>): their claims go out
+/// without a read, the other uncached items are read alongside, and a wrong guess comes back as a conflict carrying
+/// the stored item. A conflict never needs a re-read when the store returns the item that won.
 /// Each entity write carries the <see cref="EventTrace"/> of its oldest new event, so its stream record says where the
 /// push it causes came from; the outcome says how long the reads and each round took.
 /// </summary>
@@ -32,6 +35,7 @@ namespace EventPipeline.Application.Ingest;
 /// <param name="maxConflictRetries">Re-reads of one item after conflicting writes before the item fails for this attempt.</param>
 /// <param name="cache">Items written by this instance (none: every batch reads its items).</param>
 /// <param name="clock">Stamps the traces and times the rounds (the system clock by default).</param>
+/// <param name="uncachedEntityReads">Whether entity items the cache lacks are read before their claims or guessed new.</param>
 public sealed class AggregateWriter(
     IAggregateItems items,
     IDedupStore dedup,
@@ -39,9 +43,13 @@ public sealed class AggregateWriter(
     int maxParallelWrites = 16,
     int maxConflictRetries = 20,
     ItemCache? cache = null,
-    TimeProvider? clock = null)
+    TimeProvider? clock = null,
+    UncachedEntityReads uncachedEntityReads = UncachedEntityReads.Adaptive)
 {
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
+    /// <summary>How often this writer's uncached entity items turned out stored (decides guessing under <see cref="UncachedEntityReads.Adaptive"/>).</summary>
+    public EntityPresence Presence { get; } = new();
 
     /// <summary>Default fingerprints per entity item (8 bytes each: 48 keep a typical entity item within 1 KB).</summary>
     public const int DefaultDedupCapacity = 48;
@@ -82,7 +90,8 @@ public sealed class AggregateWriter(
 
         var readStarted = _clock.GetTimestamp();
         var current = new Dictionary<AggregateKey, StoredAggregate>();
-        var uncached = new List<AggregateKey>();
+        var uncachedEntities = new List<AggregateKey>();
+        var uncachedOthers = new List<AggregateKey>();
         foreach (var key in byEntity.Keys.Cast<AggregateKey>().Concat(byKey.Keys))
         {
             if (cache?.Get(key) is { } hit)
@@ -91,16 +100,31 @@ public sealed class AggregateWriter(
             }
             else
             {
-                uncached.Add(key);
+                (key is EntityKey ? uncachedEntities : uncachedOthers).Add(key);
             }
         }
 
-        if (uncached.Count > 0)
+        // Uncached entity items are either read first, or guessed new: then the claims go out at once and the other
+        // items are read alongside them (the second round needs them, the first does not).
+        var guessNew = uncachedEntities.Count > 0 && uncachedEntityReads switch
         {
-            foreach (var (k, v) in await items.ReadAsync(uncached, cancellationToken))
+            UncachedEntityReads.WriteFirst => true,
+            UncachedEntityReads.ReadFirst => false,
+            _ => Presence.GuessNew,
+        };
+        Task<IReadOnlyDictionary<AggregateKey, StoredAggregate>>? othersRead = null;
+        if (guessNew)
+        {
+            othersRead = uncachedOthers.Count > 0 ? items.ReadAsync(uncachedOthers, cancellationToken) : null;
+        }
+        else if (uncachedEntities.Count + uncachedOthers.Count > 0)
+        {
+            foreach (var (k, v) in await items.ReadAsync([.. uncachedEntities, .. uncachedOthers], cancellationToken))
             {
                 current[k] = v;
             }
+
+            Presence.Observe(uncachedEntities.Count, uncachedEntities.Count(current.ContainsKey));
         }
 
         var readTime = _clock.GetElapsedTime(readStarted);
@@ -110,13 +134,35 @@ public sealed class AggregateWriter(
         var failedEntities = new ConcurrentBag<EntityKey>();
         var options = new ParallelOptions { MaxDegreeOfParallelism = maxParallelWrites, CancellationToken = cancellationToken };
 
-        await Parallel.ForEachAsync(byEntity, options, async (entry, ct) =>
+        try
         {
-            if (!await ClaimAsync(entry.Key, entry.Value, current.GetValueOrDefault(entry.Key), shard, context, owned, counts, ct))
+            await Parallel.ForEachAsync(byEntity, options, async (entry, ct) =>
             {
-                failedEntities.Add(entry.Key);
+                var stored = current.GetValueOrDefault(entry.Key);
+                if (!await ClaimAsync(entry.Key, entry.Value, stored, guessNew && stored is null, shard, context, owned, counts, ct))
+                {
+                    failedEntities.Add(entry.Key);
+                }
+            });
+        }
+        catch when (othersRead is not null)
+        {
+            // The batch fails as a whole; the read alongside is not awaited, so its own failure must not go unobserved.
+            _ = othersRead.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            throw;
+        }
+
+        Presence.Observe(counts.Guessed, counts.GuessedStored);
+        if (othersRead is not null)
+        {
+            var waitStarted = _clock.GetTimestamp();
+            foreach (var (k, v) in await othersRead)
+            {
+                current[k] = v;
             }
-        });
+
+            readTime += _clock.GetElapsedTime(waitStarted);
+        }
 
         var dedupTime = _clock.GetElapsedTime(dedupStarted);
         var writeStarted = _clock.GetTimestamp();
@@ -165,9 +211,12 @@ public sealed class AggregateWriter(
         };
     }
 
-    /// <summary>Round one for one entity item: decides which of its events this position owns and writes the claims.</summary>
+    /// <summary>
+    /// Round one for one entity item: decides which of its events this position owns and writes the claims.
+    /// <paramref name="guessed"/>: the item was not read, and is written as new unless the store answers with it.
+    /// </summary>
     private async Task<bool> ClaimAsync(
-        EntityKey key, List<SequencedEvent> events, StoredAggregate? stored, string shard, AggregationContext context,
+        EntityKey key, List<SequencedEvent> events, StoredAggregate? stored, bool guessed, string shard, AggregationContext context,
         ConcurrentDictionary<SequencedEvent, bool> owned, Counts counts, CancellationToken ct)
     {
         for (var attempt = 0; ; attempt++)
@@ -253,6 +302,15 @@ public sealed class AggregateWriter(
                     _clock.GetUtcNow()),
             };
             var (settled, written, reread) = await SettleAsync(item, version, overflow, attempt, context, counts, ct);
+            if (guessed && attempt == 0 && (written || !settled))
+            {
+                Interlocked.Increment(ref counts.Guessed);
+                if (!settled)
+                {
+                    Interlocked.Increment(ref counts.GuessedStored);
+                }
+            }
+
             if (settled)
             {
                 if (written)
@@ -360,30 +418,31 @@ public sealed class AggregateWriter(
     private async Task<(bool Settled, bool Written, StoredAggregate? Reread)> SettleAsync(
         StoredAggregate item, long version, IReadOnlySet<ulong>? overflow, int attempt, AggregationContext context, Counts counts, CancellationToken ct)
     {
-        switch (await WriteAsync(item, version, context.Now, overflow, ct))
+        var result = await WriteAsync(item, version, context.Now, overflow, ct);
+        switch (result.Outcome)
         {
             case WriteOutcome.Written:
                 Interlocked.Increment(ref counts.Writes);
                 return (true, true, null);
             case WriteOutcome.Conflict when attempt < maxConflictRetries:
                 Interlocked.Increment(ref counts.Conflicts);
-                return (false, false, await items.ReadAsync(item.State.Key, ct));
+                return (false, false, result.Current ?? await items.ReadAsync(item.State.Key, ct));
             default:
                 return (true, false, null);
         }
     }
 
     /// <summary>A conditional write that keeps the cache right: the written item on success, nothing when the outcome is unknown.</summary>
-    private async Task<WriteOutcome> WriteAsync(StoredAggregate item, long expectedVersion, DateTimeOffset now, IReadOnlySet<ulong>? overflow, CancellationToken ct)
+    private async Task<WriteResult> WriteAsync(StoredAggregate item, long expectedVersion, DateTimeOffset now, IReadOnlySet<ulong>? overflow, CancellationToken ct)
     {
         cache?.Forget(item.State.Key);
-        var outcome = await items.WriteAsync(item, expectedVersion, now, ct);
-        if (outcome == WriteOutcome.Written)
+        var result = await items.WriteAsync(item, expectedVersion, now, ct);
+        if (result.Outcome == WriteOutcome.Written)
         {
             cache?.Put(item, overflow);
         }
 
-        return outcome;
+        return result;
     }
 
     private static Dictionary<string, string> Advanced(StoredAggregate? stored, string shard, StreamPosition last)
@@ -431,5 +490,7 @@ public sealed class AggregateWriter(
         public int DedupWrites;
         public int Evicted;
         public int Duplicates;
+        public int Guessed;
+        public int GuessedStored;
     }
 }

@@ -19,9 +19,10 @@ public interface IAggregateItems
     /// <summary>
     /// Writes <paramref name="item"/> if the stored version is <paramref name="expectedVersion"/> (0: no item yet).
     /// </summary>
-    /// <returns><see cref="WriteOutcome.Conflict"/> when another writer got there first; <see cref="WriteOutcome.Unavailable"/>
-    /// when the store refused or failed the write (the caller retries the record later).</returns>
-    Task<WriteOutcome> WriteAsync(StoredAggregate item, long expectedVersion, DateTimeOffset now, CancellationToken cancellationToken);
+    /// <returns><see cref="WriteOutcome.Conflict"/> when another writer got there first, with the item it stored when the
+    /// store returns it; <see cref="WriteOutcome.Unavailable"/> when the store refused or failed the write (the caller
+    /// retries the record later).</returns>
+    Task<WriteResult> WriteAsync(StoredAggregate item, long expectedVersion, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
     /// Stores windows evicted from a metric item as their own items, each unless an eviction from a later metric-item

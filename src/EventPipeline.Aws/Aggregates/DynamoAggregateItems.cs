@@ -41,10 +41,17 @@ public sealed class DynamoAggregateItems(IAmazonDynamoDB dynamo, string tableNam
     }
 
     /// <inheritdoc />
-    public async Task<WriteOutcome> WriteAsync(StoredAggregate item, long expectedVersion, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<WriteResult> WriteAsync(StoredAggregate item, long expectedVersion, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(item);
-        var put = new PutItemRequest { TableName = tableName, Item = AggregateItemMapper.ToItem(item), ReturnConsumedCapacity = ReturnConsumedCapacity.TOTAL };
+        var put = new PutItemRequest
+        {
+            TableName = tableName,
+            Item = AggregateItemMapper.ToItem(item),
+            ReturnConsumedCapacity = ReturnConsumedCapacity.TOTAL,
+            // The item that won comes back with the failure (strongly consistent, no read units): no re-read.
+            ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD,
+        };
         if (expectedVersion == 0)
         {
             put.ConditionExpression = "attribute_not_exists(pk)";
@@ -59,16 +66,16 @@ public sealed class DynamoAggregateItems(IAmazonDynamoDB dynamo, string tableNam
         try
         {
             await dynamo.PutItemAsync(put, cancellationToken);
-            return WriteOutcome.Written;
+            return WriteResult.Written;
         }
-        catch (ConditionalCheckFailedException)
+        catch (ConditionalCheckFailedException e)
         {
-            return WriteOutcome.Conflict;
+            return WriteResult.Conflict(e.Item is { Count: > 0 } current ? AggregateItemMapper.ToStored(current) : null);
         }
         catch (AmazonDynamoDBException) when (!cancellationToken.IsCancellationRequested)
         {
             // Throttling beyond the SDK's retries, a refused key: this key fails for this attempt, the record is retried.
-            return WriteOutcome.Unavailable;
+            return WriteResult.Unavailable;
         }
     }
 

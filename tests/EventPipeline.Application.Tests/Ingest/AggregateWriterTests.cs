@@ -161,4 +161,68 @@ public sealed class AggregateWriterTests
 
         public override long TimestampFrequency => TimeSpan.TicksPerSecond;
     }
+
+    [Fact]
+    public async Task Apply_NewEntitiesGuessedNew_ClaimWithoutReadingTheirItems()
+    {
+        var items = new InMemoryAggregateItems();
+        var writer = new AggregateWriter(items, new InMemoryDedupStore(TimeSpan.FromHours(72)), cache: new ItemCache());
+
+        var outcome = await writer.ApplyAsync([At("a", 10, "e1", entity: "1"), At("a", 11, "e2", entity: "2")], Context, default);
+
+        Assert.Equal(2, outcome.Applied.Count);
+        Assert.Equal(0, outcome.ConflictRetries);
+        Assert.DoesNotContain(items.KeysRead, k => k is EntityKey);
+        Assert.Contains(items.KeysRead, k => k is TotalKey); // the metric items are still read, alongside the claims
+        Assert.Equal(2, EventsTotal(items));
+    }
+
+    [Fact]
+    public async Task Apply_StoredEntityGuessedNew_DecidesOnTheItemTheConflictReturned()
+    {
+        var items = new InMemoryAggregateItems();
+        var dedup = new InMemoryDedupStore(TimeSpan.FromHours(72));
+        await new AggregateWriter(items, dedup).ApplyAsync([At("a", 10, "e1")], Context, default);
+        // A new instance (nothing cached) that guesses: a copy of e1 from another shard and a new event of the same entity.
+        var fresh = new AggregateWriter(items, dedup, cache: new ItemCache(), uncachedEntityReads: UncachedEntityReads.WriteFirst);
+        var readsBefore = items.KeysRead.Count(k => k is EntityKey);
+
+        var outcome = await fresh.ApplyAsync([At("b", 20, "e1"), At("b", 21, "e2")], Context, default);
+
+        Assert.Equal(1, outcome.Duplicates);
+        Assert.Equal(1, outcome.ConflictRetries);
+        Assert.Equal(readsBefore, items.KeysRead.Count(k => k is EntityKey)); // the conflict carried the stored item
+        Assert.Equal(2, EventsTotal(items));
+    }
+
+    [Fact]
+    public async Task Apply_MostUncachedEntitiesStored_ReadsThemFirstFromThenOn()
+    {
+        var items = new InMemoryAggregateItems();
+        var dedup = new InMemoryDedupStore(TimeSpan.FromHours(72));
+        var entities = Enumerable.Range(1, 40).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        await new AggregateWriter(items, dedup).ApplyAsync(entities.Select((e, i) => At("a", 100 + i, "old" + e, entity: e)).ToList(), Context, default);
+        var fresh = new AggregateWriter(items, dedup, cache: new ItemCache());
+
+        var first = await fresh.ApplyAsync(entities.Select((e, i) => At("b", 100 + i, "new" + e, entity: e)).ToList(), Context, default);
+        var second = await fresh.ApplyAsync([At("b", 500, "other", entity: "41")], Context, default);
+
+        Assert.Equal(40, first.ConflictRetries); // guessed new: every one was stored
+        Assert.False(fresh.Presence.GuessNew);
+        Assert.Contains(new EntityKey("t", new EntityRef("order", "41")), items.KeysRead); // read first, though new
+        Assert.Single(second.Applied);
+        Assert.Equal(81, EventsTotal(items));
+    }
+
+    [Fact]
+    public async Task Apply_ReadFirst_ReadsUncachedEntityItemsBeforeClaiming()
+    {
+        var items = new InMemoryAggregateItems();
+        var writer = new AggregateWriter(items, new InMemoryDedupStore(TimeSpan.FromHours(72)), uncachedEntityReads: UncachedEntityReads.ReadFirst);
+
+        await writer.ApplyAsync([At("a", 10, "e1")], Context, default);
+
+        Assert.Contains(items.KeysRead, k => k is EntityKey);
+        Assert.Equal(1, EventsTotal(items));
+    }
 }

@@ -25,7 +25,7 @@ public sealed class EntityKindsTests
         for (var i = 0; i < count; i++)
         {
             var state = new EntityViewState(new EntityKey(tenant, new EntityRef(kind, $"{idPrefix}{i:D5}")));
-            Assert.Equal(WriteOutcome.Written, await _items.WriteAsync(new StoredAggregate(state, 1, new Dictionary<string, string>()), 0, Now, CancellationToken.None));
+            Assert.Equal(WriteOutcome.Written, (await _items.WriteAsync(new StoredAggregate(state, 1, new Dictionary<string, string>()), 0, Now, CancellationToken.None)).Outcome);
         }
     }
 

@@ -51,7 +51,9 @@ internal sealed class ExactnessRunner(CrashingDynamoDbClient dynamo, ExactnessTa
         var pipeline = new IngestPipeline(
             SourceCatalog.Create(new SourceDependencies { Clock = clock }),
             new KplRecordSplitter(),
-            new AggregateWriter(new DynamoAggregateItems(dynamo, settings.AggregatesTable), new DynamoDedupStore(dynamo, settings.DedupTable, PipelineTopology.DedupRetention), profile.DedupCapacity, cache: new ItemCache()),
+            new AggregateWriter(new DynamoAggregateItems(dynamo, settings.AggregatesTable), new DynamoDedupStore(dynamo, settings.DedupTable, PipelineTopology.DedupRetention), profile.DedupCapacity, cache: new ItemCache(),
+                // Each way of starting a claim on an uncached entity item in turn: adaptive, read first, guessed new.
+                uncachedEntityReads: (UncachedEntityReads)((uint)c.Seed % 3)),
             letters,
             clock,
             options,
