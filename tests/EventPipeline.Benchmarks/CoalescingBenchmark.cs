@@ -23,7 +23,7 @@ namespace EventPipeline.Benchmarks;
 /// ReturnConsumedCapacity = TOTAL, plus what it returns nothing for but AWS bills, computed from item sizes: failed
 /// conditional writes and reads of missing items (<see cref="CapacityCountingDynamoDbClient"/>). Prints per batch size
 /// <c>wru-per-event batch=N pipeline=… dedup=… naive=… floor=… rru-per-event=…</c>, then throughput.
-/// <c>coalescing [--events 3000] [--entities 10000] [--batches 1,5,100,1000] [--shards 1] [--zipf 1.1] [--seed 1] [--dynamodb http://127.0.0.1:8000]</c>
+/// <c>coalescing [--events 3000] [--entities 10000] [--batches 1,5,100,1000] [--shards 1] [--zipf 1.1] [--seed 1] [--uncached-entity-reads adaptive|read-first|write-first] [--dynamodb http://127.0.0.1:8000]</c>
 /// </summary>
 internal static class CoalescingBenchmark
 {
@@ -38,6 +38,7 @@ internal static class CoalescingBenchmark
         var seed = IntArg(args, "--seed", 1);
         var shards = IntArg(args, "--shards", 1);
         var endpoint = Arg(args, "--dynamodb");
+        var uncachedEntityReads = Enum.Parse<UncachedEntityReads>((Arg(args, "--uncached-entity-reads") ?? nameof(UncachedEntityReads.Adaptive)).Replace("-", "", StringComparison.Ordinal), ignoreCase: true);
 
         LocalStack? stack = null;
         if (endpoint is null)
@@ -57,15 +58,24 @@ internal static class CoalescingBenchmark
             var dedup = await CreateTableAsync(dynamo, $"bench-dedup-{suffix}");
             var now = DateTimeOffset.UtcNow;
             Console.WriteLine($"workload: {events} events per batch size, {entities} entities, zipf {zipf.ToString(CultureInfo.InvariantCulture)}, " +
-                $"event times over the last 30 minutes, {shards} shard(s) processed concurrently (batch size per shard); capacity: DynamoDB Local's ConsumedCapacity (TOTAL); " +
+                $"event times over the last 30 minutes, {shards} shard(s) processed concurrently (batch size per shard), uncached entity items: {uncachedEntityReads}; capacity: DynamoDB Local's ConsumedCapacity (TOTAL); " +
                 "computed from item sizes by DynamoDB's rules where it returns none (failed conditional writes; reads of missing items, which AWS bills)");
+
+            // Warm-up, not measured: the first phase would otherwise run on tier-0 code and pay the JIT's compilation
+            // (the functions ship Native AOT), which made batch 1, measured first, look slower than the naive writer after it.
+            var warmup = Generate(Math.Min(events, 600), entities, zipf, seed + 1, now);
+            foreach (var b in new[] { 1, 50 })
+            {
+                await RunPipelineAsync(dynamo, aggregates, dedup, warmup, b, shards, now, uncachedEntityReads);
+                await RunNaiveAsync(dynamo, aggregates, warmup, b, shards, now);
+            }
 
             var lines = new List<string>();
             var rows = new List<(int Batch, Result Pipeline, Result Naive)>();
             foreach (var batchSize in batchSizes)
             {
                 var workload = Generate(events, entities, zipf, seed, now);
-                var pipeline = await RunPipelineAsync(dynamo, aggregates, dedup, workload, batchSize, shards, now);
+                var pipeline = await RunPipelineAsync(dynamo, aggregates, dedup, workload, batchSize, shards, now, uncachedEntityReads);
                 var naive = await RunNaiveAsync(dynamo, aggregates, workload, batchSize, shards, now);
                 rows.Add((batchSize, pipeline, naive));
                 var line = string.Create(
@@ -82,18 +92,19 @@ internal static class CoalescingBenchmark
             }
 
             Console.WriteLine();
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"batch",6} {"pipeline ev/s",14} {"naive ev/s",11} {"ratio",6} {"item writes/ev",15} {"failed-cond WRU/ev",19} {"naive RRU/ev",13}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"batch",6} {"pipeline ev/s",14} {"naive ev/s",11} {"ratio",6} {"item writes/ev",15} {"failed-cond WRU/ev",19} {"naive RRU/ev",13} {"cpu µs/ev",10} {"naive cpu µs/ev",16}"));
             foreach (var (batch, p, n) in rows)
             {
                 Console.WriteLine(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"{batch,6} {p.EventsPerSecond,14:F0} {n.EventsPerSecond,11:F0} {p.EventsPerSecond / n.EventsPerSecond,6:F2} {p.ItemWrites / (double)p.Events,15:F3} {p.FailedConditionWru / p.Events,19:F3} {n.Rru / n.Events,13:F2}"));
+                    $"{batch,6} {p.EventsPerSecond,14:F0} {n.EventsPerSecond,11:F0} {p.EventsPerSecond / n.EventsPerSecond,6:F2} {p.ItemWrites / (double)p.Events,15:F3} {p.FailedConditionWru / p.Events,19:F3} {n.Rru / n.Events,13:F2} {p.CpuMicrosPerEvent,10:F0} {n.CpuMicrosPerEvent,16:F0}"));
             }
 
             Console.WriteLine();
             Console.WriteLine("floor = write units of the distinct items each batch must change under this data model (each item's latest size without");
             Console.WriteLine("dedup attributes, rounded up to whole KB); dedup = the dedup attributes' share of entity writes plus dedup-table writes.");
             Console.WriteLine("The naive writer does less per write than the pipeline (no dedup, no min/max, no last-writer-wins, no exactly-once).");
+            Console.WriteLine("cpu µs/ev: this process's CPU per event (adapters, fold, SDK, HTTP), the writer's side only; DynamoDB Local's is not in it.");
             return 0;
         }
         finally
@@ -105,9 +116,12 @@ internal static class CoalescingBenchmark
         }
     }
 
-    private sealed record Result(int Events, double Wru, double DedupWru, double FloorWru, double Rru, double FailedConditionWru, long ItemWrites, TimeSpan Wall)
+    private sealed record Result(int Events, double Wru, double DedupWru, double FloorWru, double Rru, double FailedConditionWru, long ItemWrites, TimeSpan Wall, TimeSpan Cpu)
     {
         public double EventsPerSecond => Events / Wall.TotalSeconds;
+
+        /// <summary>This process's CPU (the writer's side, not DynamoDB Local's) per event, in microseconds.</summary>
+        public double CpuMicrosPerEvent => Cpu.TotalMicroseconds / Events;
     }
 
     /// <summary>
@@ -116,18 +130,20 @@ internal static class CoalescingBenchmark
     /// event source mapping's concurrency.
     /// </summary>
     private static async Task<Result> RunPipelineAsync(
-        CapacityCountingDynamoDbClient dynamo, string aggregates, string dedup, List<CanonicalEvent> workload, int batchSize, int shards, DateTimeOffset now)
+        CapacityCountingDynamoDbClient dynamo, string aggregates, string dedup, List<CanonicalEvent> workload, int batchSize, int shards, DateTimeOffset now,
+        UncachedEntityReads uncachedEntityReads)
     {
         var clock = new FixedClock(now);
         var (wru, rru, dedupWru, failed) = (dynamo.WriteUnits, dynamo.ReadUnits, dynamo.DedupUnits, dynamo.FailedConditionUnits);
         dynamo.TakeFloor();
         long itemWrites = 0;
         var perShard = ByShard(workload, batchSize, shards);
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var sw = Stopwatch.StartNew();
         var lanes = perShard.Select((batches, s) => (Batches: batches, Shard: $"shardId-{s:D12}", Pipeline: new IngestPipeline(
             SourceCatalog.Create(new SourceDependencies { Clock = clock }),
             new KplRecordSplitter(),
-            new AggregateWriter(new DynamoAggregateItems(dynamo, aggregates), new DynamoDedupStore(dynamo, dedup, PipelineTopology.DedupRetention), cache: new ItemCache()),
+            new AggregateWriter(new DynamoAggregateItems(dynamo, aggregates), new DynamoDedupStore(dynamo, dedup, PipelineTopology.DedupRetention), cache: new ItemCache(), uncachedEntityReads: uncachedEntityReads),
             new InMemoryDeadLetters(),
             clock,
             AggregationOptions.Default,
@@ -156,9 +172,10 @@ internal static class CoalescingBenchmark
             }
         })));
         var wall = sw.Elapsed;
+        cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
 
         var floor = dynamo.TakeFloor();
-        return new Result(workload.Count, dynamo.WriteUnits - wru, dynamo.DedupUnits - dedupWru, floor, dynamo.ReadUnits - rru, dynamo.FailedConditionUnits - failed, itemWrites, wall);
+        return new Result(workload.Count, dynamo.WriteUnits - wru, dynamo.DedupUnits - dedupWru, floor, dynamo.ReadUnits - rru, dynamo.FailedConditionUnits - failed, itemWrites, wall, cpu);
     }
 
     /// <summary>
@@ -174,6 +191,7 @@ internal static class CoalescingBenchmark
         var tenant = "naive" + Guid.NewGuid().ToString("N")[..8];
         var (wru, rru) = (dynamo.WriteUnits, dynamo.ReadUnits);
         var perShard = ByShard(workload, batchSize, shards);
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var sw = Stopwatch.StartNew();
         await Task.WhenAll(perShard.Select(batches => Task.Run(async () =>
         {
@@ -186,7 +204,8 @@ internal static class CoalescingBenchmark
             }
         })));
         var wall = sw.Elapsed;
-        return new Result(workload.Count, dynamo.WriteUnits - wru, 0, 0, dynamo.ReadUnits - rru, 0, 0, wall);
+        cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        return new Result(workload.Count, dynamo.WriteUnits - wru, 0, 0, dynamo.ReadUnits - rru, 0, 0, wall, cpu);
     }
 
     /// <summary>The workload spread over <paramref name="shards"/> by partition key (entity), as Kinesis does, in batches of <paramref name="batchSize"/>.</summary>
