@@ -6,19 +6,20 @@ namespace EventPipeline.Application.Ingest;
 /// guesses that uncached items are new. Guessing pays when share × price of a failed write &lt; price of a read: a
 /// failed conditional write of an entity item (≤ 1 KB) bills 1 write unit and a consistent read 1 read unit, and DynamoDB
 /// prices a write unit 5× a read unit (on-demand $0.625 vs $0.125 per million, us-east-1, 2024-11; provisioned alike), so
-/// the break-even share is 0.2. A new instance starts guessing: at worst its first batch pays failed writes for the
-/// stored items it meets, and from then on the share says which costs less.
+/// the break-even share is 0.2. A new instance starts at a share of 1 (reading first): a wrong guess is dearer than a
+/// needless read, and a new instance usually meets entities that exist. Its reads then tell it how many do not (about 25
+/// new ones in a row bring the share under 0.2).
 /// </summary>
 public sealed class EntityPresence
 {
     /// <summary>The share of stored items below which guessing costs less than reading first.</summary>
     public const double BreakEvenShare = 0.2;
 
-    /// <summary>Weight of the newest observation (the share follows about the last 64).</summary>
-    private const double Weight = 1.0 / 64;
+    /// <summary>Weight of the newest observation (the share follows about the last 16).</summary>
+    private const double Weight = 1.0 / 16;
 
     private readonly Lock _gate = new();
-    private double _share;
+    private double _share = 1;
 
     /// <summary>The decayed share of uncached entity items found stored.</summary>
     public double Share

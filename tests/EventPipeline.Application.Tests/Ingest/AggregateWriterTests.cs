@@ -166,7 +166,7 @@ public sealed class AggregateWriterTests
     public async Task Apply_NewEntitiesGuessedNew_ClaimWithoutReadingTheirItems()
     {
         var items = new InMemoryAggregateItems();
-        var writer = new AggregateWriter(items, new InMemoryDedupStore(TimeSpan.FromHours(72)), cache: new ItemCache());
+        var writer = new AggregateWriter(items, new InMemoryDedupStore(TimeSpan.FromHours(72)), cache: new ItemCache(), uncachedEntityReads: UncachedEntityReads.WriteFirst);
 
         var outcome = await writer.ApplyAsync([At("a", 10, "e1", entity: "1"), At("a", 11, "e2", entity: "2")], Context, default);
 
@@ -196,22 +196,30 @@ public sealed class AggregateWriterTests
     }
 
     [Fact]
-    public async Task Apply_MostUncachedEntitiesStored_ReadsThemFirstFromThenOn()
+    public async Task Apply_Adaptive_ReadsFirstGuessesOnceMostAreNewAndStopsWhenTheyAreStored()
     {
         var items = new InMemoryAggregateItems();
         var dedup = new InMemoryDedupStore(TimeSpan.FromHours(72));
-        var entities = Enumerable.Range(1, 40).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
-        await new AggregateWriter(items, dedup).ApplyAsync(entities.Select((e, i) => At("a", 100 + i, "old" + e, entity: e)).ToList(), Context, default);
-        var fresh = new AggregateWriter(items, dedup, cache: new ItemCache());
+        var writer = new AggregateWriter(items, dedup, cache: new ItemCache());
+        SequencedEvent[] Batch(string shard, int from, int count) =>
+            Enumerable.Range(from, count).Select(i => At(shard, i, $"{shard}{i}", entity: i.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToArray();
 
-        var first = await fresh.ApplyAsync(entities.Select((e, i) => At("b", 100 + i, "new" + e, entity: e)).ToList(), Context, default);
-        var second = await fresh.ApplyAsync([At("b", 500, "other", entity: "41")], Context, default);
+        await writer.ApplyAsync(Batch("a", 1, 40), Context, default); // a new instance reads first: all 40 new
+        var readFirst = items.KeysRead.Count(k => k is EntityKey);
+        await writer.ApplyAsync(Batch("a", 41, 5), Context, default); // now it guesses
+        var guessedReads = items.KeysRead.Count(k => k is EntityKey) - readFirst;
+        await new AggregateWriter(items, dedup).ApplyAsync(Batch("b", 100, 40), Context, default); // another instance makes 40 more
+        var beforeWrong = items.KeysRead.Count(k => k is EntityKey);
+        var wrong = await writer.ApplyAsync(Batch("a", 100, 40).Select(e => e with { Event = e.Event with { EventId = "again" + e.Event.EventId } }).ToArray(), Context, default);
+        var afterWrong = items.KeysRead.Count(k => k is EntityKey);
+        await writer.ApplyAsync(Batch("a", 200, 1), Context, default);
 
-        Assert.Equal(40, first.ConflictRetries); // guessed new: every one was stored
-        Assert.False(fresh.Presence.GuessNew);
-        Assert.Contains(new EntityKey("t", new EntityRef("order", "41")), items.KeysRead); // read first, though new
-        Assert.Single(second.Applied);
-        Assert.Equal(81, EventsTotal(items));
+        Assert.Equal(40, readFirst);
+        Assert.Equal(0, guessedReads);
+        Assert.InRange(wrong.ConflictRetries, 40, 42); // guessed new, all stored (and the metric items the other instance changed)
+        Assert.Equal(beforeWrong, afterWrong); // each conflict carried the item: no re-read
+        Assert.Equal(afterWrong, items.KeysRead.Count(k => k is EntityKey) - 1); // and from then on it reads first
+        Assert.Equal(40 + 5 + 40 + 40 + 1, EventsTotal(items));
     }
 
     [Fact]

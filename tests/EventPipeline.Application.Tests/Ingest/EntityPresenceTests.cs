@@ -6,21 +6,21 @@ namespace EventPipeline.Application.Tests.Ingest;
 public sealed class EntityPresenceTests
 {
     [Fact]
-    public void New_GuessesNew()
+    public void New_ReadsFirst()
     {
-        Assert.True(new EntityPresence().GuessNew);
+        Assert.False(new EntityPresence().GuessNew);
     }
 
     [Fact]
-    public void Observe_MostlyStored_StopsGuessingAndMostlyNewResumes()
+    public void Observe_MostlyNew_StartsGuessingAndMostlyStoredStops()
     {
         var presence = new EntityPresence();
 
-        presence.Observe(20, 20);
-        Assert.False(presence.GuessNew);
-
-        presence.Observe(200, 0);
+        presence.Observe(30, 0);
         Assert.True(presence.GuessNew);
+
+        presence.Observe(10, 10);
+        Assert.False(presence.GuessNew);
     }
 
     [Fact]
