@@ -3,7 +3,10 @@ using EventPipeline.Local.Emulators;
 
 namespace EventPipeline.Benchmarks;
 
-/// <summary>Finds (and if absent, publishes) a function's Native AOT binary and its JIT build under artifacts/.</summary>
+/// <summary>
+/// Finds a function's Native AOT binary and its JIT build under artifacts/, and publishes them when absent or older than
+/// the newest source (a benchmark of a stale binary measures code that is no longer there).
+/// </summary>
 internal static class FunctionBuilds
 {
     public static string RepoRoot { get; } = EmulatorInstaller.FindRepoRoot();
@@ -13,7 +16,7 @@ internal static class FunctionBuilds
     {
         var dir = Path.Combine(RepoRoot, "artifacts", "aot", name);
         var binary = Path.Combine(dir, $"EventPipeline.{name}");
-        if (!File.Exists(binary))
+        if (IsStale(binary))
         {
             await PublishAsync(name, dir, aot: true);
         }
@@ -26,12 +29,29 @@ internal static class FunctionBuilds
     {
         var dir = Path.Combine(RepoRoot, "artifacts", "jit", name);
         var dll = Path.Combine(dir, $"EventPipeline.{name}.dll");
-        if (!File.Exists(dll))
+        if (IsStale(dll))
         {
             await PublishAsync(name, dir, aot: false);
         }
 
         return dll;
+    }
+
+    /// <summary>Absent, or written before the newest C# file, project or build props under src/ (bin/ and obj/ aside).</summary>
+    private static bool IsStale(string output)
+    {
+        if (!File.Exists(output))
+        {
+            return true;
+        }
+
+        var built = File.GetLastWriteTimeUtc(output);
+        var sources = Directory.EnumerateFiles(Path.Combine(RepoRoot, "src"), "*.*", SearchOption.AllDirectories)
+            .Where(f => f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".csproj", StringComparison.Ordinal))
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Concat(Directory.EnumerateFiles(RepoRoot, "Directory.*.props"));
+        return sources.Any(f => File.GetLastWriteTimeUtc(f) > built);
     }
 
     private static async Task PublishAsync(string name, string output, bool aot)
