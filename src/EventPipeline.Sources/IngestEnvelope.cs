@@ -1,22 +1,51 @@
+using System.Text;
+
 namespace EventPipeline.Sources;
 
 /// <summary>
 /// What the webhook endpoint (or any producer) puts on the Kinesis stream: who sent it, when it was received,
 /// the relevant headers and the raw body exactly as sent, so signatures can be re-checked and events replayed.
-/// JSON: <c>{"tenant","source","receivedAt","headers":{...},"body":"..."}</c>.
+/// JSON: <c>{"tenant","source","receivedAt","headers":{...},"body":"..."}</c>, or with a JSON body embedded as it is,
+/// <c>"bodyJson":{...}</c> (<see cref="IngestEnvelopeCodec"/>).
+/// The body is held as text (<see cref="Body"/>) or as UTF-8 bytes (<see cref="BodyUtf8"/>), whichever it was made
+/// from; the other form is made on first use, so an adapter that parses UTF-8 never pays for a string.
 /// </summary>
 /// <param name="Tenant">Tenant the payload belongs to.</param>
 /// <param name="Source">Source adapter name (<see cref="ISourceAdapter.Name"/>).</param>
 /// <param name="ReceivedAt">When the pipeline received the payload; the event time of last resort.</param>
 /// <param name="Headers">Request headers, names lower-cased.</param>
-/// <param name="Body">Raw payload, byte-exact as text (UTF-8).</param>
 public sealed record IngestEnvelope(
     string Tenant,
     string Source,
     DateTimeOffset ReceivedAt,
-    IReadOnlyDictionary<string, string> Headers,
-    string Body)
+    IReadOnlyDictionary<string, string> Headers)
 {
+    private string? _body;
+    private ReadOnlyMemory<byte>? _bodyUtf8;
+
+    /// <summary>An envelope whose body is text.</summary>
+    /// <param name="tenant">Tenant the payload belongs to.</param>
+    /// <param name="source">Source adapter name.</param>
+    /// <param name="receivedAt">When the pipeline received the payload.</param>
+    /// <param name="headers">Request headers, names lower-cased.</param>
+    /// <param name="body">Raw payload, byte-exact as text (UTF-8).</param>
+    public IngestEnvelope(string tenant, string source, DateTimeOffset receivedAt, IReadOnlyDictionary<string, string> headers, string body)
+        : this(tenant, source, receivedAt, headers)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        _body = body;
+    }
+
+    /// <summary>An envelope whose body is UTF-8 bytes (kept, not copied: a slice of the record it was decoded from).</summary>
+    public static IngestEnvelope OfUtf8(string tenant, string source, DateTimeOffset receivedAt, IReadOnlyDictionary<string, string> headers, ReadOnlyMemory<byte> body) =>
+        new(tenant, source, receivedAt, headers) { _bodyUtf8 = body };
+
+    /// <summary>Raw payload, byte-exact as text (UTF-8).</summary>
+    public string Body => _body ??= Encoding.UTF8.GetString(_bodyUtf8.GetValueOrDefault().Span);
+
+    /// <summary>Raw payload as its UTF-8 bytes.</summary>
+    public ReadOnlyMemory<byte> BodyUtf8 => _bodyUtf8 ??= Encoding.UTF8.GetBytes(_body ?? "");
+
     /// <summary>Optional: where the payload was posted (Twilio signs the URL); null when not from the webhook endpoint.</summary>
     public string? Url { get; init; }
 
@@ -38,4 +67,17 @@ public sealed record IngestEnvelope(
 
         return null;
     }
+
+    /// <summary>Same tenant, source, receipt time, headers (the same dictionary), URL and body bytes, whichever form each holds.</summary>
+    public bool Equals(IngestEnvelope? other) =>
+        other is not null
+        && Tenant == other.Tenant
+        && Source == other.Source
+        && ReceivedAt == other.ReceivedAt
+        && ReferenceEquals(Headers, other.Headers)
+        && Url == other.Url
+        && (_body is not null && other._body is not null ? _body == other._body : BodyUtf8.Span.SequenceEqual(other.BodyUtf8.Span));
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Tenant, Source, ReceivedAt, Url);
 }

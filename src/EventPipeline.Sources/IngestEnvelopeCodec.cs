@@ -14,7 +14,6 @@ namespace EventPipeline.Sources;
 /// </summary>
 public static class IngestEnvelopeCodec
 {
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>
     /// Kinesis's default maximum record size (data blob plus partition key; a stream may be raised to 10 MiB with
@@ -28,20 +27,64 @@ public static class IngestEnvelopeCodec
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>
-    /// Envelope JSON for <paramref name="envelope"/>: the body as a JSON string, or, when escaping would make the record
-    /// larger than <paramref name="maxBytes"/>, as <c>bodyBase64</c> (the UTF-8 bytes, base64: at most 4/3 of the body).
-    /// So the worst case for a body of n bytes is ⌈n/3⌉·4 bytes plus the envelope's other fields.
+    /// Envelope JSON for <paramref name="envelope"/>. A body that is one JSON object or array, with nothing around it, is
+    /// embedded as it is (<c>bodyJson</c>: the same bytes, so the record stays byte-exact and needs no escaping, and Ingest
+    /// hands adapters a slice of the record instead of unescaping a copy); any other body is a JSON string (<c>body</c>),
+    /// or, when escaping would make the record larger than <paramref name="maxBytes"/>, <c>bodyBase64</c> (the UTF-8
+    /// bytes, base64: at most 4/3 of the body). So the worst case for a body of n bytes is ⌈n/3⌉·4 bytes plus the
+    /// envelope's other fields.
     /// </summary>
     public static byte[] Encode(IngestEnvelope envelope, int maxBytes = MaxRecordBytes)
     {
         ArgumentNullException.ThrowIfNull(envelope);
-        var asText = Write(envelope, base64Body: false);
-        return asText.Length <= maxBytes ? asText : Write(envelope, base64Body: true);
+        if (IsEmbeddableJson(envelope.BodyUtf8.Span))
+        {
+            return Write(envelope, BodyForm.Json);
+        }
+
+        var asText = Write(envelope, BodyForm.Text);
+        return asText.Length <= maxBytes ? asText : Write(envelope, BodyForm.Base64);
     }
 
-    private static byte[] Write(IngestEnvelope envelope, bool base64Body)
+    /// <summary>Deepest body embedded as JSON: the envelope adds one level, and <see cref="Decode"/> reads at most 64.</summary>
+    private const int MaxEmbeddedDepth = 63;
+
+    private enum BodyForm
     {
-        var buffer = new ArrayBufferWriter<byte>(envelope.Body.Length + 256);
+        Json,
+        Text,
+        Base64,
+    }
+
+    /// <summary>One JSON object or array, with at most JSON whitespace around it (no BOM, no second value), valid UTF-8.</summary>
+    private static bool IsEmbeddableJson(ReadOnlySpan<byte> body)
+    {
+        var value = body.Trim(JsonWhitespace);
+        if (value.Length < 2 || !((value[0] == (byte)'{' && value[^1] == (byte)'}') || (value[0] == (byte)'[' && value[^1] == (byte)']')))
+        {
+            return false;
+        }
+
+        try
+        {
+            var r = new Utf8JsonReader(value, new JsonReaderOptions { MaxDepth = MaxEmbeddedDepth });
+            r.Read();
+            r.Skip();
+            return r.BytesConsumed == value.Length;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The four bytes JSON allows between tokens.</summary>
+    private static ReadOnlySpan<byte> JsonWhitespace => " \t\n\r"u8;
+
+    private static byte[] Write(IngestEnvelope envelope, BodyForm form)
+    {
+        var body = envelope.BodyUtf8;
+        var buffer = new ArrayBufferWriter<byte>(body.Length + 256);
         using (var w = new Utf8JsonWriter(buffer, WriterOptions))
         {
             w.WriteStartObject();
@@ -60,13 +103,20 @@ public static class IngestEnvelopeCodec
             }
 
             w.WriteEndObject();
-            if (base64Body)
+            switch (form)
             {
-                w.WriteBase64String("bodyBase64", Encoding.UTF8.GetBytes(envelope.Body));
-            }
-            else
-            {
-                w.WriteString("body", envelope.Body);
+                case BodyForm.Json:
+                    // Checked by IsEmbeddableJson; written byte for byte, whitespace around it included (the writer adds none
+                    // of its own, so the decoder takes everything from the colon to the next comma or brace).
+                    w.WritePropertyName("bodyJson");
+                    w.WriteRawValue(body.Span, skipInputValidation: true);
+                    break;
+                case BodyForm.Base64:
+                    w.WriteBase64String("bodyBase64", body.Span);
+                    break;
+                default:
+                    w.WriteString("body", body.Span);
+                    break;
             }
 
             w.WriteEndObject();
@@ -80,14 +130,15 @@ public static class IngestEnvelopeCodec
     /// <c>specversion</c>) whose tenant is its <c>tenant</c> extension attribute. Throws <see cref="RejectionException"/>
     /// naming the field and rule when the record is neither.
     /// </summary>
-    public static IngestEnvelope Decode(ReadOnlySpan<byte> data, DateTimeOffset arrivedAt)
+    public static IngestEnvelope Decode(ReadOnlyMemory<byte> data, DateTimeOffset arrivedAt)
     {
-        string? tenant = null, source = null, body = null, url = null, specVersion = null, ceTenant = null;
+        string? tenant = null, source = null, url = null, specVersion = null, ceTenant = null;
+        ReadOnlyMemory<byte>? body = null;
         DateTimeOffset? receivedAt = null;
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         try
         {
-            var r = new Utf8JsonReader(data, new JsonReaderOptions { MaxDepth = 64 });
+            var r = new Utf8JsonReader(data.Span, new JsonReaderOptions { MaxDepth = 64 });
             if (!r.Read() || r.TokenType != JsonTokenType.StartObject)
             {
                 throw RejectionException.For("record", "must be a JSON object (an ingest envelope or a structured CloudEvent)");
@@ -116,8 +167,11 @@ public static class IngestEnvelopeCodec
                         url = StringValue(ref r, "url");
                         break;
                     case EnvelopeProperty.Body:
-                        body = r.TokenType == JsonTokenType.String ? r.GetString() : null;
+                        body = r.TokenType == JsonTokenType.String ? StringBytes(ref r, data) : null;
                         SkipIfContainer(ref r);
+                        break;
+                    case EnvelopeProperty.BodyJson:
+                        body = EmbeddedJson(ref r, data);
                         break;
                     case EnvelopeProperty.BodyBase64:
                         body = Base64Body(ref r);
@@ -163,7 +217,7 @@ public static class IngestEnvelopeCodec
         if (specVersion is not null)
         {
             // A structured CloudEvent: the whole record is the body, byte-exact.
-            return new IngestEnvelope(ceTenant ?? "", CloudEventsAdapter.SourceName, arrivedAt, new Dictionary<string, string> { ["content-type"] = CloudEventsAdapter.StructuredContentType }, Encoding.UTF8.GetString(data));
+            return IngestEnvelope.OfUtf8(ceTenant ?? "", CloudEventsAdapter.SourceName, arrivedAt, new Dictionary<string, string> { ["content-type"] = CloudEventsAdapter.StructuredContentType }, data);
         }
 
         if (string.IsNullOrEmpty(tenant))
@@ -178,10 +232,10 @@ public static class IngestEnvelopeCodec
 
         if (body is null)
         {
-            throw RejectionException.For("body", "required (the raw payload as a JSON string, or its UTF-8 bytes as bodyBase64)");
+            throw RejectionException.For("body", "required (the raw payload as a JSON string, a JSON object or array as bodyJson, or its UTF-8 bytes as bodyBase64)");
         }
 
-        return new IngestEnvelope(tenant, source, receivedAt ?? arrivedAt, headers, body) { Url = url };
+        return IngestEnvelope.OfUtf8(tenant, source, receivedAt ?? arrivedAt, headers, body.Value) with { Url = url };
     }
 
     private enum EnvelopeProperty
@@ -192,6 +246,7 @@ public static class IngestEnvelopeCodec
         ReceivedAt,
         Url,
         Body,
+        BodyJson,
         BodyBase64,
         Headers,
         SpecVersion,
@@ -203,6 +258,7 @@ public static class IngestEnvelopeCodec
         : r.ValueTextEquals("receivedAt"u8) ? EnvelopeProperty.ReceivedAt
         : r.ValueTextEquals("url"u8) ? EnvelopeProperty.Url
         : r.ValueTextEquals("body"u8) ? EnvelopeProperty.Body
+        : r.ValueTextEquals("bodyJson"u8) ? EnvelopeProperty.BodyJson
         : r.ValueTextEquals("bodyBase64"u8) ? EnvelopeProperty.BodyBase64
         : r.ValueTextEquals("headers"u8) ? EnvelopeProperty.Headers
         : r.ValueTextEquals("specversion"u8) ? EnvelopeProperty.SpecVersion
@@ -229,21 +285,56 @@ public static class IngestEnvelopeCodec
             : throw RejectionException.For("receivedAt", "must be an ISO-8601 timestamp");
     }
 
-    private static string Base64Body(ref Utf8JsonReader r)
+    private static ReadOnlyMemory<byte> Base64Body(ref Utf8JsonReader r)
     {
         if (r.TokenType != JsonTokenType.String || !r.TryGetBytesFromBase64(out var bytes))
         {
             throw RejectionException.For("bodyBase64", "must be a base64 string");
         }
 
-        try
+        return System.Text.Unicode.Utf8.IsValid(bytes) ? bytes : throw RejectionException.For("bodyBase64", "must hold UTF-8 text");
+    }
+
+    /// <summary>A string value's UTF-8 bytes: a slice of the record when it has no escapes, else its unescaped copy.</summary>
+    private static ReadOnlyMemory<byte> StringBytes(ref Utf8JsonReader r, ReadOnlyMemory<byte> data)
+    {
+        if (!r.ValueIsEscaped && !r.HasValueSequence)
         {
-            return StrictUtf8.GetString(bytes);
+            return data.Slice((int)r.TokenStartIndex + 1, r.ValueSpan.Length);
         }
-        catch (DecoderFallbackException)
+
+        var copy = new byte[r.HasValueSequence ? r.ValueSequence.Length : r.ValueSpan.Length];
+        return copy.AsMemory(0, r.CopyString(copy));
+    }
+
+    /// <summary>
+    /// The embedded JSON body's bytes as they are in the record: the object or array and the whitespace around it, from
+    /// just after the colon to just before the comma or brace that follows (<see cref="Encode"/> writes no whitespace of
+    /// its own there, so a body with a trailing newline comes back with it).
+    /// </summary>
+    private static ReadOnlyMemory<byte> EmbeddedJson(ref Utf8JsonReader r, ReadOnlyMemory<byte> data)
+    {
+        if (r.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
         {
-            throw RejectionException.For("bodyBase64", "must hold UTF-8 text");
+            throw RejectionException.For("bodyJson", "must be a JSON object or array");
         }
+
+        // Back from the value over the whitespace to the colon: only whitespace can stand between them.
+        var span = data.Span;
+        var start = (int)r.TokenStartIndex;
+        while (start > 0 && JsonWhitespace.Contains(span[start - 1]))
+        {
+            start--;
+        }
+
+        r.Skip();
+        var end = (int)r.BytesConsumed;
+        while (end < span.Length && JsonWhitespace.Contains(span[end]))
+        {
+            end++;
+        }
+
+        return data[start..end];
     }
 
     private static string StringValue(ref Utf8JsonReader r, string field)

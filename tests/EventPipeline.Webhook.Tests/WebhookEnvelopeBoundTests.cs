@@ -80,14 +80,26 @@ public sealed class WebhookEnvelopeBoundTests
     }
 
     [Fact]
-    public void Encode_OrdinaryBody_StaysAReadableJsonString()
+    public void Encode_OrdinaryTextBody_StaysAReadableJsonString()
+    {
+        var envelope = new IngestEnvelope("acme", "twilio", WebhookTestKit.Now, new Dictionary<string, string>(), "Body=\"<b>café</b>\"");
+
+        var json = Encoding.UTF8.GetString(IngestEnvelopeCodec.Encode(envelope));
+
+        Assert.Contains("""
+            "body":"Body=\"<b>café</b>\""
+            """, json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Encode_JsonBody_EmbeddedUnescaped()
     {
         var envelope = new IngestEnvelope("acme", "github", WebhookTestKit.Now, new Dictionary<string, string>(), """{"title":"<b>café</b>"}""");
 
         var json = Encoding.UTF8.GetString(IngestEnvelopeCodec.Encode(envelope));
 
         Assert.Contains("""
-            "body":"{\"title\":\"<b>café</b>\"}"
+            "bodyJson":{"title":"<b>café</b>"}
             """, json, StringComparison.Ordinal);
     }
 

@@ -105,7 +105,7 @@ public sealed class IngestPipeline(
         IngestEnvelope envelope;
         try
         {
-            envelope = IngestEnvelopeCodec.Decode(data.Span, arrived);
+            envelope = IngestEnvelopeCodec.Decode(data, arrived);
         }
         catch (RejectionException ex)
         {

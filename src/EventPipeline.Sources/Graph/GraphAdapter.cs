@@ -45,7 +45,7 @@ public sealed class GraphAdapter : ISourceAdapter
         try
         {
             tenant = AdapterBoundary.RequireTenant(envelope);
-            notices = ParseNotices(envelope.Body, fetcher);
+            notices = ParseNotices(envelope.BodyUtf8, fetcher);
         }
         catch (RejectionException e)
         {
@@ -77,7 +77,7 @@ public sealed class GraphAdapter : ISourceAdapter
 
     private sealed record Notice(string Path, string EventId, string ChangeType, Uri Url, EntityRef Entity);
 
-    private static List<Notice> ParseNotices(string body, GraphResourceFetcher fetcher)
+    private static List<Notice> ParseNotices(ReadOnlyMemory<byte> body, GraphResourceFetcher fetcher)
     {
         using var doc = JsonFields.Parse(body);
         var root = JsonFields.RootObject(doc);

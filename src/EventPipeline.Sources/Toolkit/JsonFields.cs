@@ -18,8 +18,11 @@ internal static class JsonFields
 
     private static readonly Utf8Name?[] Utf8Names = new Utf8Name?[1024];
 
-    /// <summary>Parses the raw body; anything that is not one JSON value is rejected as <c>body</c>.</summary>
-    public static JsonDocument Parse(string body)
+    /// <summary>
+    /// Parses the raw body from its UTF-8 bytes (no string made; the document reads the bytes in place, usually a slice of
+    /// the Kinesis record); anything that is not one JSON value is rejected as <c>body</c>.
+    /// </summary>
+    public static JsonDocument Parse(ReadOnlyMemory<byte> body)
     {
         try
         {
