@@ -15,6 +15,7 @@ namespace EventPipeline.Local.Load;
 public sealed class LoadProducer(IKinesisClient kinesis, string streamName, PushCollector collector, string runId, bool kpl)
 {
     private const int PutsInFlight = 4;
+    private const int RecordsPerCall = 500;
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(50);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _accepted = new(StringComparer.Ordinal);
     private long _seq;
@@ -25,21 +26,36 @@ public sealed class LoadProducer(IKinesisClient kinesis, string streamName, Push
     /// <summary>Events the stream acknowledged, per tenant: what each tenant's <c>events</c> total must come to.</summary>
     public IReadOnlyDictionary<string, long> AcceptedByTenant => _accepted.ToDictionary(a => a.Key, a => a.Value, StringComparer.Ordinal);
 
-    /// <summary>Puts <paramref name="rate"/> events a second for <paramref name="duration"/>; returns the events put.</summary>
+    /// <summary>
+    /// Puts <paramref name="rate"/> events a second for <paramref name="duration"/>; returns the events the stream
+    /// accepted. With a <paramref name="putDeadline"/>, no event is made or retried once that much time has passed: a
+    /// stream too slow for the rate (kinesis-mock as its shards fill) then ends the phase with fewer events put than due
+    /// (<see cref="PhaseStages.Due"/>) instead of running on for as long as it takes.
+    /// </summary>
     public async Task<long> RunAsync(
-        IReadOnlyList<string> tenants, IReadOnlyList<string> sources, double rate, TimeSpan duration, PhaseStages phase, Action<long>? progress, CancellationToken ct)
+        IReadOnlyList<string> tenants, IReadOnlyList<string> sources, double rate, TimeSpan duration, PhaseStages phase, Action<long>? progress, CancellationToken ct,
+        TimeSpan? putDeadline = null)
     {
         ArgumentNullException.ThrowIfNull(tenants);
         ArgumentNullException.ThrowIfNull(sources);
         ArgumentNullException.ThrowIfNull(phase);
         var total = (long)Math.Round(rate * duration.TotalSeconds);
+        phase.Due = total;
         var retry = new List<(LoadEvent Event, DateTimeOffset PutAt)>();
         long sent = 0;
         var clock = Stopwatch.StartNew();
         phase.Started(DateTimeOffset.UtcNow);
         while (sent < total || retry.Count > 0)
         {
-            var due = Math.Min(total, (long)(clock.Elapsed.TotalSeconds * rate));
+            if (clock.Elapsed >= putDeadline)
+            {
+                // What was refused and not yet retried was never accepted: it is simply not put.
+                sent -= retry.Count;
+                break;
+            }
+
+            // At most what the calls in flight take at once, so the deadline is looked at between rounds of calls.
+            var due = Math.Min(Math.Min(total, (long)(clock.Elapsed.TotalSeconds * rate)), sent + (PutsInFlight * RecordsPerCall) - retry.Count);
             var batch = new List<(LoadEvent Event, DateTimeOffset PutAt)>(retry);
             retry.Clear();
             var now = DateTimeOffset.UtcNow;
@@ -70,7 +86,7 @@ public sealed class LoadProducer(IKinesisClient kinesis, string streamName, Push
     /// </summary>
     private async Task<List<(LoadEvent Event, DateTimeOffset PutAt)>> PutAsync(List<(LoadEvent Event, DateTimeOffset PutAt)> batch, PhaseStages phase, CancellationToken ct)
     {
-        var chunks = batch.Chunk(500).ToList();
+        var chunks = batch.Chunk(RecordsPerCall).ToList();
         var refused = new System.Collections.Concurrent.ConcurrentBag<(LoadEvent, DateTimeOffset)>();
         await Parallel.ForEachAsync(chunks, new ParallelOptions { MaxDegreeOfParallelism = PutsInFlight, CancellationToken = ct }, async (chunk, token) =>
         {

@@ -75,14 +75,16 @@ public sealed class LoadRunner(LocalEndpoints endpoints, LoadOptions options)
         Console.WriteLine();
         Console.WriteLine(string.Format(Inv, "latency phase: {0:N0} events at {1}/s ({2}), mode {3} (Ingest mapping on the {4}, window {5} s); {6:N0} pushes matched by trace id",
             latencySent, latencyRate, options.Rate is null ? "half the kinesis-mock ceiling" : "--rate", mode, stackBefore.IngestMapping?.Source ?? "?", window, latency.Matched));
+        WriteCutShort(latency, latencySent);
         var dominant = LoadReport.WriteStages(Console.Out, latency, stack);
         Console.WriteLine($"  dominant stage: {dominant}");
         LoadReport.WriteFloor(Console.Out, floor, latency.EndToEnd.Total(), options.FloorSamples);
         if (throughputRate > 0)
         {
             var e2e = throughput.EndToEnd.Total();
-            Console.WriteLine(string.Format(Inv, "throughput phase: {0:N0} events due at {1}/s, put in {2:F1} s = {3:F0}/s offered; {4:N0} delivered in {5:F1} s = {6:F0}/s; end to end p50 {7:F0} ms, p99 {8:F0} ms",
-                throughputSent, throughputRate, throughput.PutSpan.TotalSeconds, Offered(throughput, throughputSent), throughput.Matched, throughput.Span.TotalSeconds, Kept(throughput), e2e.P50, e2e.P99));
+            Console.WriteLine(string.Format(Inv, "throughput phase: {0:N0} events due at {1}/s, {2:N0} put in {3:F1} s = {4:F0}/s offered; {5:N0} delivered in {6:F1} s = {7:F0}/s; end to end p50 {8:F0} ms, p99 {9:F0} ms",
+                throughput.Due, throughputRate, throughputSent, throughput.PutSpan.TotalSeconds, Offered(throughput, throughputSent), throughput.Matched, throughput.Span.TotalSeconds, Kept(throughput), e2e.P50, e2e.P99));
+            WriteCutShort(throughput, throughputSent);
         }
 
         var applied = after.Applied - before.Applied;
@@ -119,7 +121,7 @@ public sealed class LoadRunner(LocalEndpoints endpoints, LoadOptions options)
                 var total = (double)rate * options.DurationSeconds;
                 var sendTask = progress.AddTask($"{name}: put at {rate}/s", maxValue: total);
                 var pushTask = progress.AddTask($"{name}: pushed", maxValue: total);
-                var sending = producer.RunAsync(tenants, options.Sources, rate, TimeSpan.FromSeconds(options.DurationSeconds), phase, n => sendTask.Value = n, ct);
+                var sending = producer.RunAsync(tenants, options.Sources, rate, TimeSpan.FromSeconds(options.DurationSeconds), phase, n => sendTask.Value = n, ct, PutDeadline(options.DurationSeconds));
                 while (!sending.IsCompleted)
                 {
                     pushTask.Value = phase.Matched;
@@ -146,6 +148,21 @@ public sealed class LoadRunner(LocalEndpoints endpoints, LoadOptions options)
                 pushTask.Value = phase.Matched;
             });
         return sent;
+    }
+
+    /// <summary>
+    /// How long a phase may take to put its events: 3× its duration, at least a minute more than it. kinesis-mock slows
+    /// as its shards fill (a linear scan per read, one Node thread), and a 60 s phase at its ceiling once kept the
+    /// producer at 9 % for ten minutes; past the deadline the phase ends with what was put, and says so.
+    /// </summary>
+    private static TimeSpan PutDeadline(int durationSeconds) => TimeSpan.FromSeconds(Math.Max(3 * durationSeconds, durationSeconds + 60));
+
+    private static void WriteCutShort(PhaseStages phase, long put)
+    {
+        if (put < phase.Due)
+        {
+            Console.WriteLine(string.Format(Inv, "  cut short: {0:N0} of {1:N0} due events put before the phase's deadline; the stream could not take them faster", put, phase.Due));
+        }
     }
 
     /// <summary>Events the stream accepted per second of putting: below the due rate when the stream could not keep up.</summary>

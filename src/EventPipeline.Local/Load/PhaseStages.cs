@@ -18,6 +18,9 @@ public sealed class PhaseStages
     /// <summary>Producer's put → Kinesis's arrival timestamp.</summary>
     public StageHistogram Put { get; } = new();
 
+    /// <summary>Events the phase's rate and duration called for (more than were put when the producer's deadline cut it short).</summary>
+    public long Due { get; set; }
+
     /// <summary>Kinesis arrival → Ingest started.</summary>
     public StageHistogram StreamToIngest { get; } = new();
 

@@ -37,4 +37,20 @@ public sealed class LoadProducerTests
         Assert.Equal(400, kinesis.Puts.Count);
         Assert.True(phase.PutSpan >= TimeSpan.FromSeconds(1.5), $"put span {phase.PutSpan}");
     }
+
+    [Fact]
+    public async Task RunAsync_StreamTooSlowForTheDeadline_EndsWithWhatWasPutAndSaysWhatWasDue()
+    {
+        // Every PutRecords takes 0.5 s and takes at most 4 × 500 records a round: 10 s of events at 2,000/s are not put by 1 s (without the deadline all 20,000 would be).
+        var kinesis = new FakeKinesisClient { PutRecordsDelay = TimeSpan.FromSeconds(0.5) };
+        var producer = new LoadProducer(kinesis, "events", new PushCollector(), "run3", kpl: false);
+        var phase = new PhaseStages();
+
+        var put = await producer.RunAsync(Tenants, LoadEvents.Sources, rate: 2_000, TimeSpan.FromSeconds(10), phase, null, CancellationToken.None, putDeadline: TimeSpan.FromSeconds(1));
+
+        Assert.Equal(20_000, phase.Due);
+        Assert.InRange(put, 1, 19_999);
+        Assert.Equal(put, kinesis.Puts.Count);
+        Assert.Equal(put, producer.AcceptedByTenant.Values.Sum());
+    }
 }
