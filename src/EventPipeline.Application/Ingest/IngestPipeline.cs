@@ -93,7 +93,7 @@ public sealed class IngestPipeline(
             DedupWrites = outcome.DedupWrites,
             EvictedWindows = outcome.EvictedWindows,
             DeadLettersByCategory = byCategory,
-            FailedSequenceNumbers = outcome.FailedSequenceNumbers.Distinct(StringComparer.Ordinal).ToList(),
+            FailedSequenceNumbers = [.. outcome.FailedSequenceNumbers],
             Stages = new IngestStageTimes(adaptTime, outcome.ReadTime, outcome.DedupTime, outcome.WriteTime),
         };
     }
