@@ -18,7 +18,6 @@ namespace EventPipeline.Application.Webhooks;
 public sealed class WebhookIntake(IWebhookSecrets secrets, IEventStreamWriter stream, TimeProvider clock)
 {
     private const int MaxPartitionKeyLength = 256;
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>Verifies, checks and puts one delivery on the stream.</summary>
     public async Task<WebhookOutcome> AcceptAsync(WebhookDelivery delivery, CancellationToken cancellationToken)
@@ -47,17 +46,13 @@ public sealed class WebhookIntake(IWebhookSecrets secrets, IEventStreamWriter st
             return WebhookOutcome.Refused(WebhookVerdict.Unauthorized, "signature", auth.Reason ?? "not authentic");
         }
 
-        string text;
-        try
-        {
-            text = StrictUtf8.GetString(delivery.Body);
-        }
-        catch (DecoderFallbackException)
+        if (!System.Text.Unicode.Utf8.IsValid(delivery.Body))
         {
             return WebhookOutcome.Refused(WebhookVerdict.Rejected, "body", "must be UTF-8 text");
         }
 
-        var envelope = new IngestEnvelope(delivery.Tenant, source.Name, now, WebhookHeaders.ForEnvelope(delivery.Headers, active), text) { Url = delivery.Url };
+        // The body's own bytes: adapters parse UTF-8 and the envelope embeds or escapes them, so no string is made.
+        var envelope = IngestEnvelope.OfUtf8(delivery.Tenant, source.Name, now, WebhookHeaders.ForEnvelope(delivery.Headers, active), delivery.Body) with { Url = delivery.Url };
         IReadOnlyList<CanonicalEvent> events = [];
         Exception? deferredBy = null;
         try
