@@ -14,7 +14,8 @@ public sealed class WindowOrder : IComparer<WindowKey>
             return x is null ? (y is null ? 0 : -1) : 1;
         }
 
-        var c = x.Granularity.CompareTo(y.Granularity);
+        // Compared as integers: Enum.CompareTo(object) boxes both values on every comparison of the windows' sorted map.
+        var c = ((int)x.Granularity).CompareTo((int)y.Granularity);
         return c != 0 ? c : x.BucketStart.UtcTicks.CompareTo(y.BucketStart.UtcTicks);
     }
 }
