@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Text;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using EventPipeline.Domain;
@@ -128,96 +129,115 @@ public static class IngestEnvelopeCodec
     /// <summary>
     /// Decodes one Kinesis user record: an ingest envelope, or a structured CloudEvent (a JSON object with
     /// <c>specversion</c>) whose tenant is its <c>tenant</c> extension attribute. Throws <see cref="RejectionException"/>
-    /// naming the field and rule when the record is neither.
+    /// naming the field and rule when the record is neither. The envelope stays valid for as long as the caller keeps it;
+    /// <see cref="Read"/> also hands the adapter the body already parsed.
     /// </summary>
     public static IngestEnvelope Decode(ReadOnlyMemory<byte> data, DateTimeOffset arrivedAt)
     {
-        string? tenant = null, source = null, url = null, specVersion = null, ceTenant = null;
-        ReadOnlyMemory<byte>? body = null;
-        DateTimeOffset? receivedAt = null;
-        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        using var record = Read(data, arrivedAt);
+        return record.Envelope;
+    }
+
+    /// <summary>
+    /// Decodes one record as <see cref="Decode"/> does, parsing it once: the record's document also holds a JSON body's
+    /// elements, so the adapter reads them instead of parsing the body's bytes again (about 0.45 µs of a 570-byte
+    /// record's 3 µs fold). Dispose the result when the envelope has been adapted: the document goes back to the pool, and
+    /// the envelope (still usable) parses its body again if anything asks later.
+    /// </summary>
+    public static DecodedRecord Read(ReadOnlyMemory<byte> data, DateTimeOffset arrivedAt)
+    {
+        RequireObject(data.Span);
+        JsonDocument document;
         try
         {
-            var r = new Utf8JsonReader(data.Span, new JsonReaderOptions { MaxDepth = 64 });
-            if (!r.Read() || r.TokenType != JsonTokenType.StartObject)
+            document = JsonDocument.Parse(data, new JsonDocumentOptions { MaxDepth = 64 });
+        }
+        catch (JsonException)
+        {
+            throw RejectionException.For("record", "must be valid JSON");
+        }
+
+        try
+        {
+            return new DecodedRecord(Envelope(document.RootElement, data, arrivedAt), document);
+        }
+        catch
+        {
+            document.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The record's first token must open an object (checked before the whole record is parsed).</summary>
+    private static void RequireObject(ReadOnlySpan<byte> data)
+    {
+        try
+        {
+            var r = new Utf8JsonReader(data, new JsonReaderOptions { MaxDepth = 64 });
+            if (r.Read() && r.TokenType == JsonTokenType.StartObject)
             {
-                throw RejectionException.For("record", "must be a JSON object (an ingest envelope or a structured CloudEvent)");
-            }
-
-            while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
-            {
-                // Names are compared in place (unescaped by ValueTextEquals) rather than materialized as strings: every
-                // record on the stream goes through here.
-                var property = Property(ref r);
-                r.Read();
-                switch (property)
-                {
-                    case EnvelopeProperty.Tenant:
-                        tenant = StringValue(ref r, "tenant");
-                        ceTenant = tenant;
-                        break;
-                    case EnvelopeProperty.Source:
-                        source = r.TokenType == JsonTokenType.String ? r.GetString() : null;
-                        SkipIfContainer(ref r);
-                        break;
-                    case EnvelopeProperty.ReceivedAt:
-                        receivedAt = ReceivedAt(ref r);
-                        break;
-                    case EnvelopeProperty.Url:
-                        url = StringValue(ref r, "url");
-                        break;
-                    case EnvelopeProperty.Body:
-                        body = r.TokenType == JsonTokenType.String ? StringBytes(ref r, data) : null;
-                        SkipIfContainer(ref r);
-                        break;
-                    case EnvelopeProperty.BodyJson:
-                        body = EmbeddedJson(ref r, data);
-                        break;
-                    case EnvelopeProperty.BodyBase64:
-                        body = Base64Body(ref r);
-                        break;
-                    case EnvelopeProperty.Headers:
-                        if (r.TokenType != JsonTokenType.StartObject)
-                        {
-                            throw RejectionException.For("headers", "must be an object of strings");
-                        }
-
-                        while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
-                        {
-                            var h = r.GetString()!;
-                            r.Read();
-                            if (r.TokenType != JsonTokenType.String)
-                            {
-                                throw RejectionException.For($"headers.{h}", "must be a string");
-                            }
-
-                            headers[h.ToLowerInvariant()] = r.GetString()!;
-                        }
-
-                        break;
-                    case EnvelopeProperty.SpecVersion:
-                        specVersion = r.TokenType == JsonTokenType.String ? r.GetString() : "?";
-                        SkipIfContainer(ref r);
-                        break;
-                    default:
-                        r.Skip();
-                        break;
-                }
+                return;
             }
         }
         catch (JsonException)
         {
             throw RejectionException.For("record", "must be valid JSON");
         }
-        catch (InvalidOperationException)
+
+        throw RejectionException.For("record", "must be a JSON object (an ingest envelope or a structured CloudEvent)");
+    }
+
+    private static IngestEnvelope Envelope(JsonElement root, ReadOnlyMemory<byte> data, DateTimeOffset arrivedAt)
+    {
+        string? tenant = null, source = null, url = null, specVersion = null, text = null;
+        ReadOnlyMemory<byte>? utf8 = null;
+        JsonElement? parsed = null;
+        DateTimeOffset? receivedAt = null;
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        // Names are compared in place (NameEquals reads the raw bytes) rather than materialized as strings: every record
+        // on the stream goes through here. A repeated property counts as its last occurrence.
+        foreach (var p in root.EnumerateObject())
         {
-            throw RejectionException.For("record", "must be valid JSON");
+            var value = p.Value;
+            switch (Property(p))
+            {
+                case EnvelopeProperty.Tenant:
+                    tenant = StringValue(value, "tenant");
+                    break;
+                case EnvelopeProperty.Source:
+                    source = value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+                    break;
+                case EnvelopeProperty.ReceivedAt:
+                    receivedAt = ReceivedAt(value);
+                    break;
+                case EnvelopeProperty.Url:
+                    url = StringValue(value, "url");
+                    break;
+                case EnvelopeProperty.Body:
+                    (text, utf8, parsed) = value.ValueKind == JsonValueKind.String ? StringBody(value, data) : (null, null, null);
+                    break;
+                case EnvelopeProperty.BodyJson:
+                    (text, utf8, parsed) = (null, EmbeddedJson(value, data), value);
+                    break;
+                case EnvelopeProperty.BodyBase64:
+                    (text, utf8, parsed) = (null, Base64Body(value), null);
+                    break;
+                case EnvelopeProperty.Headers:
+                    ReadHeaders(value, headers);
+                    break;
+                case EnvelopeProperty.SpecVersion:
+                    specVersion = value.ValueKind == JsonValueKind.String ? value.GetString() : "?";
+                    break;
+                default:
+                    break;
+            }
         }
 
         if (specVersion is not null)
         {
-            // A structured CloudEvent: the whole record is the body, byte-exact.
-            return IngestEnvelope.OfUtf8(ceTenant ?? "", CloudEventsAdapter.SourceName, arrivedAt, new Dictionary<string, string> { ["content-type"] = CloudEventsAdapter.StructuredContentType }, data);
+            // A structured CloudEvent: the whole record is the body, byte-exact, and the record's root is its root.
+            var ceHeaders = new Dictionary<string, string> { ["content-type"] = CloudEventsAdapter.StructuredContentType };
+            return IngestEnvelope.OfRecord(tenant ?? "", CloudEventsAdapter.SourceName, arrivedAt, ceHeaders, null, null, data, root);
         }
 
         if (string.IsNullOrEmpty(tenant))
@@ -230,12 +250,12 @@ public static class IngestEnvelopeCodec
             throw RejectionException.For("source", "required (the source adapter's name)");
         }
 
-        if (body is null)
+        if (text is null && utf8 is null)
         {
             throw RejectionException.For("body", "required (the raw payload as a JSON string, a JSON object or array as bodyJson, or its UTF-8 bytes as bodyBase64)");
         }
 
-        return IngestEnvelope.OfUtf8(tenant, source, receivedAt ?? arrivedAt, headers, body.Value) with { Url = url };
+        return IngestEnvelope.OfRecord(tenant, source, receivedAt ?? arrivedAt, headers, url, text, utf8, parsed);
     }
 
     private enum EnvelopeProperty
@@ -252,42 +272,88 @@ public static class IngestEnvelopeCodec
         SpecVersion,
     }
 
-    private static EnvelopeProperty Property(ref Utf8JsonReader r) =>
-        r.ValueTextEquals("tenant"u8) ? EnvelopeProperty.Tenant
-        : r.ValueTextEquals("source"u8) ? EnvelopeProperty.Source
-        : r.ValueTextEquals("receivedAt"u8) ? EnvelopeProperty.ReceivedAt
-        : r.ValueTextEquals("url"u8) ? EnvelopeProperty.Url
-        : r.ValueTextEquals("body"u8) ? EnvelopeProperty.Body
-        : r.ValueTextEquals("bodyJson"u8) ? EnvelopeProperty.BodyJson
-        : r.ValueTextEquals("bodyBase64"u8) ? EnvelopeProperty.BodyBase64
-        : r.ValueTextEquals("headers"u8) ? EnvelopeProperty.Headers
-        : r.ValueTextEquals("specversion"u8) ? EnvelopeProperty.SpecVersion
+    // Dispatched on the raw name's length first: a record has six or so properties, and comparing each against all nine
+    // names in turn was a tenth of decoding (measured). An escaped name (never written by Encode) is compared unescaped.
+    private static EnvelopeProperty Property(JsonProperty p)
+    {
+        var raw = JsonMarshal.GetRawUtf8PropertyName(p);
+        if (raw.Contains((byte)'\\'))
+        {
+            return PropertyUnescaped(p);
+        }
+
+        return raw.Length switch
+        {
+            3 when raw.SequenceEqual("url"u8) => EnvelopeProperty.Url,
+            4 when raw.SequenceEqual("body"u8) => EnvelopeProperty.Body,
+            6 when raw.SequenceEqual("tenant"u8) => EnvelopeProperty.Tenant,
+            6 when raw.SequenceEqual("source"u8) => EnvelopeProperty.Source,
+            7 when raw.SequenceEqual("headers"u8) => EnvelopeProperty.Headers,
+            8 when raw.SequenceEqual("bodyJson"u8) => EnvelopeProperty.BodyJson,
+            10 when raw.SequenceEqual("receivedAt"u8) => EnvelopeProperty.ReceivedAt,
+            10 when raw.SequenceEqual("bodyBase64"u8) => EnvelopeProperty.BodyBase64,
+            11 when raw.SequenceEqual("specversion"u8) => EnvelopeProperty.SpecVersion,
+            _ => EnvelopeProperty.Other,
+        };
+    }
+
+    private static EnvelopeProperty PropertyUnescaped(JsonProperty p) =>
+        p.NameEquals("tenant"u8) ? EnvelopeProperty.Tenant
+        : p.NameEquals("source"u8) ? EnvelopeProperty.Source
+        : p.NameEquals("receivedAt"u8) ? EnvelopeProperty.ReceivedAt
+        : p.NameEquals("url"u8) ? EnvelopeProperty.Url
+        : p.NameEquals("body"u8) ? EnvelopeProperty.Body
+        : p.NameEquals("bodyJson"u8) ? EnvelopeProperty.BodyJson
+        : p.NameEquals("bodyBase64"u8) ? EnvelopeProperty.BodyBase64
+        : p.NameEquals("headers"u8) ? EnvelopeProperty.Headers
+        : p.NameEquals("specversion"u8) ? EnvelopeProperty.SpecVersion
         : EnvelopeProperty.Other;
 
-    private static DateTimeOffset ReceivedAt(ref Utf8JsonReader r)
+    private static void ReadHeaders(JsonElement value, Dictionary<string, string> headers)
     {
-        if (r.TokenType != JsonTokenType.String)
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            throw RejectionException.For("headers", "must be an object of strings");
+        }
+
+        foreach (var h in value.EnumerateObject())
+        {
+            if (h.Value.ValueKind != JsonValueKind.String)
+            {
+                throw RejectionException.For($"headers.{h.Name}", "must be a string");
+            }
+
+            headers[h.Name.ToLowerInvariant()] = h.Value.GetString()!;
+        }
+    }
+
+    private static DateTimeOffset ReceivedAt(JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.String)
         {
             throw RejectionException.For("receivedAt", "must be a string");
         }
 
         // What Encode writes (round-trip "O" in UTC, e.g. 2024-05-01T12:00:00.0000000Z) parses straight from the bytes;
         // DateTimeOffset.TryParse reads that text as the same instant with offset zero, and stays the rule for the rest.
-        var raw = r.HasValueSequence || r.ValueIsEscaped ? default : r.ValueSpan;
-        if (raw.Length == 28 && raw[^1] == (byte)'Z'
+        var raw = StringContent(value);
+        if (raw.Length == 28 && raw[^1] == (byte)'Z' && !raw.Contains((byte)'\\')
             && Utf8Parser.TryParse(raw, out DateTimeOffset exact, out var consumed, 'O') && consumed == raw.Length)
         {
             return exact;
         }
 
-        return DateTimeOffset.TryParse(r.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)
+        return DateTimeOffset.TryParse(value.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)
             ? t
             : throw RejectionException.For("receivedAt", "must be an ISO-8601 timestamp");
     }
 
-    private static ReadOnlyMemory<byte> Base64Body(ref Utf8JsonReader r)
+    /// <summary>A string value's bytes between its quotes, escapes as they are in the record.</summary>
+    private static ReadOnlySpan<byte> StringContent(JsonElement value) => JsonMarshal.GetRawUtf8Value(value)[1..^1];
+
+    private static ReadOnlyMemory<byte> Base64Body(JsonElement value)
     {
-        if (r.TokenType != JsonTokenType.String || !r.TryGetBytesFromBase64(out var bytes))
+        if (value.ValueKind != JsonValueKind.String || !value.TryGetBytesFromBase64(out var bytes))
         {
             throw RejectionException.For("bodyBase64", "must be a base64 string");
         }
@@ -295,40 +361,43 @@ public static class IngestEnvelopeCodec
         return System.Text.Unicode.Utf8.IsValid(bytes) ? bytes : throw RejectionException.For("bodyBase64", "must hold UTF-8 text");
     }
 
-    /// <summary>A string value's UTF-8 bytes: a slice of the record when it has no escapes, else its unescaped copy.</summary>
-    private static ReadOnlyMemory<byte> StringBytes(ref Utf8JsonReader r, ReadOnlyMemory<byte> data)
+    /// <summary>
+    /// A string body: its UTF-8 as a slice of the record when it has no escapes, else its unescaped text (what text
+    /// adapters such as csv and twilio read; JSON string bodies of a newline-separated file always have escapes).
+    /// </summary>
+    private static (string? Text, ReadOnlyMemory<byte>? Utf8, JsonElement? Parsed) StringBody(JsonElement value, ReadOnlyMemory<byte> data)
     {
-        if (!r.ValueIsEscaped && !r.HasValueSequence)
-        {
-            return data.Slice((int)r.TokenStartIndex + 1, r.ValueSpan.Length);
-        }
-
-        var copy = new byte[r.HasValueSequence ? r.ValueSequence.Length : r.ValueSpan.Length];
-        return copy.AsMemory(0, r.CopyString(copy));
+        var content = StringContent(value);
+        return content.Contains((byte)'\\') ? (value.GetString(), null, null) : (null, SliceOf(data, content), null);
     }
+
+    /// <summary>Where <paramref name="part"/> (a span of the record's own memory) sits in <paramref name="data"/>.</summary>
+    private static ReadOnlyMemory<byte> SliceOf(ReadOnlyMemory<byte> data, ReadOnlySpan<byte> part) =>
+        data.Span.Overlaps(part, out var offset) ? data.Slice(offset, part.Length) : throw new InvalidOperationException("the value is not a part of the record");
 
     /// <summary>
     /// The embedded JSON body's bytes as they are in the record: the object or array and the whitespace around it, from
     /// just after the colon to just before the comma or brace that follows (<see cref="Encode"/> writes no whitespace of
     /// its own there, so a body with a trailing newline comes back with it).
     /// </summary>
-    private static ReadOnlyMemory<byte> EmbeddedJson(ref Utf8JsonReader r, ReadOnlyMemory<byte> data)
+    private static ReadOnlyMemory<byte> EmbeddedJson(JsonElement value, ReadOnlyMemory<byte> data)
     {
-        if (r.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
+        if (value.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array))
         {
             throw RejectionException.For("bodyJson", "must be a JSON object or array");
         }
 
-        // Back from the value over the whitespace to the colon: only whitespace can stand between them.
+        var raw = JsonMarshal.GetRawUtf8Value(value);
+        _ = data.Span.Overlaps(raw, out var start);
+        var end = start + raw.Length;
+        // Out from the value over the whitespace, to the colon before and the comma or brace after: only whitespace can
+        // stand between them.
         var span = data.Span;
-        var start = (int)r.TokenStartIndex;
         while (start > 0 && JsonWhitespace.Contains(span[start - 1]))
         {
             start--;
         }
 
-        r.Skip();
-        var end = (int)r.BytesConsumed;
         while (end < span.Length && JsonWhitespace.Contains(span[end]))
         {
             end++;
@@ -337,21 +406,6 @@ public static class IngestEnvelopeCodec
         return data[start..end];
     }
 
-    private static string StringValue(ref Utf8JsonReader r, string field)
-    {
-        if (r.TokenType != JsonTokenType.String)
-        {
-            throw RejectionException.For(field, "must be a string");
-        }
-
-        return r.GetString()!;
-    }
-
-    private static void SkipIfContainer(ref Utf8JsonReader r)
-    {
-        if (r.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
-        {
-            r.Skip();
-        }
-    }
+    private static string StringValue(JsonElement value, string field) =>
+        value.ValueKind == JsonValueKind.String ? value.GetString()! : throw RejectionException.For(field, "must be a string");
 }

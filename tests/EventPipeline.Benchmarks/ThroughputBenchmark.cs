@@ -31,6 +31,20 @@ internal static class ThroughputBenchmark
         Console.WriteLine($"throughput: corpus of {corpus.Samples} samples from {corpus.SourceCount} sources, repeated to {envelopes} envelopes " +
                           $"({corpus.Bytes / 1024.0:F0} KiB) → {events} canonical events per operation; graph fetches answered by an in-memory HttpMessageHandler");
 
+        // --profile-loop <seconds>: runs the fold without measuring, for a sampling profiler to attach to (README,
+        // "Benchmarks": perf with the JIT's perf map).
+        if (Array.IndexOf(args, "--profile-loop") is var at and >= 0)
+        {
+            var seconds = at + 1 < args.Length ? double.Parse(args[at + 1], CultureInfo.InvariantCulture) : 20;
+            var loop = System.Diagnostics.Stopwatch.StartNew();
+            while (loop.Elapsed.TotalSeconds < seconds)
+            {
+                corpus.Run();
+            }
+
+            return Task.FromResult(0);
+        }
+
         if (args.Contains("--by-source"))
         {
             corpus.PrintBySource();
@@ -211,7 +225,8 @@ public sealed class Corpus
         var rejected = 0;
         foreach (var bytes in Envelopes)
         {
-            var envelope = IngestEnvelopeCodec.Decode(bytes, ReceivedAt);
+            using var record = IngestEnvelopeCodec.Read(bytes, ReceivedAt);
+            var envelope = record.Envelope;
             var pending = _sources[envelope.Source].Adapter.AdaptAsync(envelope, CancellationToken.None);
             var result = pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
             if (result is not AdapterResult.Accepted accepted)
@@ -282,7 +297,8 @@ public sealed class Corpus
         var sw = System.Diagnostics.Stopwatch.StartNew();
         foreach (var bytes in list)
         {
-            var envelope = IngestEnvelopeCodec.Decode(bytes, ReceivedAt);
+            using var record = IngestEnvelopeCodec.Read(bytes, ReceivedAt);
+            var envelope = record.Envelope;
             var pending = _sources[envelope.Source].Adapter.AdaptAsync(envelope, CancellationToken.None);
             var result = pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
             events.AddRange(((AdapterResult.Accepted)result).Events);

@@ -82,6 +82,44 @@ public sealed class AdapterContractTests
         }
     }
 
+    /// <summary>
+    /// Ingest decodes a record with <see cref="IngestEnvelopeCodec.Read"/>, whose document the adapter reads the body from,
+    /// then disposes it. The same sample must map to the same events (or the same rejection) that way, from the envelope
+    /// once its record is disposed, and from a copy made while the record was open: none of them may read a returned
+    /// document.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(SampleIds))]
+    public async Task AdaptAsync_SampleReadFromItsRecord_MapsAsTheEnvelopeDoesBeforeAndAfterTheRecordIsDisposed(string id)
+    {
+        var sample = AllSamples.Value[id];
+        var adapter = SourceTestKit.Registration(sample.Source).Adapter;
+        var expected = Mapped(await adapter.AdaptAsync(sample.ToEnvelope(Tenant, ReceivedAt), CancellationToken.None));
+        var bytes = IngestEnvelopeCodec.Encode(sample.ToEnvelope(Tenant, ReceivedAt));
+
+        var record = IngestEnvelopeCodec.Read(bytes, ReceivedAt);
+        var copy = record.Envelope with { Url = record.Envelope.Url };
+        var fromRecord = Mapped(await adapter.AdaptAsync(record.Envelope, CancellationToken.None));
+        record.Dispose();
+        var afterDispose = Mapped(await adapter.AdaptAsync(record.Envelope, CancellationToken.None));
+        var fromCopy = Mapped(await adapter.AdaptAsync(copy, CancellationToken.None));
+
+        Assert.Equal(expected, fromRecord);
+        Assert.Equal(expected, afterDispose);
+        Assert.Equal(expected, fromCopy);
+    }
+
+    /// <summary>An adapter result as comparable text: every event's fields, measures and attributes in order, or the rejection.</summary>
+    private static string Mapped(AdapterResult result) => result switch
+    {
+        AdapterResult.Rejected r => $"rejected {r.Reason.Field}: {r.Reason.Rule}",
+        AdapterResult.Accepted a => string.Join("\n", a.Events.Select(e =>
+            $"{e.Tenant} {e.Source} {e.EventId} {e.Type} {e.OccurredAt:O} {e.Entity} " +
+            string.Join(",", e.Measures.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => $"{m.Key}={m.Value}")) + " " +
+            string.Join(",", e.Attributes.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => $"{m.Key}={m.Value}")))),
+        _ => throw new InvalidOperationException("unknown adapter result"),
+    };
+
     [Theory]
     [MemberData(nameof(SampleIds))]
     public async Task AdaptAsync_MutatedSample_NeverThrows(string id)

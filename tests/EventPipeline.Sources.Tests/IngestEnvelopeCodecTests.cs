@@ -144,4 +144,28 @@ public sealed class IngestEnvelopeCodecTests
         Assert.Equal(""" { "a" : 1 } """, got.Body);
         Assert.Equal(1, System.Text.Json.JsonDocument.Parse(got.BodyUtf8).RootElement.GetProperty("a").GetInt32());
     }
+
+    [Theory]
+    [InlineData("""{"tenant":"acme","source":"stripe","bodyJson":{"a":1}}""")]
+    [InlineData("""{"tenant":"acme","source":"stripe","body":"{\"a\":1}"}""")]
+    [InlineData("""{"specversion":"1.0","tenant":"acme","id":"1","source":"/a","type":"t"}""")]
+    public void Read_AnyBodyForm_GivesWhatDecodeGives(string json)
+    {
+        var bytes = Encoding.UTF8.GetBytes(json);
+        var decoded = IngestEnvelopeCodec.Decode(bytes, Arrived);
+
+        using var record = IngestEnvelopeCodec.Read(bytes, Arrived);
+
+        Assert.Equal((decoded.Tenant, decoded.Source, decoded.ReceivedAt, decoded.Body), (record.Envelope.Tenant, record.Envelope.Source, record.Envelope.ReceivedAt, record.Envelope.Body));
+    }
+
+    [Fact]
+    public void Read_BodyAfterBodyJson_TheLastBodyCounts()
+    {
+        var bytes = """{"tenant":"acme","source":"stripe","bodyJson":{"a":1},"body":"{\"b\":2}"}"""u8.ToArray();
+
+        using var record = IngestEnvelopeCodec.Read(bytes, Arrived);
+
+        Assert.Equal("""{"b":2}""", record.Envelope.Body);
+    }
 }

@@ -102,15 +102,20 @@ public sealed class IngestPipeline(
     private async Task<AdaptOutcome> AdaptAsync(
         StreamRecord record, int? sub, ReadOnlyMemory<byte> data, DateTimeOffset arrived, DateTimeOffset now, CancellationToken ct)
     {
-        IngestEnvelope envelope;
+        DecodedRecord decoded;
         try
         {
-            envelope = IngestEnvelopeCodec.Decode(data, arrived);
+            decoded = IngestEnvelopeCodec.Read(data, arrived);
         }
         catch (RejectionException ex)
         {
             return AdaptOutcome.Rejected(Letter(record, sub, "malformed", ex.Rejection, null, null, now));
         }
+
+        // The record is parsed once: the adapter reads a JSON body's elements from the record's document, which goes back
+        // to the pool once the envelope is adapted (events hold strings of their own, never elements).
+        using var _ = decoded;
+        var envelope = decoded.Envelope;
 
         if (!Names.IsValidTenant(envelope.Tenant))
         {

@@ -78,7 +78,7 @@ public sealed class CloudEventsAdapter : ISourceAdapter
 
     private static List<CanonicalEvent> Map(IngestEnvelope envelope)
     {
-        using var doc = JsonFields.Parse(envelope.BodyUtf8);
+        using var doc = JsonFields.Parse(envelope);
         var root = doc.RootElement;
         var events = new List<CanonicalEvent>();
         if (root.ValueKind == JsonValueKind.Array)

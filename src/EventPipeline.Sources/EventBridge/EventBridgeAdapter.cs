@@ -32,7 +32,7 @@ public sealed class EventBridgeAdapter : ISourceAdapter
     private static CanonicalEvent Map(IngestEnvelope envelope)
     {
         var tenant = AdapterBoundary.RequireTenant(envelope);
-        using var doc = JsonFields.Parse(envelope.BodyUtf8);
+        using var doc = JsonFields.Parse(envelope);
         var root = JsonFields.RootObject(doc);
         var id = JsonFields.String(root, "", "id");
         var source = JsonFields.String(root, "", "source");

@@ -26,7 +26,7 @@ public sealed class GitHubAdapter : ISourceAdapter
     {
         var delivery = AdapterBoundary.RequiredHeader(envelope, "X-GitHub-Delivery");
         var eventName = AdapterBoundary.RequiredHeader(envelope, "X-GitHub-Event").ToLowerInvariant();
-        using var document = JsonFields.Parse(envelope.BodyUtf8);
+        using var document = JsonFields.Parse(envelope);
         var root = JsonFields.RootObject(document);
 
         var action = JsonFields.OptionalString(root, "", "action");

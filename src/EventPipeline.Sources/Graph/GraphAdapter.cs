@@ -45,7 +45,7 @@ public sealed class GraphAdapter : ISourceAdapter
         try
         {
             tenant = AdapterBoundary.RequireTenant(envelope);
-            notices = ParseNotices(envelope.BodyUtf8, fetcher);
+            notices = ParseNotices(envelope, fetcher);
         }
         catch (RejectionException e)
         {
@@ -77,9 +77,9 @@ public sealed class GraphAdapter : ISourceAdapter
 
     private sealed record Notice(string Path, string EventId, string ChangeType, Uri Url, EntityRef Entity);
 
-    private static List<Notice> ParseNotices(ReadOnlyMemory<byte> body, GraphResourceFetcher fetcher)
+    private static List<Notice> ParseNotices(IngestEnvelope envelope, GraphResourceFetcher fetcher)
     {
-        using var doc = JsonFields.Parse(body);
+        using var doc = JsonFields.Parse(envelope);
         var root = JsonFields.RootObject(doc);
         var value = JsonFields.Optional(root, "value") ?? throw RejectionException.For("value", "required");
         if (value.ValueKind != JsonValueKind.Array)

@@ -35,7 +35,7 @@ public sealed class JiraAdapter : ISourceAdapter
     {
         var tenant = AdapterBoundary.RequireTenant(envelope);
         var eventId = AdapterBoundary.RequiredHeader(envelope, IdentifierHeader);
-        using var doc = JsonFields.Parse(envelope.BodyUtf8);
+        using var doc = JsonFields.Parse(envelope);
         var root = JsonFields.RootObject(doc);
         var type = JsonFields.String(root, "", "webhookEvent");
         var time = JsonFields.UnixMilliseconds(root, "", "timestamp");

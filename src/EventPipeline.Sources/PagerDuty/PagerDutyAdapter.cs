@@ -22,7 +22,7 @@ public sealed class PagerDutyAdapter : ISourceAdapter
 
     private static CanonicalEvent Map(IngestEnvelope envelope)
     {
-        using var document = JsonFields.Parse(envelope.BodyUtf8);
+        using var document = JsonFields.Parse(envelope);
         var root = JsonFields.RootObject(document);
         var evt = JsonFields.Object(root, "", "event");
         var id = JsonFields.String(evt, "event", "id");

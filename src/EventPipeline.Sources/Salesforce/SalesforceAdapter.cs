@@ -35,7 +35,7 @@ public sealed class SalesforceAdapter : ISourceAdapter
     private static List<CanonicalEvent> Map(IngestEnvelope envelope)
     {
         var tenant = AdapterBoundary.RequireTenant(envelope);
-        using var doc = JsonFields.Parse(envelope.BodyUtf8);
+        using var doc = JsonFields.Parse(envelope);
         var root = doc.RootElement;
         var events = new List<CanonicalEvent>();
         if (root.ValueKind == JsonValueKind.Array)

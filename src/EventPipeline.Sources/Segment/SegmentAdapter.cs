@@ -30,7 +30,7 @@ public sealed class SegmentAdapter : ISourceAdapter
     private static List<CanonicalEvent> Map(IngestEnvelope envelope)
     {
         var tenant = AdapterBoundary.RequireTenant(envelope);
-        using var doc = JsonFields.Parse(envelope.BodyUtf8);
+        using var doc = JsonFields.Parse(envelope);
         var root = JsonFields.RootObject(doc);
         var events = new List<CanonicalEvent>();
         if (JsonFields.Optional(root, "batch") is { } batch)

@@ -24,7 +24,7 @@ public sealed class SendGridAdapter : ISourceAdapter
 
     private static List<CanonicalEvent> Map(IngestEnvelope envelope)
     {
-        using var document = JsonFields.Parse(envelope.BodyUtf8);
+        using var document = JsonFields.Parse(envelope);
         var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Array)
         {

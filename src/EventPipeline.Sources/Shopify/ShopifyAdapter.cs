@@ -40,7 +40,7 @@ public sealed class ShopifyAdapter : ISourceAdapter
                 : throw RejectionException.For("header:X-Shopify-Triggered-At", "must be an RFC 3339 timestamp");
         }
 
-        using var document = JsonFields.Parse(envelope.BodyUtf8);
+        using var document = JsonFields.Parse(envelope);
         var root = JsonFields.RootObject(document);
         var id = JsonFields.Id(root, "", "id");
         var occurredAt = triggeredAt ?? JsonFields.OptionalTimestamp(root, "", "updated_at") ?? envelope.ReceivedAt;

@@ -24,7 +24,7 @@ public sealed class StripeAdapter : ISourceAdapter
 
     private static CanonicalEvent Map(IngestEnvelope envelope)
     {
-        using var document = JsonFields.Parse(envelope.BodyUtf8);
+        using var document = JsonFields.Parse(envelope);
         var root = JsonFields.RootObject(document);
         var id = JsonFields.String(root, "", "id");
         var type = JsonFields.String(root, "", "type").ToLowerInvariant();

@@ -19,14 +19,20 @@ internal static class JsonFields
     private static readonly Utf8Name?[] Utf8Names = new Utf8Name?[1024];
 
     /// <summary>
-    /// Parses the raw body from its UTF-8 bytes (no string made; the document reads the bytes in place, usually a slice of
-    /// the Kinesis record); anything that is not one JSON value is rejected as <c>body</c>.
+    /// The envelope's body as JSON: the elements the record's document already holds when the envelope came from
+    /// <see cref="IngestEnvelopeCodec.Read"/>, else parsed here from its UTF-8 bytes (no string made: usually a slice of the
+    /// Kinesis record). Anything that is not one JSON value is rejected as <c>body</c>.
     /// </summary>
-    public static JsonDocument Parse(ReadOnlyMemory<byte> body)
+    public static ParsedBody Parse(IngestEnvelope envelope) =>
+        envelope.ParsedBody is { } parsed ? new ParsedBody(parsed, null) : Parse(envelope.BodyUtf8);
+
+    /// <summary>Parses JSON from its UTF-8 bytes; anything that is not one JSON value is rejected as <c>body</c>.</summary>
+    public static ParsedBody Parse(ReadOnlyMemory<byte> body)
     {
         try
         {
-            return JsonDocument.Parse(body, Options);
+            var document = JsonDocument.Parse(body, Options);
+            return new ParsedBody(document.RootElement, document);
         }
         catch (JsonException)
         {
@@ -35,7 +41,7 @@ internal static class JsonFields
     }
 
     /// <summary>The root must be an object.</summary>
-    public static JsonElement RootObject(JsonDocument document) => ObjectAt(document.RootElement, "");
+    public static JsonElement RootObject(ParsedBody body) => ObjectAt(body.RootElement, "");
 
     /// <summary>
     /// An element that must be an object: the root (path <c>""</c>, rejected as <c>body</c>) or an array item such as

@@ -25,7 +25,7 @@ public sealed class ZendeskAdapter : ISourceAdapter
 
     private static CanonicalEvent Map(IngestEnvelope envelope)
     {
-        using var document = JsonFields.Parse(envelope.BodyUtf8);
+        using var document = JsonFields.Parse(envelope);
         var root = JsonFields.RootObject(document);
         var id = JsonFields.String(root, "", "id");
         var rawType = JsonFields.String(root, "", "type");
