@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Amazon.DynamoDBv2.Model;
 using EventPipeline.Application.Publish;
 using EventPipeline.Aws.Aggregates;
 using EventPipeline.Domain.Aggregation;
@@ -84,6 +85,29 @@ public sealed class PublishFunction(PublishPipeline pipeline, LambdaLog? log = n
     }
 
     /// <summary>
+    /// The changes one written item stands for, given its new and old images (<see cref="ToChanges"/> for one record;
+    /// the <c>coalescing</c> benchmark feeds it the items Ingest wrote, to measure Publish's capacity on them).
+    /// </summary>
+    public static void AddChanges(Dictionary<string, AttributeValue> newItem, Dictionary<string, AttributeValue>? oldItem, List<AggregateChange> changes)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        if (AggregateItemMapper.ToStored(newItem) is not { } stored || stored.State is WindowState)
+        {
+            return;
+        }
+
+        var old = oldItem is null ? null : AggregateItemMapper.ToStored(oldItem)?.State;
+        var before = old is null ? [] : AggregateItemMapper.AggregatesOf(old).ToDictionary(a => a.Key);
+        foreach (var aggregate in AggregateItemMapper.AggregatesOf(stored.State))
+        {
+            if (stored.State is not MetricState || !before.TryGetValue(aggregate.Key, out var was) || !was.SameContentAs(aggregate))
+            {
+                changes.Add(new AggregateChange(aggregate, stored.Version) { Trace = stored.Trace });
+            }
+        }
+    }
+
+    /// <summary>
     /// The batch's changes: each record's new image decoded to the aggregates it holds — an entity view; for a metric
     /// item, its total and each live window that differs from the old image (a window evicted to its own item is not a
     /// change, and that copy is not pushed again). Removals and items that are not aggregates carry nothing. The batch id is the first and last sequence numbers and the record count, the
@@ -96,20 +120,9 @@ public sealed class PublishFunction(PublishPipeline pipeline, LambdaLog? log = n
         var changes = new List<AggregateChange>(records.Count);
         foreach (var r in records)
         {
-            if (r.Dynamodb.NewImage is not { } image || AggregateItemMapper.ToStored(StreamImages.ToItem(image)) is not { } stored
-                || stored.State is WindowState)
+            if (r.Dynamodb.NewImage is { } image)
             {
-                continue;
-            }
-
-            var old = r.Dynamodb.OldImage is { } oldImage ? AggregateItemMapper.ToStored(StreamImages.ToItem(oldImage))?.State : null;
-            var before = old is null ? [] : AggregateItemMapper.AggregatesOf(old).ToDictionary(a => a.Key);
-            foreach (var aggregate in AggregateItemMapper.AggregatesOf(stored.State))
-            {
-                if (stored.State is not MetricState || !before.TryGetValue(aggregate.Key, out var was) || !was.SameContentAs(aggregate))
-                {
-                    changes.Add(new AggregateChange(aggregate, stored.Version) { Trace = stored.Trace });
-                }
+                AddChanges(StreamImages.ToItem(image), r.Dynamodb.OldImage is { } oldImage ? StreamImages.ToItem(oldImage) : null, changes);
             }
         }
 

@@ -39,6 +39,12 @@ internal sealed class CapacityCountingDynamoDbClient(Uri endpoint, string aggreg
     /// <summary>Write units of failed conditional writes (computed: DynamoDB Local returns none for them).</summary>
     public double FailedConditionUnits => Read(ref _failedConditionUnits);
 
+    /// <summary>
+    /// When set, every aggregates-table item written successfully, in the order the writes returned: the new images the
+    /// table's stream hands Publish.
+    /// </summary>
+    public ConcurrentQueue<Dictionary<string, AttributeValue>>? AggregateWrites { get; set; }
+
     /// <summary>The batch the calls of this async flow belong to (the floor counts each item once per batch).</summary>
     public string? Batch
     {
@@ -63,6 +69,11 @@ internal sealed class CapacityCountingDynamoDbClient(Uri endpoint, string aggreg
             var response = await base.PutItemAsync(request, cancellationToken);
             Add(ref _writeUnits, response.ConsumedCapacity?.CapacityUnits ?? units);
             Account(request.TableName, request.Item, response.ConsumedCapacity?.CapacityUnits ?? units);
+            if (request.TableName == aggregatesTable)
+            {
+                AggregateWrites?.Enqueue(request.Item);
+            }
+
             return response;
         }
         catch (ConditionalCheckFailedException)
@@ -79,6 +90,23 @@ internal sealed class CapacityCountingDynamoDbClient(Uri endpoint, string aggreg
         request.ReturnConsumedCapacity = ReturnConsumedCapacity.TOTAL;
         var response = await base.UpdateItemAsync(request, cancellationToken);
         Add(ref _writeUnits, response.ConsumedCapacity?.CapacityUnits ?? 1);
+        return response;
+    }
+
+    /// <summary>Each item put counts its write units by the size rules (DynamoDB bills a batch's writes item by item).</summary>
+    public override async Task<BatchWriteItemResponse> BatchWriteItemAsync(BatchWriteItemRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var response = await base.BatchWriteItemAsync(request, cancellationToken);
+        var units = 0;
+        foreach (var (table, writes) in request.RequestItems)
+        {
+            // Unprocessed writes come back as new objects: matched by key, they are billed when they are sent again.
+            var unprocessed = (response.UnprocessedItems?.GetValueOrDefault(table) ?? []).Select(KeyOf).ToHashSet();
+            units += writes.Where(w => !unprocessed.Contains(KeyOf(w))).Sum(w => w.PutRequest is { } put ? ItemSize.WriteUnits(ItemSize.Bytes(put.Item)) : 1);
+        }
+
+        Add(ref _writeUnits, units);
         return response;
     }
 
@@ -116,6 +144,12 @@ internal sealed class CapacityCountingDynamoDbClient(Uri endpoint, string aggreg
         var units = ItemSize.ReadUnits((response.Items ?? []).Sum(ItemSize.Bytes));
         Add(ref _readUnits, Math.Max(request.ConsistentRead == true ? units : units / 2.0, response.ConsumedCapacity?.CapacityUnits ?? 0));
         return response;
+    }
+
+    private static (string?, string?) KeyOf(WriteRequest w)
+    {
+        var key = w.PutRequest?.Item ?? w.DeleteRequest?.Key ?? [];
+        return (key.GetValueOrDefault("pk")?.S, key.GetValueOrDefault("sk")?.S);
     }
 
     private void Account(string table, Dictionary<string, AttributeValue> item, double units)

@@ -4,7 +4,11 @@ using System.Text;
 using System.Text.Json;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using System.Collections.Concurrent;
 using EventPipeline.Application.Ingest;
+using EventPipeline.Application.Publish;
+using EventPipeline.Aws.Connections;
+using EventPipeline.Publish;
 using EventPipeline.Aws.Aggregates;
 using EventPipeline.Aws.Kinesis;
 using EventPipeline.Testing;
@@ -56,6 +60,11 @@ internal static class CoalescingBenchmark
             using var dynamo = new CapacityCountingDynamoDbClient(new Uri(endpoint), aggregates);
             await CreateTableAsync(dynamo, aggregates);
             var dedup = await CreateTableAsync(dynamo, $"bench-dedup-{suffix}");
+            // Publish's tables, counted apart: what the stream of the pipeline's writes costs Publish (sequences, change log,
+            // subscriber lookups). No connection subscribes, so no push is posted; the lookups are made all the same.
+            using var publishDynamo = new CapacityCountingDynamoDbClient(new Uri(endpoint), "");
+            var changeLog = await CreateTableAsync(publishDynamo, $"bench-changelog-{suffix}");
+            var connections = await CreateTableAsync(publishDynamo, $"bench-connections-{suffix}", byChannel: true);
             var now = DateTimeOffset.UtcNow;
             Console.WriteLine($"workload: {events} events per batch size, {entities} entities, zipf {zipf.ToString(CultureInfo.InvariantCulture)}, " +
                 $"event times over the last 30 minutes, {shards} shard(s) processed concurrently (batch size per shard), uncached entity items: {uncachedEntityReads}; capacity: DynamoDB Local's ConsumedCapacity (TOTAL); " +
@@ -72,11 +81,19 @@ internal static class CoalescingBenchmark
 
             var lines = new List<string>();
             var rows = new List<(int Batch, Result Pipeline, Result Naive)>();
+            var publishLines = new List<string>();
             foreach (var batchSize in batchSizes)
             {
                 var workload = Generate(events, entities, zipf, seed, now);
+                dynamo.AggregateWrites = new ConcurrentQueue<Dictionary<string, AttributeValue>>();
                 var pipeline = await RunPipelineAsync(dynamo, aggregates, dedup, workload, batchSize, shards, now, uncachedEntityReads);
+                var written = dynamo.AggregateWrites;
+                dynamo.AggregateWrites = null;
                 var naive = await RunNaiveAsync(dynamo, aggregates, workload, batchSize, shards, now);
+                var publish = await RunPublishAsync(publishDynamo, changeLog, connections, written, now);
+                publishLines.Add(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"publish-per-event batch={batchSize} wru={publish.Wru / workload.Count:F2} rru={publish.Rru / workload.Count:F2} changes={publish.Changes / (double)workload.Count:F2} channel-groups={publish.Groups / (double)workload.Count:F2}"));
                 rows.Add((batchSize, pipeline, naive));
                 var line = string.Create(
                     CultureInfo.InvariantCulture,
@@ -90,6 +107,16 @@ internal static class CoalescingBenchmark
             {
                 Console.WriteLine(line);
             }
+
+            Console.WriteLine();
+            foreach (var line in publishLines)
+            {
+                Console.WriteLine(line);
+            }
+
+            Console.WriteLine("publish: the same writes as the table's stream hands them to Publish (batches of " +
+                $"{PipelineTopology.PublishMapping.BatchSize} records), through the real PublishPipeline on DynamoDB Local: per (tenant, channel) and batch a sequence " +
+                "allocation, the change-log entries (one item per push) and a subscriber query; wru and rru are per ingested event");
 
             Console.WriteLine();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"batch",6} {"pipeline ev/s",14} {"naive ev/s",11} {"ratio",6} {"item writes/ev",15} {"failed-cond WRU/ev",19} {"naive RRU/ev",13} {"cpu µs/ev",10} {"naive cpu µs/ev",16}"));
@@ -206,6 +233,48 @@ internal static class CoalescingBenchmark
         var wall = sw.Elapsed;
         cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
         return new Result(workload.Count, dynamo.WriteUnits - wru, 0, 0, dynamo.ReadUnits - rru, 0, 0, wall, cpu);
+    }
+
+    /// <summary>
+    /// Publish over the items the pipeline wrote, in write order, as the aggregates table's stream delivers them (new and
+    /// old image per record, batches of the Publish mapping's size): the real <see cref="PublishPipeline"/> with the
+    /// DynamoDB change log and connection store, capacity counted on its own client.
+    /// </summary>
+    private static async Task<(double Wru, double Rru, int Changes, int Groups)> RunPublishAsync(
+        CapacityCountingDynamoDbClient dynamo, string changeLogTable, string connectionsTable, IEnumerable<Dictionary<string, AttributeValue>> written, DateTimeOffset now)
+    {
+        var clock = new FixedClock(now);
+        var pipeline = new PublishPipeline(
+            new DynamoConnectionStore(dynamo, connectionsTable, clock),
+            new DynamoChangeLog(dynamo, changeLogTable, clock, TimeSpan.FromHours(24)),
+            new NoConnections(),
+            clock: clock);
+        var (wru, rru) = (dynamo.WriteUnits, dynamo.ReadUnits);
+        var images = new Dictionary<(string, string), Dictionary<string, AttributeValue>>();
+        var (changes, groups, n) = (0, 0, 0);
+        foreach (var records in written.Chunk(PipelineTopology.PublishMapping.BatchSize))
+        {
+            var batch = new List<AggregateChange>();
+            foreach (var item in records)
+            {
+                var key = (item["pk"].S, item["sk"].S);
+                PublishFunction.AddChanges(item, images.GetValueOrDefault(key), batch);
+                images[key] = item;
+            }
+
+            var result = await pipeline.ProcessAsync(new ChangeBatch($"bench-{n++}", batch), CancellationToken.None);
+            changes += result.Changes;
+            groups += result.Channels;
+        }
+
+        return (dynamo.WriteUnits - wru, dynamo.ReadUnits - rru, changes, groups);
+    }
+
+    /// <summary>No connection is subscribed in the benchmark, so nothing is ever posted.</summary>
+    private sealed class NoConnections : EventPipeline.Application.Ports.IConnectionPusher
+    {
+        public Task<EventPipeline.Application.Ports.PushOutcome> PushAsync(string connectionId, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("no connection subscribes in the benchmark");
     }
 
     /// <summary>The workload spread over <paramref name="shards"/> by partition key (entity), as Kinesis does, in batches of <paramref name="batchSize"/>.</summary>
@@ -327,15 +396,32 @@ internal static class CoalescingBenchmark
         return ms.ToArray();
     }
 
-    private static async Task<string> CreateTableAsync(CapacityCountingDynamoDbClient dynamo, string name)
+    private static async Task<string> CreateTableAsync(CapacityCountingDynamoDbClient dynamo, string name, bool byChannel = false)
     {
-        await dynamo.CreateTableAsync(new CreateTableRequest
+        var request = new CreateTableRequest
         {
             TableName = name,
             BillingMode = BillingMode.PAY_PER_REQUEST,
             AttributeDefinitions = [new("pk", ScalarAttributeType.S), new("sk", ScalarAttributeType.S)],
             KeySchema = [new("pk", KeyType.HASH), new("sk", KeyType.RANGE)],
-        });
+        };
+        if (byChannel)
+        {
+            // The connections table's index as the template declares it: subscriptions by (tenant, channel).
+            request.AttributeDefinitions.Add(new(PipelineTopology.Tables.ChannelKey, ScalarAttributeType.S));
+            request.AttributeDefinitions.Add(new(PipelineTopology.Tables.ChannelSortKey, ScalarAttributeType.S));
+            request.GlobalSecondaryIndexes =
+            [
+                new GlobalSecondaryIndex
+                {
+                    IndexName = PipelineTopology.Tables.ConnectionsByChannelIndex,
+                    KeySchema = [new(PipelineTopology.Tables.ChannelKey, KeyType.HASH), new(PipelineTopology.Tables.ChannelSortKey, KeyType.RANGE)],
+                    Projection = new Projection { ProjectionType = ProjectionType.ALL },
+                },
+            ];
+        }
+
+        await dynamo.CreateTableAsync(request);
         return name;
     }
 
