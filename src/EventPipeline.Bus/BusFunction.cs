@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using EventPipeline.Application.Bus;
+using EventPipeline.Aws.Connections;
 using EventPipeline.Lambda;
 using EventPipeline.Lambda.Events;
 
@@ -36,7 +37,7 @@ public sealed class BusFunction(ChangeBroadcast broadcast, LambdaLog? log = null
                 ("durationMs", Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 1)));
             return new StreamsEventResponse
             {
-                BatchItemFailures = result.FailedRecordIds.Select(id => new StreamsEventResponse.BatchItemFailure { ItemIdentifier = id }).ToList(),
+                BatchItemFailures = result.FailedRecordIds.Distinct(StringComparer.Ordinal).Select(id => new StreamsEventResponse.BatchItemFailure { ItemIdentifier = id }).ToList(),
             };
         }
         finally
@@ -46,8 +47,11 @@ public sealed class BusFunction(ChangeBroadcast broadcast, LambdaLog? log = null
     }
 
     /// <summary>
-    /// The batch's new change-log entries (<c>INSERT</c>s of <c>C#{tenant}#{channel}</c> / sequence items). A rewrite of
-    /// an entry (a redelivered Publish batch) is not a new change, and the sequence heads are not entries.
+    /// The batch's new change-log entries: every entry of each page <c>INSERT</c>ed under <c>C#{tenant}#{channel}</c>
+    /// (<see cref="DynamoChangeLog"/>; an item of the earlier one-entry layout counts as a page of one). A rewrite of a page
+    /// (a redelivered Publish batch) is not a new change, and the sequence heads are not entries. The entries of one page
+    /// share its stream record's id: a failure of one fails the record back, and the bus's idempotency ids drop the
+    /// entries it had taken.
     /// </summary>
     public static IReadOnlyList<LoggedChange> ToChanges(DynamoDBEvent input)
     {
@@ -57,8 +61,7 @@ public sealed class BusFunction(ChangeBroadcast broadcast, LambdaLog? log = null
         {
             if (r.EventName != "INSERT" || r.Dynamodb.NewImage is not { } image
                 || !image.TryGetValue("pk", out var pk) || pk.S is not { } key || !key.StartsWith("C#", StringComparison.Ordinal)
-                || !image.TryGetValue("sk", out var sk) || !long.TryParse(sk.S, NumberStyles.None, CultureInfo.InvariantCulture, out var sequence)
-                || !image.TryGetValue("payload", out var payload) || payload.S is null)
+                || !image.TryGetValue("sk", out var sk) || !long.TryParse(sk.S, NumberStyles.None, CultureInfo.InvariantCulture, out var first))
             {
                 continue;
             }
@@ -69,7 +72,14 @@ public sealed class BusFunction(ChangeBroadcast broadcast, LambdaLog? log = null
                 continue;
             }
 
-            changes.Add(new LoggedChange(r.Dynamodb.SequenceNumber, key[2..separator], key[(separator + 1)..], sequence, payload.S));
+            var payloads = image.TryGetValue(DynamoChangeLog.Payloads, out var l) && l.L is { Count: > 0 } list && list.All(v => v.S is not null)
+                ? list.Select(v => v.S!).ToList()
+                : null;
+            var payload = image.TryGetValue(DynamoChangeLog.Payload, out var single) ? single.S : null;
+            foreach (var entry in DynamoChangeLog.EntriesOf(first, payloads, payload))
+            {
+                changes.Add(new LoggedChange(r.Dynamodb.SequenceNumber, key[2..separator], key[(separator + 1)..], entry.Sequence, entry.Payload));
+            }
         }
 
         return changes;

@@ -373,7 +373,9 @@ public static class IngestEnvelopeCodec
 
     /// <summary>Where <paramref name="part"/> (a span of the record's own memory) sits in <paramref name="data"/>.</summary>
     private static ReadOnlyMemory<byte> SliceOf(ReadOnlyMemory<byte> data, ReadOnlySpan<byte> part) =>
-        data.Span.Overlaps(part, out var offset) ? data.Slice(offset, part.Length) : throw new InvalidOperationException("the value is not a part of the record");
+        part.IsEmpty ? ReadOnlyMemory<byte>.Empty // an empty span overlaps nothing, not even the record it came from
+        : data.Span.Overlaps(part, out var offset) ? data.Slice(offset, part.Length)
+        : throw new InvalidOperationException("the value is not a part of the record");
 
     /// <summary>
     /// The embedded JSON body's bytes as they are in the record: the object or array and the whitespace around it, from

@@ -149,6 +149,7 @@ public sealed class IngestEnvelopeCodecTests
     [InlineData("""{"tenant":"acme","source":"stripe","bodyJson":{"a":1}}""")]
     [InlineData("""{"tenant":"acme","source":"stripe","body":"{\"a\":1}"}""")]
     [InlineData("""{"specversion":"1.0","tenant":"acme","id":"1","source":"/a","type":"t"}""")]
+    [InlineData("""{"tenant":"acme","source":"stripe","body":""}""")]
     public void Read_AnyBodyForm_GivesWhatDecodeGives(string json)
     {
         var bytes = Encoding.UTF8.GetBytes(json);
@@ -157,6 +158,15 @@ public sealed class IngestEnvelopeCodecTests
         using var record = IngestEnvelopeCodec.Read(bytes, Arrived);
 
         Assert.Equal((decoded.Tenant, decoded.Source, decoded.ReceivedAt, decoded.Body), (record.Envelope.Tenant, record.Envelope.Source, record.Envelope.ReceivedAt, record.Envelope.Body));
+    }
+
+    [Fact]
+    public void Decode_EmptyStringBody_IsAnEmptyBody()
+    {
+        var got = Decode("""{"tenant":"acme","source":"stripe","body":""}""");
+
+        Assert.Equal("", got.Body);
+        Assert.True(got.BodyUtf8.IsEmpty);
     }
 
     [Fact]

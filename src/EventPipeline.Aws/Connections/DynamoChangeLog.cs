@@ -7,10 +7,29 @@ namespace EventPipeline.Aws.Connections;
 
 /// <summary>
 /// Change log in DynamoDB: head item <c>C#{tenant}#{channel}</c>/<c>#head</c> holds the last sequence and which stream batch
-/// took the last range; entries <c>C#{tenant}#{channel}</c>/<c>{sequence:D20}</c> expire after <paramref name="retention"/>.
+/// took the last range. Entries are stored in pages: one item <c>C#{tenant}#{channel}</c>/<c>{first sequence:D20}</c> holds
+/// the payloads of up to <see cref="MaxEntriesPerPage"/> consecutive sequences of one append (<see cref="Payloads"/>, in
+/// order), so a batch's pushes on a channel are billed by their bytes, not one whole write unit each (a push is 300 B to
+/// 1 KB: a page of 25 costs about half of 25 items). An item of the earlier layout, one entry with <see cref="Payload"/>,
+/// is read as a page of one. Pages expire after <paramref name="retention"/>.
 /// </summary>
 public sealed class DynamoChangeLog(IAmazonDynamoDB dynamo, string tableName, TimeProvider clock, TimeSpan retention) : IChangeLog
 {
+    /// <summary>Most entries in one page item (a page also stays under <see cref="MaxPageBytes"/> of payload unless one entry alone is larger).</summary>
+    public const int MaxEntriesPerPage = 25;
+
+    /// <summary>
+    /// Most payload bytes in a page of several entries. The page is one record on the table's stream, and 100 of them
+    /// must fit the Bus function's 6 MB event: 32 KB keeps a batch of pages under 3.3 MB.
+    /// </summary>
+    public const int MaxPageBytes = 32 * 1024;
+
+    /// <summary>A page's payloads (L of S), entry i at sequence <c>sk + i</c>.</summary>
+    public const string Payloads = "payloads";
+
+    /// <summary>The earlier layout's single payload (S), at sequence <c>sk</c>.</summary>
+    public const string Payload = "payload";
+
     /// <summary>How long a range allocated and not yet appended counts as on its way (Publish's 10-minute record age, and margin).</summary>
     private const long InFlightSeconds = 15 * 60;
 
@@ -54,21 +73,22 @@ public sealed class DynamoChangeLog(IAmazonDynamoDB dynamo, string tableName, Ti
         ArgumentNullException.ThrowIfNull(entries);
         var ttl = (clock.GetUtcNow() + retention).ToUnixTimeSeconds().ToString(Inv);
         var pk = Pk(tenant, channel);
-        foreach (var chunk in entries.Chunk(25))
+        var pages = Pages(entries).Select(page => new WriteRequest
         {
-            var writes = chunk.Select(e => new WriteRequest
+            PutRequest = new PutRequest
             {
-                PutRequest = new PutRequest
+                Item = new()
                 {
-                    Item = new()
-                    {
-                        ["pk"] = new AttributeValue { S = pk },
-                        ["sk"] = new AttributeValue { S = e.Sequence.ToString("D20", Inv) },
-                        ["payload"] = new AttributeValue { S = e.Payload },
-                        ["ttl"] = new AttributeValue { N = ttl },
-                    },
+                    ["pk"] = new AttributeValue { S = pk },
+                    ["sk"] = new AttributeValue { S = page[0].Sequence.ToString("D20", Inv) },
+                    [Payloads] = new AttributeValue { L = page.Select(e => new AttributeValue { S = e.Payload }).ToList() },
+                    ["ttl"] = new AttributeValue { N = ttl },
                 },
-            }).ToList();
+            },
+        });
+        foreach (var chunk in pages.Chunk(25))
+        {
+            var writes = chunk.ToList();
             for (var attempt = 0; writes.Count > 0; attempt++)
             {
                 var r = await dynamo.BatchWriteItemAsync(new BatchWriteItemRequest { RequestItems = new() { [tableName] = writes } }, cancellationToken);
@@ -78,6 +98,54 @@ public sealed class DynamoChangeLog(IAmazonDynamoDB dynamo, string tableName, Ti
                     await Task.Delay(Backoff.Delay(attempt), cancellationToken);
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// The entries cut into pages of consecutive sequences: a new page at <see cref="MaxEntriesPerPage"/> entries, before
+    /// the payloads would pass <see cref="MaxPageBytes"/>, and at a break in the sequences. The same entries always give
+    /// the same pages, so a redelivered batch rewrites the same items.
+    /// </summary>
+    public static IEnumerable<IReadOnlyList<ChangeEntry>> Pages(IEnumerable<ChangeEntry> entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        var page = new List<ChangeEntry>(MaxEntriesPerPage);
+        var bytes = 0;
+        foreach (var e in entries.OrderBy(e => e.Sequence))
+        {
+            var size = System.Text.Encoding.UTF8.GetByteCount(e.Payload);
+            if (page.Count > 0 && (page.Count == MaxEntriesPerPage || bytes + size > MaxPageBytes || e.Sequence != page[^1].Sequence + 1))
+            {
+                yield return page;
+                (page, bytes) = (new List<ChangeEntry>(MaxEntriesPerPage), 0);
+            }
+
+            page.Add(e);
+            bytes += size;
+        }
+
+        if (page.Count > 0)
+        {
+            yield return page;
+        }
+    }
+
+    /// <summary>
+    /// The entries an item holds: a page's payloads at <c>first</c>, <c>first + 1</c>, …, or the earlier layout's one
+    /// payload at <c>first</c>; none for anything else (the head).
+    /// </summary>
+    public static IEnumerable<ChangeEntry> EntriesOf(long first, IReadOnlyList<string>? payloads, string? payload)
+    {
+        if (payloads is not null)
+        {
+            for (var i = 0; i < payloads.Count; i++)
+            {
+                yield return new ChangeEntry(first + i, payloads[i]);
+            }
+        }
+        else if (payload is not null)
+        {
+            yield return new ChangeEntry(first, payload);
         }
     }
 
@@ -97,32 +165,24 @@ public sealed class DynamoChangeLog(IAmazonDynamoDB dynamo, string tableName, Ti
             return new ChangesSince([], latest, Gap: false);
         }
 
-        var page = await dynamo.QueryAsync(
-            new QueryRequest
-            {
-                TableName = tableName,
-                KeyConditionExpression = "pk = :pk AND sk BETWEEN :from AND :to",
-                ExpressionAttributeValues = new()
-                {
-                    [":pk"] = new AttributeValue { S = pk },
-                    [":from"] = new AttributeValue { S = (since + 1).ToString("D20", Inv) },
-                    [":to"] = new AttributeValue { S = latest.ToString("D20", Inv) },
-                },
-                Limit = limit,
-                ConsistentRead = true,
-            },
-            cancellationToken);
+        // The page holding since + 1 may start before it: the last page that starts at or before it comes first, then the
+        // pages that start after it, in order, until there are `limit` entries. A page holds 1 to 25 entries, so the
+        // pages are asked for as if full and the query goes on while entries are short.
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
-        var entries = new List<ChangeEntry>();
-        foreach (var item in page.Items)
+        var read = new SortedDictionary<long, ChangeEntry>();
+        await QueryPagesAsync(pk, 0, since + 1, forward: false, 1, null, since, latest, now, read, cancellationToken);
+        Dictionary<string, AttributeValue>? next = null;
+        var more = false;
+        do
         {
-            if (item.TryGetValue("ttl", out var ttl) && long.Parse(ttl.N, Inv) < now)
-            {
-                continue;
-            }
-
-            entries.Add(new ChangeEntry(long.Parse(item["sk"].S, Inv), item["payload"].S));
+            var wanted = Math.Max(1, (limit - read.Count + MaxEntriesPerPage - 1) / MaxEntriesPerPage) + 1;
+            next = await QueryPagesAsync(pk, since + 2, latest, forward: true, wanted, next, since, latest, now, read, cancellationToken);
+            more = next is not null;
         }
+        while (more && read.Count < limit);
+
+        more |= read.Count > limit;
+        var entries = read.Values.Take(limit).ToList();
 
         // Gap-free means: the first entry returned is exactly since + 1 and entries are consecutive. A hole in the last
         // allocation is not a gap but a range allocated and not yet appended: the log is read up to it, and its pushes
@@ -141,7 +201,7 @@ public sealed class DynamoChangeLog(IAmazonDynamoDB dynamo, string tableName, Ti
         }
 
         // Complete, or one full page of a longer run (the caller asked for at most `limit`).
-        if (expected > latest || (consecutive == entries.Count && page.LastEvaluatedKey is { Count: > 0 }))
+        if (expected > latest || (consecutive == entries.Count && more))
         {
             return new ChangesSince(entries, latest, Gap: false);
         }
@@ -149,6 +209,58 @@ public sealed class DynamoChangeLog(IAmazonDynamoDB dynamo, string tableName, Ti
         return expected >= inFlightFrom
             ? new ChangesSince(entries.Take(consecutive).ToList(), expected - 1, Gap: false)
             : new ChangesSince([], latest, Gap: true);
+    }
+
+    /// <summary>
+    /// One query of the pages whose first sequence is in [<paramref name="from"/>, <paramref name="to"/>]; adds their live
+    /// entries after <paramref name="since"/> up to <paramref name="latest"/> (the first copy of a sequence wins) and
+    /// returns where the next page of results starts, or null.
+    /// </summary>
+    private async Task<Dictionary<string, AttributeValue>?> QueryPagesAsync(
+        string pk, long from, long to, bool forward, int limit, Dictionary<string, AttributeValue>? start, long since, long latest, long now,
+        SortedDictionary<long, ChangeEntry> read, CancellationToken cancellationToken)
+    {
+        if (from > to)
+        {
+            return null;
+        }
+
+        var page = await dynamo.QueryAsync(
+            new QueryRequest
+            {
+                TableName = tableName,
+                KeyConditionExpression = "pk = :pk AND sk BETWEEN :from AND :to",
+                ExpressionAttributeValues = new()
+                {
+                    [":pk"] = new AttributeValue { S = pk },
+                    [":from"] = new AttributeValue { S = from.ToString("D20", Inv) },
+                    [":to"] = new AttributeValue { S = to.ToString("D20", Inv) },
+                },
+                ScanIndexForward = forward,
+                Limit = limit,
+                ExclusiveStartKey = start,
+                ConsistentRead = true,
+            },
+            cancellationToken);
+        foreach (var item in page.Items)
+        {
+            if (item.TryGetValue("ttl", out var ttl) && long.Parse(ttl.N, Inv) < now)
+            {
+                continue;
+            }
+
+            var payloads = item.TryGetValue(Payloads, out var l) && l.L is { Count: > 0 } list ? list.Select(v => v.S).ToList() : null;
+            var payload = item.TryGetValue(Payload, out var single) ? single.S : null;
+            foreach (var e in EntriesOf(long.Parse(item["sk"].S, Inv), payloads, payload))
+            {
+                if (e.Sequence > since && e.Sequence <= latest)
+                {
+                    read.TryAdd(e.Sequence, e);
+                }
+            }
+        }
+
+        return page.LastEvaluatedKey is { Count: > 0 } lek ? lek : null;
     }
 
     private static string Pk(string tenant, string channel) => $"C#{tenant}#{channel}";
