@@ -116,7 +116,8 @@ internal static class CoalescingBenchmark
 
             Console.WriteLine("publish: the same writes as the table's stream hands them to Publish (batches of " +
                 $"{PipelineTopology.PublishMapping.BatchSize} records), through the real PublishPipeline on DynamoDB Local: per (tenant, channel) and batch a sequence " +
-                "allocation, the change-log entries (one item per push) and a subscriber query; wru and rru are per ingested event");
+                "allocation, the change-log pages (up to 25 pushes an item) and a subscriber query; wru and rru are per ingested event; every change also " +
+                "goes on the tenant channel, which the Bus function puts on EventBridge, so changes = bus events per event");
 
             Console.WriteLine();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"batch",6} {"pipeline ev/s",14} {"naive ev/s",11} {"ratio",6} {"item writes/ev",15} {"failed-cond WRU/ev",19} {"naive RRU/ev",13} {"cpu µs/ev",10} {"naive cpu µs/ev",16}"));

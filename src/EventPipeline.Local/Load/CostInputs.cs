@@ -10,7 +10,9 @@ namespace EventPipeline.Local.Load;
 /// <param name="PushesPerEvent">WebSocket messages per event (pushes after coalescing × subscribers).</param>
 /// <param name="PublishBatchDurationMs">Billed duration of one Publish invocation.</param>
 /// <param name="PublishBatchSize">Stream records per Publish invocation.</param>
-/// <param name="PublishWriteUnitsPerEvent">Change-log and sequence writes the Publish function makes per event.</param>
+/// <param name="PublishWriteUnitsPerEvent">Write units of the sequence heads and change-log pages the Publish function writes per event.</param>
+/// <param name="PublishReadUnitsPerEvent">Read units of Publish's subscriber lookups (and sequence re-reads of a redelivered batch) per event.</param>
+/// <param name="BusEventsPerEvent">Events the Bus function puts on EventBridge per event: one per change on the tenant channel.</param>
 public sealed record CostInputs(
     int BatchSize,
     double BatchDurationMs,
@@ -21,4 +23,6 @@ public sealed record CostInputs(
     double PushesPerEvent,
     double PublishBatchDurationMs,
     int PublishBatchSize,
-    double PublishWriteUnitsPerEvent = 0);
+    double PublishWriteUnitsPerEvent = 0,
+    double PublishReadUnitsPerEvent = 0,
+    double BusEventsPerEvent = 0);

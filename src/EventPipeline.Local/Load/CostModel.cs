@@ -6,7 +6,8 @@ namespace EventPipeline.Local.Load;
 /// <summary>
 /// us-east-1 list prices (USD) as named constants, and the per-million-events arithmetic. Prices as published on the AWS
 /// pricing pages (Lambda, Kinesis Data Streams on-demand standard, DynamoDB on-demand after the November 2024 cut,
-/// API Gateway WebSocket), read for this model on 2025-01-15; free tiers are ignored.
+/// API Gateway WebSocket), read for this model on 2025-01-15; EventBridge custom events ($1.00 per million, 64 KB units)
+/// as published in 2026) added 2026-12-01; free tiers are ignored.
 /// </summary>
 public static class CostModel
 {
@@ -30,6 +31,9 @@ public static class CostModel
 
     /// <summary>DynamoDB on-demand, per read request unit (4 KB strongly consistent).</summary>
     public const double DynamoDbPerReadUnit = 0.125 / 1_000_000;
+
+    /// <summary>EventBridge, per custom event put on a bus (64 KB units; an <c>aggregate.changed</c> event is one).</summary>
+    public const double EventBridgePerEvent = 1.00 / 1_000_000;
 
     /// <summary>API Gateway WebSocket, per message (32 KB units; a push is one).</summary>
     public const double WebSocketPerMessage = 1.00 / 1_000_000;
@@ -57,7 +61,9 @@ public static class CostModel
             ("Kinesis", "on-demand out", kinesisGb * KinesisPerGbOut),
             ("DynamoDB", "ingest writes (WRU)", million * i.WriteUnitsPerEvent * DynamoDbPerWriteUnit),
             ("DynamoDB", "ingest reads (RRU)", million * i.ReadUnitsPerEvent * DynamoDbPerReadUnit),
-            ("DynamoDB", "publish change log (WRU)", million * i.PublishWriteUnitsPerEvent * DynamoDbPerWriteUnit),
+            ("DynamoDB", "publish sequences + change log (WRU)", million * i.PublishWriteUnitsPerEvent * DynamoDbPerWriteUnit),
+            ("DynamoDB", "publish subscriber lookups (RRU)", million * i.PublishReadUnitsPerEvent * DynamoDbPerReadUnit),
+            ("EventBridge", "aggregate.changed events", million * i.BusEventsPerEvent * EventBridgePerEvent),
             ("API Gateway", "WebSocket messages", million * i.PushesPerEvent * WebSocketPerMessage),
         ];
     }
@@ -69,19 +75,19 @@ public static class CostModel
         var inv = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
         sb.AppendLine(inv, $"cost per million events (us-east-1 list prices of {PricesAsOf}, no free tier):");
-        sb.AppendLine(inv, $"  inputs: batch {i.BatchSize} records in {i.BatchDurationMs:F0} ms at {i.MemoryMb} MB; {i.EventBytes:F0} B/event; {i.WriteUnitsPerEvent:F2} WRU/event; {i.ReadUnitsPerEvent:F2} RRU/event; {i.PushesPerEvent:F3} pushes/event; publish batch {i.PublishBatchSize} in {i.PublishBatchDurationMs:F0} ms");
+        sb.AppendLine(inv, $"  inputs: batch {i.BatchSize} records in {i.BatchDurationMs:F0} ms at {i.MemoryMb} MB; {i.EventBytes:F0} B/event; {i.WriteUnitsPerEvent:F2} WRU/event; {i.ReadUnitsPerEvent:F2} RRU/event; {i.PushesPerEvent:F3} pushes/event; publish batch {i.PublishBatchSize} in {i.PublishBatchDurationMs:F0} ms, {i.PublishWriteUnitsPerEvent:F2} WRU/event, {i.PublishReadUnitsPerEvent:F2} RRU/event; {i.BusEventsPerEvent:F2} bus events/event");
         var lines = PerMillionEvents(i);
         foreach (var (service, item, usd) in lines)
         {
-            sb.AppendLine(inv, $"  {service,-12} {item,-28} ${usd,9:F4}");
+            sb.AppendLine(inv, $"  {service,-12} {item,-38} ${usd,9:F4}");
         }
 
         foreach (var service in lines.GroupBy(l => l.Service))
         {
-            sb.AppendLine(inv, $"  {"subtotal",-12} {service.Key,-28} ${service.Sum(l => l.Usd),9:F4}");
+            sb.AppendLine(inv, $"  {"subtotal",-12} {service.Key,-38} ${service.Sum(l => l.Usd),9:F4}");
         }
 
-        sb.AppendLine(inv, $"  {"total",-41} ${lines.Sum(l => l.Usd),9:F4}");
+        sb.AppendLine(inv, $"  {"total",-51} ${lines.Sum(l => l.Usd),9:F4}");
         return sb.ToString();
     }
 }

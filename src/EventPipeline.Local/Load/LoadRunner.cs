@@ -101,6 +101,7 @@ public sealed class LoadRunner(LocalEndpoints endpoints, LoadOptions options)
             PushesPerEvent: collector.Pushes / (double)Math.Max(1, applied),
             PublishBatchDurationMs: 20,
             PublishBatchSize: 100)));
+        Console.WriteLine("  (Publish's write and read units and the bus's events are not measured under load: the benchmarks' cost command takes them from coalescing's publish-per-event lines)");
         var verdict = new LoadVerdict(mode, window, latency.EndToEnd.Total().P50, latency.EndToEnd.Total().P99, floor.P50,
             throughputRate > 0 ? Offered(throughput, throughputSent) : Offered(latency, latencySent), throughputRate > 0 ? Kept(throughput) : Kept(latency),
             ceiling.KinesisRecordsPerSecond, lost);
