@@ -30,20 +30,23 @@ public sealed class InMemoryChangeLog(TimeProvider clock, TimeSpan retention) : 
     }
 
     /// <inheritdoc />
-    public Task AppendAsync(string tenant, string channel, IReadOnlyList<ChangeEntry> entries, CancellationToken cancellationToken)
+    public Task AppendAsync(IReadOnlyList<ChannelAppend> appends, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(entries);
+        ArgumentNullException.ThrowIfNull(appends);
         lock (_heads)
         {
-            if (!_entries.TryGetValue((tenant, channel), out var log))
+            foreach (var (tenant, channel, entries) in appends)
             {
-                log = [];
-                _entries[(tenant, channel)] = log;
-            }
+                if (!_entries.TryGetValue((tenant, channel), out var log))
+                {
+                    log = [];
+                    _entries[(tenant, channel)] = log;
+                }
 
-            foreach (var e in entries)
-            {
-                log[e.Sequence] = (e, clock.GetUtcNow());
+                foreach (var e in entries)
+                {
+                    log[e.Sequence] = (e, clock.GetUtcNow());
+                }
             }
         }
 

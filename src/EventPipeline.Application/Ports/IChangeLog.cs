@@ -9,8 +9,11 @@ public interface IChangeLog
     /// </summary>
     Task<long> AllocateAsync(string tenant, string channel, string batchId, int count, CancellationToken cancellationToken);
 
-    /// <summary>Writes entries (idempotent: same sequence, same payload).</summary>
-    Task AppendAsync(string tenant, string channel, IReadOnlyList<ChangeEntry> entries, CancellationToken cancellationToken);
+    /// <summary>
+    /// Writes the entries of several channels at once (idempotent: same sequence, same payload): Publish appends a whole
+    /// batch's channels together, so a store that writes in bulk needs a request per 25 pages, not one per channel.
+    /// </summary>
+    Task AppendAsync(IReadOnlyList<ChannelAppend> appends, CancellationToken cancellationToken);
 
     /// <summary>Entries after <paramref name="since"/>, at most <paramref name="limit"/>.</summary>
     Task<ChangesSince> ReadSinceAsync(string tenant, string channel, long since, int limit, CancellationToken cancellationToken);

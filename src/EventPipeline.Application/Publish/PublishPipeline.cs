@@ -78,12 +78,18 @@ public sealed class PublishPipeline(IConnectionStore connections, IChangeLog cha
         var outbox = new ConcurrentDictionary<string, ConcurrentQueue<(string Channel, long Sequence, byte[] Payload, EventTrace? Trace)>>(StringComparer.Ordinal);
         var pushes = 0;
 
+        // Three rounds, so the change log is written in bulk: every channel's range, then every channel's entries in one
+        // append (25 pages a request, not a request per channel), then the subscribers of each channel. A push is posted
+        // only after its entry is in the log, so a client that resumes always finds what it missed.
+        var groups = byChannel.ToList();
+        var allocated = new (long First, byte[][] Payloads, ChannelAppend Append)[groups.Count];
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(
-            byChannel,
-            new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
-            async (group, ct) =>
+            Enumerable.Range(0, groups.Count),
+            parallel,
+            async (g, ct) =>
             {
-                var ((tenant, channel), changes) = (group.Key, group.Value);
+                var ((tenant, channel), changes) = (groups[g].Key, groups[g].Value);
                 var first = await changeLog.AllocateAsync(tenant, channel, batchId, changes.Count, ct);
                 // Each push is serialized once: the same bytes go to the change log and to every subscriber.
                 var payloads = new byte[changes.Count][];
@@ -94,7 +100,17 @@ public sealed class PublishPipeline(IConnectionStore connections, IChangeLog cha
                     entries.Add(new ChangeEntry(first + i, Encoding.UTF8.GetString(payloads[i])));
                 }
 
-                await changeLog.AppendAsync(tenant, channel, entries, ct);
+                allocated[g] = (first, payloads, new ChannelAppend(tenant, channel, entries));
+            });
+
+        await changeLog.AppendAsync([.. allocated.Select(a => a.Append)], cancellationToken);
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, groups.Count),
+            parallel,
+            async (g, ct) =>
+            {
+                var ((tenant, channel), changes) = (groups[g].Key, groups[g].Value);
+                var (first, payloads, _) = allocated[g];
                 var subscribers = await connections.SubscribersAsync(tenant, channel, ct);
                 foreach (var id in subscribers)
                 {

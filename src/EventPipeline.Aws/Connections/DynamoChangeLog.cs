@@ -68,37 +68,40 @@ public sealed class DynamoChangeLog(IAmazonDynamoDB dynamo, string tableName, Ti
     }
 
     /// <inheritdoc />
-    public async Task AppendAsync(string tenant, string channel, IReadOnlyList<ChangeEntry> entries, CancellationToken cancellationToken)
+    /// <remarks>The pages of every channel go out together, 25 to a BatchWriteItem, up to four requests at a time.</remarks>
+    public async Task AppendAsync(IReadOnlyList<ChannelAppend> appends, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(entries);
+        ArgumentNullException.ThrowIfNull(appends);
         var ttl = (clock.GetUtcNow() + retention).ToUnixTimeSeconds().ToString(Inv);
-        var pk = Pk(tenant, channel);
-        var pages = Pages(entries).Select(page => new WriteRequest
+        var pages = appends.SelectMany(a => Pages(a.Entries).Select(page => new WriteRequest
         {
             PutRequest = new PutRequest
             {
                 Item = new()
                 {
-                    ["pk"] = new AttributeValue { S = pk },
+                    ["pk"] = new AttributeValue { S = Pk(a.Tenant, a.Channel) },
                     ["sk"] = new AttributeValue { S = page[0].Sequence.ToString("D20", Inv) },
                     [Payloads] = new AttributeValue { L = page.Select(e => new AttributeValue { S = e.Payload }).ToList() },
                     ["ttl"] = new AttributeValue { N = ttl },
                 },
             },
-        });
-        foreach (var chunk in pages.Chunk(25))
-        {
-            var writes = chunk.ToList();
-            for (var attempt = 0; writes.Count > 0; attempt++)
+        }));
+        await Parallel.ForEachAsync(
+            pages.Chunk(25),
+            new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
+            async (chunk, ct) =>
             {
-                var r = await dynamo.BatchWriteItemAsync(new BatchWriteItemRequest { RequestItems = new() { [tableName] = writes } }, cancellationToken);
-                writes = r.UnprocessedItems is not null && r.UnprocessedItems.TryGetValue(tableName, out var rest) ? rest : [];
-                if (writes.Count > 0)
+                var writes = chunk.ToList();
+                for (var attempt = 0; writes.Count > 0; attempt++)
                 {
-                    await Task.Delay(Backoff.Delay(attempt), cancellationToken);
+                    var r = await dynamo.BatchWriteItemAsync(new BatchWriteItemRequest { RequestItems = new() { [tableName] = writes } }, ct);
+                    writes = r.UnprocessedItems is not null && r.UnprocessedItems.TryGetValue(tableName, out var rest) ? rest : [];
+                    if (writes.Count > 0)
+                    {
+                        await Task.Delay(Backoff.Delay(attempt), ct);
+                    }
                 }
-            }
-        }
+            });
     }
 
     /// <summary>

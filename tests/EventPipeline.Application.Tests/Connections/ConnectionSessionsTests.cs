@@ -31,7 +31,7 @@ public sealed class ConnectionSessionsTests
     private async Task LogChangesAsync(string tenant, string channel, int count)
     {
         var first = await _log.AllocateAsync(tenant, channel, "b-" + Guid.NewGuid(), count, CancellationToken.None);
-        await _log.AppendAsync(tenant, channel, Enumerable.Range(0, count).Select(i => new ChangeEntry(first + i, $$"""{"type":"change","channel":"{{channel}}","sequence":{{first + i}}}""")).ToList(), CancellationToken.None);
+        await _log.AppendAsync([new ChannelAppend(tenant, channel, Enumerable.Range(0, count).Select(i => new ChangeEntry(first + i, $$"""{"type":"change","channel":"{{channel}}","sequence":{{first + i}}}""")).ToList())], CancellationToken.None);
     }
 
     private List<JsonElement> Messages(string id) => _pusher.To(id).Select(m => JsonDocument.Parse(m).RootElement.Clone()).ToList();

@@ -40,6 +40,49 @@ public sealed class PublishPipelineTests
         return connection.ConnectionId;
     }
 
+    /// <summary>
+    /// A batch's channels are logged in one append (a bulk store writes them 25 pages a request), and every push is
+    /// posted only once the log holds it: a client that resumes after a missed push finds it.
+    /// </summary>
+    [Fact]
+    public async Task Process_ThreeEntities_OneAppendForEveryChannel_BeforeAnyPush()
+    {
+        var log = new AppendRecordingLog(_log, _pusher);
+        var pipeline = new PublishPipeline(_connections, log, _pusher);
+        await SubscribedAsync("acme", "tenant");
+
+        await pipeline.ProcessAsync(Changes("b1", Event("acme", "e1", "1"), Event("acme", "e2", "2"), Event("acme", "e3", "3")), CancellationToken.None);
+
+        var append = Assert.Single(log.Appends);
+        Assert.Contains(append.Channels, c => c == "entity/order/1");
+        Assert.Contains(append.Channels, c => c == "entity/order/3");
+        Assert.Contains(append.Channels, c => c == "tenant");
+        Assert.Equal(0, append.PushesBefore);
+        Assert.NotEmpty(_pusher.Pushes);
+    }
+
+    /// <summary>Records each append's channels and how many pushes had been posted when it was made.</summary>
+    private sealed class AppendRecordingLog(IChangeLog inner, RecordingPusher pusher) : IChangeLog
+    {
+        public List<(IReadOnlyList<string> Channels, int PushesBefore)> Appends { get; } = [];
+
+        public Task<long> AllocateAsync(string tenant, string channel, string batchId, int count, CancellationToken cancellationToken) =>
+            inner.AllocateAsync(tenant, channel, batchId, count, cancellationToken);
+
+        public Task AppendAsync(IReadOnlyList<ChannelAppend> appends, CancellationToken cancellationToken)
+        {
+            lock (Appends)
+            {
+                Appends.Add(([.. appends.Select(a => a.Channel)], pusher.Pushes.Count));
+            }
+
+            return inner.AppendAsync(appends, cancellationToken);
+        }
+
+        public Task<ChangesSince> ReadSinceAsync(string tenant, string channel, long since, int limit, CancellationToken cancellationToken) =>
+            inner.ReadSinceAsync(tenant, channel, since, limit, cancellationToken);
+    }
+
     [Fact]
     public async Task Process_Change_PushedToTheTenantsSubscribersOnly_WithTheLoggedSequence()
     {

@@ -19,7 +19,7 @@ public sealed class ChangeLogTests(LocalStackFixture fx)
         var log = new DynamoChangeLog(fx.Stack.Aws.DynamoDb, fx.Stack.Settings.ChangeLogTable, TimeProvider.System, TimeSpan.FromHours(1));
         var tenant = LocalStackFixture.NewTenant("cl");
         var first = await log.AllocateAsync(tenant, "tenant", "b1", 4, CancellationToken.None);
-        await log.AppendAsync(tenant, "tenant", [.. Enumerable.Range(0, 4).Select(i => new ChangeEntry(first + i, $"{{\"n\":{first + i}}}"))], CancellationToken.None);
+        await log.AppendAsync([new ChannelAppend(tenant, "tenant", [.. Enumerable.Range(0, 4).Select(i => new ChangeEntry(first + i, $"{{\"n\":{first + i}}}"))])], CancellationToken.None);
         await log.AllocateAsync(tenant, "tenant", "b2", 3, CancellationToken.None);
 
         var read = await log.ReadSinceAsync(tenant, "tenant", 1, 100, CancellationToken.None);
@@ -43,7 +43,7 @@ public sealed class ChangeLogTests(LocalStackFixture fx)
         var log = Log();
         var tenant = LocalStackFixture.NewTenant("cl");
         var first = await log.AllocateAsync(tenant, "tenant", "b1", 60, CancellationToken.None);
-        await log.AppendAsync(tenant, "tenant", Entries(first, 60), CancellationToken.None);
+        await log.AppendAsync([new ChannelAppend(tenant, "tenant", Entries(first, 60))], CancellationToken.None);
 
         var items = await fx.Stack.Aws.DynamoDb.QueryAsync(new QueryRequest
         {
@@ -90,7 +90,7 @@ public sealed class ChangeLogTests(LocalStackFixture fx)
                 continue;
             }
 
-            await log.AppendAsync(tenant, Channel, Entries(seq, 1), CancellationToken.None);
+            await log.AppendAsync([new ChannelAppend(tenant, Channel, Entries(seq, 1))], CancellationToken.None);
         }
 
         var read = await log.ReadSinceAsync(tenant, Channel, 3, 100, CancellationToken.None);
@@ -98,6 +98,31 @@ public sealed class ChangeLogTests(LocalStackFixture fx)
         Assert.False(read.Gap);
         Assert.Equal(Enumerable.Range(4, 37).Select(i => (long)i), read.Entries.Select(e => e.Sequence));
         Assert.Equal("{\"n\":21}", read.Entries.Single(e => e.Sequence == 21).Payload);
+    }
+
+    /// <summary>One append of several channels (what Publish makes per batch) lands each channel's entries in its own log.</summary>
+    [Fact]
+    public async Task Append_SeveralChannelsAtOnce_EachReadsItsOwnEntries()
+    {
+        var log = Log();
+        var tenant = LocalStackFixture.NewTenant("cl");
+        string[] channels = ["tenant", "entity/order/a", "entity/order/b"];
+        int[] counts = [30, 1, 2];
+        var appends = new List<ChannelAppend>();
+        for (var c = 0; c < channels.Length; c++)
+        {
+            var first = await log.AllocateAsync(tenant, channels[c], "b1", counts[c], CancellationToken.None);
+            appends.Add(new ChannelAppend(tenant, channels[c], [.. Entries(first, counts[c]).Select(e => e with { Payload = $"{channels[c]}:{e.Sequence}" })]));
+        }
+
+        await log.AppendAsync(appends, CancellationToken.None);
+
+        for (var c = 0; c < channels.Length; c++)
+        {
+            var read = await log.ReadSinceAsync(tenant, channels[c], 0, 100, CancellationToken.None);
+            Assert.False(read.Gap);
+            Assert.Equal(Enumerable.Range(1, counts[c]).Select(i => $"{channels[c]}:{i}"), read.Entries.Select(e => e.Payload));
+        }
     }
 
     private DynamoChangeLog Log() => new(fx.Stack.Aws.DynamoDb, fx.Stack.Settings.ChangeLogTable, TimeProvider.System, TimeSpan.FromHours(1));
