@@ -152,6 +152,8 @@ public sealed class AggregateWriter(
             throw;
         }
 
+        // The claim round ends here: waiting for a read that outlasts it is read time, counted once (it used to be in both).
+        var dedupTime = _clock.GetElapsedTime(dedupStarted);
         Presence.Observe(counts.Guessed, counts.GuessedStored);
         if (othersRead is not null)
         {
@@ -164,7 +166,6 @@ public sealed class AggregateWriter(
             readTime += _clock.GetElapsedTime(waitStarted);
         }
 
-        var dedupTime = _clock.GetElapsedTime(dedupStarted);
         var writeStarted = _clock.GetTimestamp();
 
         // Nothing at or after the first undecided event enters the second round: its records are retried as a whole.

@@ -1,4 +1,5 @@
 using EventPipeline.Application.Ingest;
+using EventPipeline.Application.Ports;
 using EventPipeline.Domain;
 using EventPipeline.Domain.Aggregation;
 using EventPipeline.Testing;
@@ -19,6 +20,101 @@ public sealed class AggregateWriterTests
         arrived);
 
     private static long EventsTotal(InMemoryAggregateItems items) => ((MetricState)items.All[new TotalKey("t", Aggregator.EventsMetric)].State).Total.Stats.Count;
+
+    /// <summary>
+    /// Entity items guessed new: the claims go out while the metric items are read alongside. When that read outlasts the
+    /// claims, the wait is read time only: the stages of a batch's log line add up to its time, nothing counted twice.
+    /// </summary>
+    [Fact]
+    public async Task Apply_ReadAlongsideOutlastsTheClaims_TheWaitIsReadTimeOnly()
+    {
+        var fake = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Now);
+        var clock = new ArmedClock(fake);
+        var items = new TimedItems(new InMemoryAggregateItems(), fake, clock, claims: 2, claimTime: TimeSpan.FromMilliseconds(10), readAfterClaims: TimeSpan.FromMilliseconds(50));
+        var writer = new AggregateWriter(items, new InMemoryDedupStore(TimeSpan.FromHours(72)), clock: clock, uncachedEntityReads: UncachedEntityReads.WriteFirst);
+
+        var outcome = await writer.ApplyAsync([At("a", 10, "e1", entity: "1"), At("a", 11, "e2", entity: "2")], Context, default);
+
+        Assert.Equal(2, outcome.Applied.Count);
+        Assert.Equal(TimeSpan.FromMilliseconds(20), outcome.DedupTime);
+        Assert.Equal(TimeSpan.FromMilliseconds(50), outcome.ReadTime);
+    }
+
+    /// <summary>
+    /// A fake clock that, once armed (the claims are done), completes <see cref="SecondStamp"/> at the second timestamp
+    /// the writer takes: the end of the claim round, then the start of its wait for the read. The read finishes only
+    /// then, so the test does not race the writer's own clock reads.
+    /// </summary>
+    private sealed class ArmedClock(Microsoft.Extensions.Time.Testing.FakeTimeProvider inner) : TimeProvider
+    {
+        private readonly TaskCompletionSource _second = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _stamps = -1;
+
+        public Task SecondStamp => _second.Task;
+
+        public void Arm() => Interlocked.Exchange(ref _stamps, 0);
+
+        public override long TimestampFrequency => inner.TimestampFrequency;
+
+        public override DateTimeOffset GetUtcNow() => inner.GetUtcNow();
+
+        public override long GetTimestamp()
+        {
+            var stamp = inner.GetTimestamp();
+            if (Volatile.Read(ref _stamps) >= 0 && Interlocked.Increment(ref _stamps) == 2)
+            {
+                _second.TrySetResult();
+            }
+
+            return stamp;
+        }
+    }
+
+    /// <summary>
+    /// In-memory items on a fake clock: each entity write takes <c>claimTime</c>; a read of other items takes
+    /// <c>readAfterClaims</c> once the writer is waiting for it after the claims (or after a second, when it never waits).
+    /// </summary>
+    private sealed class TimedItems(
+        InMemoryAggregateItems inner, Microsoft.Extensions.Time.Testing.FakeTimeProvider fake, ArmedClock clock, int claims, TimeSpan claimTime, TimeSpan readAfterClaims)
+        : IAggregateItems
+    {
+        private readonly Lock _gate = new();
+        private int _claims;
+
+        public async Task<IReadOnlyDictionary<AggregateKey, StoredAggregate>> ReadAsync(IReadOnlyCollection<AggregateKey> keys, CancellationToken cancellationToken)
+        {
+            if (keys.All(k => k is not EntityKey))
+            {
+                await Task.WhenAny(clock.SecondStamp, Task.Delay(TimeSpan.FromSeconds(1), cancellationToken));
+                fake.Advance(readAfterClaims);
+            }
+
+            return await inner.ReadAsync(keys, cancellationToken);
+        }
+
+        public Task<StoredAggregate?> ReadAsync(AggregateKey key, CancellationToken cancellationToken) => inner.ReadAsync(key, cancellationToken);
+
+        public async Task<WriteResult> WriteAsync(StoredAggregate item, long expectedVersion, DateTimeOffset now, CancellationToken cancellationToken)
+        {
+            var result = await inner.WriteAsync(item, expectedVersion, now, cancellationToken);
+            if (item.State.Key is EntityKey)
+            {
+                lock (_gate)
+                {
+                    fake.Advance(claimTime);
+                    if (++_claims == claims)
+                    {
+                        clock.Arm();
+                    }
+                }
+            }
+
+            return result;
+        }
+
+        public Task<WriteOutcome> StoreEvictedAsync(IReadOnlyCollection<WindowState> windows, long metricVersion, DateTimeOffset now, CancellationToken cancellationToken) =>
+            inner.StoreEvictedAsync(windows, metricVersion, now, cancellationToken);
+    }
 
     [Fact]
     public async Task Apply_CopyOnAnotherShard_IsSkippedAndCountedOnce()
