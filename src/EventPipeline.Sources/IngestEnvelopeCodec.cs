@@ -374,8 +374,11 @@ public static class IngestEnvelopeCodec
     /// <summary>Where <paramref name="part"/> (a span of the record's own memory) sits in <paramref name="data"/>.</summary>
     private static ReadOnlyMemory<byte> SliceOf(ReadOnlyMemory<byte> data, ReadOnlySpan<byte> part) =>
         part.IsEmpty ? ReadOnlyMemory<byte>.Empty // an empty span overlaps nothing, not even the record it came from
-        : data.Span.Overlaps(part, out var offset) ? data.Slice(offset, part.Length)
-        : throw new InvalidOperationException("the value is not a part of the record");
+        : data.Slice(OffsetOf(data, part), part.Length);
+
+    /// <summary>Where a non-empty <paramref name="part"/> of the record's own memory starts in <paramref name="data"/>.</summary>
+    private static int OffsetOf(ReadOnlyMemory<byte> data, ReadOnlySpan<byte> part) =>
+        data.Span.Overlaps(part, out var offset) ? offset : throw new InvalidOperationException("the value is not a part of the record");
 
     /// <summary>
     /// The embedded JSON body's bytes as they are in the record: the object or array and the whitespace around it, from
@@ -390,7 +393,7 @@ public static class IngestEnvelopeCodec
         }
 
         var raw = JsonMarshal.GetRawUtf8Value(value);
-        _ = data.Span.Overlaps(raw, out var start);
+        var start = OffsetOf(data, raw);
         var end = start + raw.Length;
         // Out from the value over the whitespace, to the colon before and the comma or brace after: only whitespace can
         // stand between them.
