@@ -16,6 +16,7 @@ internal static class Program
             ["throughput"] = ("CPU: decode → adapt → aggregate per core vs JsonDocument.Parse (BenchmarkDotNet)", ThroughputBenchmark.RunAsync),
             ["cost"] = ("AWS cost per million events at batch 5 and 1,000, per service, from measured WRU, RRU, batch duration and pushes", CostBenchmark.RunAsync),
             ["coldstart"] = ("Cold start of the Ingest process: Native AOT vs JIT, peak RSS", ColdStartBenchmark.RunAsync),
+            ["kinesis-fill"] = ("kinesis-mock alone: its put rate and CPU per record as a stream's shards fill", KinesisFillBenchmark.RunAsync),
         };
 
         if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var benchmark))

@@ -55,16 +55,22 @@ public sealed class LoadRunner(LocalEndpoints endpoints, LoadOptions options)
 
         var latencyRate = options.Rate ?? Math.Max(1, (int)(ceiling.KinesisRecordsPerSecond / 2));
         var latency = new PhaseStages();
+        var cpu = StackCpu.For(endpoints);
+        var latencyCpuFrom = cpu?.Sample();
         var latencySent = await RunPhaseAsync(producer, tenants, "latency", latencyRate, latency, ct);
+        var latencyCpu = cpu is null ? null : CpuSplit.Between(latencyCpuFrom!, cpu.Sample());
         var stackAfter = await StackLatencyDelta.ReadAsync(http, endpoints, ct);
         var stack = StackLatencyDelta.Between(stackBefore, stackAfter);
 
         var throughputRate = options.ThroughputRate ?? (int)ceiling.KinesisRecordsPerSecond;
         var throughput = new PhaseStages();
         long throughputSent = 0;
+        CpuSplit? throughputCpu = null;
         if (throughputRate > 0)
         {
+            var from = cpu?.Sample();
             throughputSent = await RunPhaseAsync(producer, tenants, "throughput", throughputRate, throughput, ct);
+            throughputCpu = cpu is null ? null : CpuSplit.Between(from!, cpu.Sample());
         }
 
         var sent = latencySent + throughputSent;
@@ -79,12 +85,14 @@ public sealed class LoadRunner(LocalEndpoints endpoints, LoadOptions options)
         var dominant = LoadReport.WriteStages(Console.Out, latency, stack);
         Console.WriteLine($"  dominant stage: {dominant}");
         LoadReport.WriteFloor(Console.Out, floor, latency.EndToEnd.Total(), options.FloorSamples);
+        latencyCpu?.Write(Console.Out, "latency", latencySent);
         if (throughputRate > 0)
         {
             var e2e = throughput.EndToEnd.Total();
             Console.WriteLine(string.Format(Inv, "throughput phase: {0:N0} events due at {1}/s, {2:N0} put in {3:F1} s = {4:F0}/s offered; {5:N0} delivered in {6:F1} s = {7:F0}/s; end to end p50 {8:F0} ms, p99 {9:F0} ms",
                 throughput.Due, throughputRate, throughputSent, throughput.PutSpan.TotalSeconds, Offered(throughput, throughputSent), throughput.Matched, throughput.Span.TotalSeconds, Kept(throughput), e2e.P50, e2e.P99));
             WriteCutShort(throughput, throughputSent);
+            throughputCpu?.Write(Console.Out, "throughput", throughputSent);
         }
 
         var applied = after.Applied - before.Applied;
@@ -152,9 +160,10 @@ public sealed class LoadRunner(LocalEndpoints endpoints, LoadOptions options)
     }
 
     /// <summary>
-    /// How long a phase may take to put its events: 3× its duration, at least a minute more than it. kinesis-mock slows
-    /// as its shards fill (a linear scan per read, one Node thread), and a 60 s phase at its ceiling once kept the
-    /// producer at 9 % for ten minutes; past the deadline the phase ends with what was put, and says so.
+    /// How long a phase may take to put its events: 3× its duration, at least a minute more than it. kinesis-mock's
+    /// PutRecords slows as the shard fills (it groups a call's records by their shard's whole record list, so each record
+    /// put hashes every record the shard holds: `kinesis-fill` in the benchmarks measures it), and a 60 s phase at its
+    /// ceiling once kept the producer at 9 % for ten minutes; past the deadline the phase ends with what was put, and says so.
     /// </summary>
     private static TimeSpan PutDeadline(int durationSeconds) => TimeSpan.FromSeconds(Math.Max(3 * durationSeconds, durationSeconds + 60));
 
