@@ -221,7 +221,9 @@ public sealed record CpuSplit(TimeSpan Span, IReadOnlyList<(string Name, double 
             output.WriteLine(string.Format(Inv, "  {0,-44} {1,6:F2} {2,6:P0} {3,14:F2}{4}", name, cpu / seconds, cpu / Math.Max(1e-9, MachineBusySeconds), 1000 * cpu / n, restarted ? "  (restarted meanwhile: counted from its new start)" : ""));
         }
 
-        var other = MachineBusySeconds - Parts.Sum(p => p.Seconds);
+        // Process and machine times are both counted in ticks, read a moment apart: on a quiet machine the parts can
+        // add up to a little more than the machine's busy time. What is left is never less than nothing.
+        var other = Math.Max(0, MachineBusySeconds - Parts.Sum(p => p.Seconds));
         output.WriteLine(string.Format(Inv, "  {0,-44} {1,6:F2} {2,6:P0} {3,14:F2}", "everything else (kernel, other processes)", other / seconds, other / Math.Max(1e-9, MachineBusySeconds), 1000 * other / n));
         output.WriteLine(string.Format(Inv, "  at {0:F2} ms of CPU per event the machine's {1} cores hold at most {2:N0} events/s", 1000 * MachineBusySeconds / n, Cores, MostEventsPerSecond(events)));
     }

@@ -80,4 +80,20 @@ public sealed class StackCpuTests
         split.Write(text, "throughput", 3_000);
         Assert.Contains("at 50.00 ms of CPU per event the machine's 2 cores hold at most 40 events/s", text.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Write_WhenThePartsAddUpToMoreThanTheMachinesBusyTime_LeavesNothingForEverythingElse_RatherThanANegativeShare()
+    {
+        // Ticks read a moment apart: 31 s counted in the processes, 30 s busy on the machine.
+        var t0 = new DateTimeOffset(2026, 12, 1, 22, 0, 0, TimeSpan.Zero);
+        var from = new CpuSample(t0, [new PartCpu("DynamoDB Local", 20, 0)], MachineBusy: 0, MachineTotal: 0);
+        var to = new CpuSample(t0.AddSeconds(60), [new PartCpu("DynamoDB Local", 20, 31)], MachineBusy: 30, MachineTotal: 120);
+        using var text = new StringWriter();
+
+        CpuSplit.Between(from, to).Write(text, "latency", 1_000);
+
+        var other = text.ToString().Split('\n').Single(l => l.Contains("everything else", StringComparison.Ordinal));
+        Assert.DoesNotContain("-", other, StringComparison.Ordinal);
+        Assert.Contains(" 0.00 ", other, StringComparison.Ordinal);
+    }
 }
