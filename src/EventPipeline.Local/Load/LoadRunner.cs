@@ -85,14 +85,14 @@ public sealed class LoadRunner(LocalEndpoints endpoints, LoadOptions options)
         var dominant = LoadReport.WriteStages(Console.Out, latency, stack);
         Console.WriteLine($"  dominant stage: {dominant}");
         LoadReport.WriteFloor(Console.Out, floor, latency.EndToEnd.Total(), options.FloorSamples);
-        latencyCpu?.Write(Console.Out, "latency", latencySent);
+        latencyCpu?.Write(Console.Out, "latency", latencySent, latencyRate);
         if (throughputRate > 0)
         {
             var e2e = throughput.EndToEnd.Total();
             Console.WriteLine(string.Format(Inv, "throughput phase: {0:N0} events due at {1}/s, {2:N0} put in {3:F1} s = {4:F0}/s offered; {5:N0} delivered in {6:F1} s = {7:F0}/s; end to end p50 {8:F0} ms, p99 {9:F0} ms",
                 throughput.Due, throughputRate, throughputSent, throughput.PutSpan.TotalSeconds, Offered(throughput, throughputSent), throughput.Matched, throughput.Span.TotalSeconds, Kept(throughput), e2e.P50, e2e.P99));
             WriteCutShort(throughput, throughputSent);
-            throughputCpu?.Write(Console.Out, "throughput", throughputSent);
+            throughputCpu?.Write(Console.Out, "throughput", throughputSent, throughputRate);
         }
 
         var applied = after.Applied - before.Applied;

@@ -206,10 +206,10 @@ public sealed record CpuSplit(TimeSpan Span, IReadOnlyList<(string Name, double 
     }
 
     /// <summary>
-    /// The table for a phase of <paramref name="events"/> events, and what the machine could hold at this CPU per event:
-    /// its cores divided by the busy CPU seconds per event.
+    /// The table for a phase of <paramref name="events"/> events, and what the machine could hold at this CPU per event
+    /// (its cores divided by the busy CPU seconds per event) beside the <paramref name="askedPerSecond"/> the phase put at.
     /// </summary>
-    public void Write(TextWriter output, string phase, long events)
+    public void Write(TextWriter output, string phase, long events, double askedPerSecond)
     {
         ArgumentNullException.ThrowIfNull(output);
         var seconds = Math.Max(1e-9, Span.TotalSeconds);
@@ -225,7 +225,9 @@ public sealed record CpuSplit(TimeSpan Span, IReadOnlyList<(string Name, double 
         // add up to a little more than the machine's busy time. What is left is never less than nothing.
         var other = Math.Max(0, MachineBusySeconds - Parts.Sum(p => p.Seconds));
         output.WriteLine(string.Format(Inv, "  {0,-44} {1,6:F2} {2,6:P0} {3,14:F2}", "everything else (kernel, other processes)", other / seconds, other / Math.Max(1e-9, MachineBusySeconds), 1000 * other / n));
-        output.WriteLine(string.Format(Inv, "  at {0:F2} ms of CPU per event the machine's {1} cores hold at most {2:N0} events/s", 1000 * MachineBusySeconds / n, Cores, MostEventsPerSecond(events)));
+        var most = MostEventsPerSecond(events);
+        output.WriteLine(string.Format(Inv, "  at {0:F2} ms of CPU per event the machine's {1} cores hold at most {2:N0} events/s; the phase asked for {3:N0}/s{4}",
+            1000 * MachineBusySeconds / n, Cores, most, askedPerSecond, askedPerSecond > most ? string.Format(Inv, " ({0:F1}× that)", askedPerSecond / most) : ""));
     }
 
     /// <summary>Events per second the machine's cores could hold at this phase's CPU per event.</summary>

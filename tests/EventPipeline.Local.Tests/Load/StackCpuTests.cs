@@ -77,8 +77,8 @@ public sealed class StackCpuTests
         // 150 CPU seconds for 3,000 events is 50 ms each: two cores hold 40 events/s.
         Assert.Equal(40, split.MostEventsPerSecond(3_000), 9);
         using var text = new StringWriter();
-        split.Write(text, "throughput", 3_000);
-        Assert.Contains("at 50.00 ms of CPU per event the machine's 2 cores hold at most 40 events/s", text.ToString(), StringComparison.Ordinal);
+        split.Write(text, "throughput", 3_000, askedPerSecond: 100);
+        Assert.Contains("at 50.00 ms of CPU per event the machine's 2 cores hold at most 40 events/s; the phase asked for 100/s (2.5× that)", text.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -90,7 +90,7 @@ public sealed class StackCpuTests
         var to = new CpuSample(t0.AddSeconds(60), [new PartCpu("DynamoDB Local", 20, 31)], MachineBusy: 30, MachineTotal: 120);
         using var text = new StringWriter();
 
-        CpuSplit.Between(from, to).Write(text, "latency", 1_000);
+        CpuSplit.Between(from, to).Write(text, "latency", 1_000, askedPerSecond: 10);
 
         var other = text.ToString().Split('\n').Single(l => l.Contains("everything else", StringComparison.Ordinal));
         Assert.DoesNotContain("-", other, StringComparison.Ordinal);
