@@ -37,11 +37,7 @@ internal static class KinesisFillBenchmark
         }, http);
         const string Stream = "fill";
         await EmulatorClients.EnsureStreamAsync(kinesis, "warm", ct);
-        await kinesis.CreateStreamAsync(Stream, shards, ct);
-        while ((await kinesis.DescribeStreamSummaryAsync(Stream, ct)).StreamStatus != "ACTIVE")
-        {
-            await Task.Delay(50, ct);
-        }
+        await EmulatorClients.EnsureStreamAsync(kinesis, Stream, ct, shards);
 
         Console.WriteLine($"kinesis-fill: kinesis-mock {EmulatorInstaller.KinesisLocalVersion} alone (pid {pid}), stream of {shards} shards, PutRecords of 500 × 800 B back to back, partition keys spread over the shards");
         var payload = new byte[800];

@@ -9,11 +9,9 @@ internal static class ProcessTable
     public static IReadOnlyList<int> ChildrenOf(int parentPid)
     {
         var children = new List<int>();
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        foreach (var pid in Pids())
         {
-            if (int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
-                && Stat(pid) is { } stat
-                && stat.ParentPid == parentPid)
+            if (Stat(pid) is { } stat && stat.ParentPid == parentPid)
             {
                 children.Add(pid);
             }
@@ -21,6 +19,24 @@ internal static class ProcessTable
 
         return children;
     }
+
+    /// <summary>Every PID in /proc now.</summary>
+    public static IEnumerable<int> Pids()
+    {
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            {
+                yield return pid;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The fields of a <c>/proc/&lt;pid&gt;/stat</c> text after its command name (<c>pid (comm) state ppid …</c>: field 0 is
+    /// the state). comm may contain spaces and parentheses, so the fields start after the last <c>)</c>.
+    /// </summary>
+    public static string[] FieldsAfterName(string stat) => stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
 
     /// <summary>True while the PID exists and is not a zombie (a zombie has exited; only its exit status is left).</summary>
     public static bool IsAlive(int pid) => Stat(pid) is { State: not 'Z' and not 'X' };
@@ -33,11 +49,8 @@ internal static class ProcessTable
         try
         {
             var text = File.ReadAllText($"/proc/{pid}/stat");
-            // Format: pid (comm) state ppid …; comm may contain spaces and parentheses, so split after the last ')'.
-            var open = text.IndexOf('(', StringComparison.Ordinal);
-            var close = text.LastIndexOf(')');
-            var rest = text[(close + 2)..].Split(' ');
-            return (text[(open + 1)..close], rest[0][0], int.Parse(rest[1], CultureInfo.InvariantCulture));
+            var rest = FieldsAfterName(text);
+            return (text[(text.IndexOf('(', StringComparison.Ordinal) + 1)..text.LastIndexOf(')')], rest[0][0], int.Parse(rest[1], CultureInfo.InvariantCulture));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException or ArgumentOutOfRangeException)
         {

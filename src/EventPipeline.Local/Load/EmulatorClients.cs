@@ -28,13 +28,13 @@ public static class EmulatorClients
         return new AmazonDynamoDBClient(aws.Credentials, new AmazonDynamoDBConfig { ServiceURL = aws.DynamoDb!.ToString(), AuthenticationRegion = aws.Region });
     }
 
-    /// <summary>A one-shard scratch stream, created unless an earlier run left it.</summary>
-    public static async Task EnsureStreamAsync(KinesisClient kinesis, string name, CancellationToken ct)
+    /// <summary>A scratch stream of <paramref name="shards"/> shards, created unless an earlier run left it; returns when it is ACTIVE.</summary>
+    public static async Task EnsureStreamAsync(KinesisClient kinesis, string name, CancellationToken ct, int shards = 1)
     {
         ArgumentNullException.ThrowIfNull(kinesis);
         try
         {
-            await kinesis.CreateStreamAsync(name, 1, ct);
+            await kinesis.CreateStreamAsync(name, shards, ct);
         }
         catch (AwsServiceException ex) when (ex.ErrorCode == "ResourceInUseException")
         {

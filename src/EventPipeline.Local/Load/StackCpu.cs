@@ -1,4 +1,5 @@
 using System.Globalization;
+using EventPipeline.Local.Emulators;
 
 namespace EventPipeline.Local.Load;
 
@@ -118,16 +119,11 @@ public sealed class StackCpu
             return pids;
         }
 
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        foreach (var pid in ProcessTable.Pids())
         {
-            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
-            {
-                continue;
-            }
-
             try
             {
-                foreach (var fd in Directory.EnumerateFileSystemEntries(Path.Combine(dir, "fd")))
+                foreach (var fd in Directory.EnumerateFileSystemEntries($"/proc/{pid}/fd"))
                 {
                     // A socket's link reads "socket:[<inode>]".
                     if (new FileInfo(fd).LinkTarget is { } target && target.StartsWith("socket:[", StringComparison.Ordinal)
@@ -161,14 +157,13 @@ public sealed class StackCpu
     }
 
     /// <summary>
-    /// User plus system CPU seconds from the text of <c>/proc/&lt;pid&gt;/stat</c> (<c>pid (comm) state ppid …</c>:
-    /// utime and stime are the 14th and 15th fields; comm may hold spaces and parentheses, so fields count from the last
-    /// <c>)</c>).
+    /// User plus system CPU seconds from the text of <c>/proc/&lt;pid&gt;/stat</c>: utime and stime are its 14th and 15th
+    /// fields (<see cref="ProcessTable.FieldsAfterName"/>).
     /// </summary>
     public static double ProcessSecondsOf(string stat)
     {
         ArgumentNullException.ThrowIfNull(stat);
-        var rest = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var rest = ProcessTable.FieldsAfterName(stat);
         return (long.Parse(rest[11], CultureInfo.InvariantCulture) + long.Parse(rest[12], CultureInfo.InvariantCulture)) / TicksPerSecond;
     }
 }
