@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
+using System.Text.Json;
 
 namespace EventPipeline.Local.Emulators;
 
@@ -46,6 +47,10 @@ public sealed class EmulatorProcess : IDisposable
     private Func<CancellationToken, Task<bool>>? _readiness;
     private int _disposed;
     private int _restarts;
+
+    // The state file's last whole copy: when it was taken, and the (length, write time) it was taken of.
+    private readonly Stopwatch _sinceWholeCopy = new();
+    private (long Length, DateTime Written) _wholeCopyOf;
 
     private EmulatorProcess(EmulatorStartInfo info, StreamWriter log)
     {
@@ -133,6 +138,7 @@ public sealed class EmulatorProcess : IDisposable
         KillTree();
         var previous = _process;
         WriteLog($"---- eventpipeline: {Name} exited with code {(previous.HasExited ? previous.ExitCode : -1)}; restarting");
+        RestoreWholeState();
         Launch();
         previous.Dispose();
         Interlocked.Increment(ref _restarts);
@@ -272,6 +278,106 @@ public sealed class EmulatorProcess : IDisposable
         }
 
         _process.Dispose();
+    }
+
+    /// <summary>Where <see cref="KeepWholeState"/> keeps the state file's last whole copy.</summary>
+    public string? WholeStateCopy => _info.StateFile is { } file ? file + ".whole" : null;
+
+    /// <summary>
+    /// Copies <see cref="EmulatorStartInfo.StateFile"/> aside when it is whole JSON, at most every
+    /// <paramref name="every"/> and only once it changed: kinesis-mock rewrites the file in place (truncate, then write),
+    /// so a kill during a write leaves it cut short, and kinesis-mock then exits at every start while reading it. The
+    /// watchdog calls this on its ticks; <see cref="RestartAsync"/> puts the copy back.
+    /// </summary>
+    public void KeepWholeState(TimeSpan every)
+    {
+        if (_info.StateFile is not { } file || _sinceWholeCopy.IsRunning && _sinceWholeCopy.Elapsed < every)
+        {
+            return;
+        }
+
+        try
+        {
+            var before = Stamp(file);
+            if (before.Length <= 0 || before == _wholeCopyOf)
+            {
+                return;
+            }
+
+            var temp = WholeStateCopy + ".tmp";
+            File.Copy(file, temp, overwrite: true);
+            // Unchanged while it was copied, and whole: else the next tick tries again.
+            if (Stamp(file) == before && IsWholeJson(temp))
+            {
+                File.Move(temp, WholeStateCopy!, overwrite: true);
+                _wholeCopyOf = before;
+                _sinceWholeCopy.Restart();
+            }
+            else
+            {
+                File.Delete(temp);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Being written or gone: the next tick tries again.
+        }
+    }
+
+    /// <summary>
+    /// Before a restart: a state file the kill cut short is replaced by its last whole copy (the records of the seconds
+    /// since that copy are lost, as a kill loses the last second anyway), or, with no copy, moved aside so the emulator
+    /// can start at all. Either way the log says so.
+    /// </summary>
+    private void RestoreWholeState()
+    {
+        if (_info.StateFile is not { } file || !File.Exists(file) || IsWholeJson(file))
+        {
+            return;
+        }
+
+        if (WholeStateCopy is { } copy && File.Exists(copy))
+        {
+            File.Copy(copy, file, overwrite: true);
+            WriteLog($"---- eventpipeline: {Path.GetFileName(file)} was cut short by the kill (the emulator rewrites it in place); restored its last whole copy of {File.GetLastWriteTimeUtc(copy):HH:mm:ss} UTC");
+        }
+        else
+        {
+            File.Move(file, file + ".cut-short", overwrite: true);
+            WriteLog($"---- eventpipeline: {Path.GetFileName(file)} was cut short by the kill and has no whole copy; moved aside to {Path.GetFileName(file)}.cut-short, the emulator starts without it");
+        }
+
+        _wholeCopyOf = default;
+    }
+
+    private static (long Length, DateTime Written) Stamp(string file)
+    {
+        var info = new FileInfo(file);
+        return info.Exists ? (info.Length, info.LastWriteTimeUtc) : (-1, DateTime.MinValue);
+    }
+
+    /// <summary>True when <paramref name="file"/> holds one JSON value and nothing but whitespace after it.</summary>
+    internal static bool IsWholeJson(string file)
+    {
+        try
+        {
+            var bytes = File.ReadAllBytes(file);
+            var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { MaxDepth = 256 });
+            if (!reader.Read() || !reader.TrySkip())
+            {
+                return false;
+            }
+
+            return bytes.AsSpan((int)reader.BytesConsumed).Trim(" \t\r\n"u8).IsEmpty;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 
     /// <summary>

@@ -109,6 +109,9 @@ public sealed class EmulatorSet : IAsyncDisposable, IDisposable
         return set;
     }
 
+    /// <summary>How often a running emulator's state file is copied aside while whole (<see cref="EmulatorProcess.KeepWholeState"/>).</summary>
+    private static readonly TimeSpan WholeStateEvery = TimeSpan.FromSeconds(2);
+
     private async Task WatchAsync(CancellationToken ct)
     {
         var failures = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -117,6 +120,11 @@ public sealed class EmulatorSet : IAsyncDisposable, IDisposable
             try
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(250), ct);
+                foreach (var process in Processes.Where(p => !p.HasExited))
+                {
+                    process.KeepWholeState(WholeStateEvery);
+                }
+
                 foreach (var process in Processes.Where(p => p.HasExited))
                 {
                     failures.TryGetValue(process.Name, out var failed);

@@ -111,6 +111,65 @@ public sealed class EmulatorProcessTests : IDisposable
         return found;
     }
 
+    [LinuxFact]
+    public async Task Restart_StateFileCutShortByTheKill_PutsBackItsLastWholeCopy()
+    {
+        // kinesis-mock rewrites its state in place; killed mid-write, it left half a file and then exited at every start
+        // while reading it (CI, 2026-12-01 23:55: NoSuchElementException sixteen times, the stream gone for the rest of the run).
+        var state = Path.Combine(_temp, "kinesis-data.json");
+        const string Whole = """{"streams":{"events":{"shards":[1,2,3]}}}""";
+        await File.WriteAllTextAsync(state, Whole);
+        var log = Path.Combine(_temp, "stateful.log");
+        using var process = EmulatorProcess.Start(Stateful(state, log));
+        process.KeepWholeState(TimeSpan.Zero);
+        await File.WriteAllTextAsync(state, """{"streams":{"events":{"sha""");
+
+        await process.RestartAsync(Patience, CancellationToken.None);
+
+        Assert.Equal(Whole, await File.ReadAllTextAsync(state));
+        Assert.Contains("was cut short by the kill (the emulator rewrites it in place); restored its last whole copy", await ReadSharedAsync(log), StringComparison.Ordinal);
+    }
+
+    [LinuxFact]
+    public async Task Restart_StateFileCutShortWithNoWholeCopy_MovesItAsideSoTheEmulatorCanStart()
+    {
+        var state = Path.Combine(_temp, "kinesis-data.json");
+        var log = Path.Combine(_temp, "stateful.log");
+        using var process = EmulatorProcess.Start(Stateful(state, log));
+        await File.WriteAllTextAsync(state, """{"streams":""");
+
+        await process.RestartAsync(Patience, CancellationToken.None);
+
+        Assert.False(File.Exists(state));
+        Assert.Equal("""{"streams":""", await File.ReadAllTextAsync(state + ".cut-short"));
+        Assert.Contains("has no whole copy; moved aside", await ReadSharedAsync(log), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task KeepWholeState_StateFileCutShort_KeepsThePreviousWholeCopy()
+    {
+        var state = Path.Combine(_temp, "kinesis-data.json");
+        await File.WriteAllTextAsync(state, """{"a":1}""");
+        using var process = EmulatorProcess.Start(Stateful(state, Path.Combine(_temp, "keep.log")));
+        process.KeepWholeState(TimeSpan.Zero);
+        await File.WriteAllTextAsync(state, """{"a":1,"b":""");
+        File.SetLastWriteTimeUtc(state, DateTime.UtcNow.AddSeconds(5));
+
+        process.KeepWholeState(TimeSpan.Zero);
+
+        Assert.Equal("""{"a":1}""", await File.ReadAllTextAsync(process.WholeStateCopy!));
+    }
+
+    private static async Task<string> ReadSharedAsync(string path)
+    {
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var reader = new StreamReader(stream);
+        return await reader.ReadToEndAsync();
+    }
+
+    private EmulatorStartInfo Stateful(string state, string log) =>
+        new("stateful", "sleep", ["300"], _temp, log) { StateFile = state, StopGracePeriod = TimeSpan.FromMilliseconds(100) };
+
     private EmulatorStartInfo Shell(string script, string log) => new("shell", "/bin/sh", ["-c", script], _temp, log);
 
     private static async Task WaitUntilAsync(Func<bool> condition, string what)
