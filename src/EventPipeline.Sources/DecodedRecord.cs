@@ -9,9 +9,9 @@ namespace EventPipeline.Sources;
 /// </summary>
 public sealed class DecodedRecord : IDisposable
 {
-    private readonly JsonDocument document;
+    private readonly JsonDocument? document;
 
-    internal DecodedRecord(IngestEnvelope envelope, JsonDocument document)
+    internal DecodedRecord(IngestEnvelope envelope, JsonDocument? document)
     {
         Envelope = envelope;
         this.document = document;
@@ -24,6 +24,6 @@ public sealed class DecodedRecord : IDisposable
     public void Dispose()
     {
         Envelope.ReleaseParsedBody();
-        document.Dispose();
+        document?.Dispose();
     }
 }

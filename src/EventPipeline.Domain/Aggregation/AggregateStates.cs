@@ -150,7 +150,7 @@ public sealed class EntityViewState(EntityKey key) : AggregateState
     public override void Apply(CanonicalEvent e, decimal metricValue, in AggregationContext context)
     {
         var stamp = Stamp.Of(e);
-        if (e.Attributes is Dictionary<string, string> attributes)
+        if (e.Attributes is FieldDictionary<string> attributes)
         {
             // What adapters build: its struct enumerator allocates nothing, the interface's is boxed per event.
             foreach (var (name, value) in attributes)

@@ -57,7 +57,7 @@ public static class Aggregator
         var items = new Contribution[1 + ((1 + e.Measures.Count) * (late ? 2 : 1))];
         items[0] = new Contribution(new EntityKey(e.Tenant, e.Entity), 0);
         var next = AddMetricItems(items, 1, e, EventsMetric, 1, late);
-        if (e.Measures is Dictionary<string, decimal> measures)
+        if (e.Measures is FieldDictionary<decimal> measures)
         {
             // What adapters build: its struct enumerator allocates nothing, the interface's is boxed per event.
             foreach (var (name, value) in measures)

@@ -127,8 +127,8 @@ public sealed class CloudEventsAdapter : ISourceAdapter
         var subject = JsonFields.OptionalString(ce, at, "subject");
         var entity = EntityFor(subject, type, source);
 
-        var measures = new Dictionary<string, decimal>(StringComparer.Ordinal);
-        var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
+        var measures = new FieldDictionary<decimal>(0);
+        var attributes = new FieldDictionary<string>();
         if (JsonFields.Optional(ce, "data") is { ValueKind: JsonValueKind.Object } data)
         {
             JsonFields.CollectScalars(data, measures, attributes);

@@ -91,8 +91,8 @@ public sealed class CsvAdapter : ISourceAdapter
                 ? id
                 : StableId.Of(fileName, row.Line.ToString(CultureInfo.InvariantCulture));
 
-            var measures = new Dictionary<string, decimal>(StringComparer.Ordinal);
-            var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
+            var measures = new FieldDictionary<decimal>(0);
+            var attributes = new FieldDictionary<string>();
             foreach (var (name, index) in columns)
             {
                 if (name is "event_id" or "event_time" or "entity_type" or "entity_id" or "event_type")
@@ -108,11 +108,11 @@ public sealed class CsvAdapter : ISourceAdapter
 
                 if (decimal.TryParse(value, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number))
                 {
-                    measures[name] = number;
+                    measures.Set(name, number);
                 }
                 else
                 {
-                    attributes[name] = value;
+                    attributes.Set(name, value);
                 }
             }
 

@@ -48,8 +48,8 @@ public sealed class EventBridgeAdapter : ISourceAdapter
 
         var entity = FromDetail(detail, source) ?? FromResources(resources) ?? new EntityRef(AdapterBoundary.Kind(source), detailType);
 
-        var measures = new Dictionary<string, decimal>(StringComparer.Ordinal);
-        var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
+        var measures = new FieldDictionary<decimal>(0);
+        var attributes = new FieldDictionary<string>();
         if (detail is { } details)
         {
             JsonFields.CollectScalars(details, measures, attributes);
@@ -59,7 +59,7 @@ public sealed class EventBridgeAdapter : ISourceAdapter
         {
             if (JsonFields.OptionalString(root, "", name) is { Length: > 0 } value)
             {
-                attributes[name] = value;
+                attributes.Set(name, value);
             }
         }
 

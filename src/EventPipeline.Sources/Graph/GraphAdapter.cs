@@ -56,7 +56,7 @@ public sealed class GraphAdapter : ISourceAdapter
         foreach (var n in notices)
         {
             var time = envelope.ReceivedAt;
-            IReadOnlyDictionary<string, string> attributes = new Dictionary<string, string>();
+            IReadOnlyDictionary<string, string> attributes = FieldDictionary<string>.Empty;
             if (!string.Equals(n.ChangeType, "deleted", StringComparison.OrdinalIgnoreCase))
             {
                 var resource = await fetcher.FetchAsync(tenant, n.Url, cancellationToken);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using EventPipeline.Domain;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
@@ -220,7 +221,7 @@ public sealed class GraphResourceFetcher
 
         using (doc)
         {
-            var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+            var fields = new FieldDictionary<string>();
             DateTimeOffset? lastModified = null;
             if (doc.RootElement.ValueKind == JsonValueKind.Object)
             {
@@ -228,11 +229,11 @@ public sealed class GraphResourceFetcher
                 {
                     if (p.Value.ValueKind == JsonValueKind.String)
                     {
-                        fields[p.Name] = p.Value.GetString()!;
+                        fields.Set(p.Name, p.Value.GetString()!);
                     }
                     else if (p.Value.ValueKind == JsonValueKind.Number)
                     {
-                        fields[p.Name] = p.Value.GetRawText();
+                        fields.Set(p.Name, p.Value.GetRawText());
                     }
                 }
 

@@ -40,7 +40,7 @@ public sealed class JiraAdapter : ISourceAdapter
         var type = JsonFields.String(root, "", "webhookEvent");
         var time = JsonFields.UnixMilliseconds(root, "", "timestamp");
 
-        var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
+        var attributes = new FieldDictionary<string>();
         EntityRef entity;
         if (JsonFields.OptionalObject(root, "", "issue") is { } issue)
         {
@@ -70,11 +70,11 @@ public sealed class JiraAdapter : ISourceAdapter
         return null;
     }
 
-    private static void CopyIssueFields(JsonElement issue, Dictionary<string, string> attributes)
+    private static void CopyIssueFields(JsonElement issue, FieldDictionary<string> attributes)
     {
         if (JsonFields.Optional(issue, "key") is { ValueKind: JsonValueKind.String } key)
         {
-            attributes["key"] = key.GetString()!;
+            attributes.Set("key", key.GetString()!);
         }
 
         if (JsonFields.Optional(issue, "fields") is not { ValueKind: JsonValueKind.Object } fields)
@@ -84,7 +84,7 @@ public sealed class JiraAdapter : ISourceAdapter
 
         if (JsonFields.Optional(fields, "summary") is { ValueKind: JsonValueKind.String } summary)
         {
-            attributes["summary"] = summary.GetString()!;
+            attributes.Set("summary", summary.GetString()!);
         }
 
         CopyName(fields, "status", "name", attributes);
@@ -93,12 +93,12 @@ public sealed class JiraAdapter : ISourceAdapter
         CopyName(fields, "assignee", "displayName", attributes);
     }
 
-    private static void CopyName(JsonElement fields, string field, string nameProperty, Dictionary<string, string> attributes)
+    private static void CopyName(JsonElement fields, string field, string nameProperty, FieldDictionary<string> attributes)
     {
         if (JsonFields.Optional(fields, field) is { ValueKind: JsonValueKind.Object } obj &&
             JsonFields.Optional(obj, nameProperty) is { ValueKind: JsonValueKind.String } name)
         {
-            attributes[field] = name.GetString()!;
+            attributes.Set(field, name.GetString()!);
         }
     }
 }

@@ -84,7 +84,7 @@ public sealed class SalesforceAdapter : ISourceAdapter
             throw RejectionException.For(recordIdsPath, "must not repeat a record id");
         }
 
-        var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
+        var attributes = new FieldDictionary<string>();
         // ChangeEventHeader is an object, so CollectScalars leaves it out; nested compound fields are skipped too.
         JsonFields.CollectScalars(payload, null, attributes);
         var kind = AdapterBoundary.Kind(entityName);

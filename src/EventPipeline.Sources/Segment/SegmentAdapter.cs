@@ -63,17 +63,17 @@ public sealed class SegmentAdapter : ISourceAdapter
             ?? JsonFields.OptionalTimestamp(message, at, "originalTimestamp", Timestamps.TryParseAssumingUtc)
             ?? throw RejectionException.For(JsonFields.Path(at, "timestamp"), "required");
 
-        var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
+        var attributes = new FieldDictionary<string>();
         var type = kind;
         if (kind == "track")
         {
             var name = JsonFields.String(message, at, "event");
             type = kind + "." + name;
-            attributes["event"] = name;
+            attributes.Set("event", name);
         }
         else if (JsonFields.OptionalString(message, at, "name") is { Length: > 0 } pageName)
         {
-            attributes["name"] = pageName;
+            attributes.Set("name", pageName);
         }
 
         var userId = OptionalId(message, "userId", at);
@@ -84,7 +84,7 @@ public sealed class SegmentAdapter : ISourceAdapter
                 ? new EntityRef("anonymous", anonymousId)
                 : throw RejectionException.For(JsonFields.Path(at, "userId"), "userId or anonymousId required");
 
-        var measures = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        var measures = new FieldDictionary<decimal>(0);
         if (JsonFields.OptionalObject(message, at, "properties") is { } properties)
         {
             JsonFields.CollectScalars(properties, measures, attributes);

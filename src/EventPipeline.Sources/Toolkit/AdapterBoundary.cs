@@ -11,7 +11,7 @@ namespace EventPipeline.Sources.Toolkit;
 internal static class AdapterBoundary
 {
     /// <summary>Shared by events that carry no measures (record fields are state, not measures).</summary>
-    public static readonly IReadOnlyDictionary<string, decimal> NoMeasures = new Dictionary<string, decimal>();
+    public static readonly IReadOnlyDictionary<string, decimal> NoMeasures = FieldDictionary<decimal>.Empty;
 
     /// <summary>Runs a mapping that yields one event.</summary>
     public static ValueTask<AdapterResult> Run(IngestEnvelope envelope, Func<IngestEnvelope, CanonicalEvent> map)

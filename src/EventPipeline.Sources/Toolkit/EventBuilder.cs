@@ -8,19 +8,18 @@ namespace EventPipeline.Sources.Toolkit;
 /// </summary>
 internal sealed class EventBuilder
 {
-    // Sized (7 slots) for the four to seven attributes a mapping usually copies, which an unsized table reaches by
-    // allocating twice (3 slots, then 7).
-    private readonly Dictionary<string, string> attributes = new(7, StringComparer.Ordinal);
+    // Sized for the four to seven attributes a mapping usually copies.
+    private readonly FieldDictionary<string> attributes = new(7);
 
     // Created on the first measure: many events carry none and then share the empty NoMeasures.
-    private Dictionary<string, decimal>? measures;
+    private FieldDictionary<decimal>? measures;
 
     /// <summary>Adds a measure when it has a value.</summary>
     public EventBuilder Measure(string name, decimal? value)
     {
         if (value is { } v)
         {
-            (measures ??= new Dictionary<string, decimal>(StringComparer.Ordinal))[name] = v;
+            (measures ??= new FieldDictionary<decimal>()).Set(name, v);
         }
 
         return this;
@@ -31,7 +30,7 @@ internal sealed class EventBuilder
     {
         if (!string.IsNullOrEmpty(value))
         {
-            attributes[name] = value;
+            attributes.Set(name, value);
         }
 
         return this;

@@ -223,7 +223,7 @@ internal static class JsonFields
     /// null) or else attributes, strings and booleans into <paramref name="attributes"/>. Nested objects and arrays are
     /// skipped: views hold flat state.
     /// </summary>
-    public static void CollectScalars(JsonElement obj, Dictionary<string, decimal>? measures, Dictionary<string, string> attributes)
+    public static void CollectScalars(JsonElement obj, FieldDictionary<decimal>? measures, FieldDictionary<string> attributes)
     {
         if (obj.ValueKind != JsonValueKind.Object)
         {
@@ -235,19 +235,19 @@ internal static class JsonFields
             switch (p.Value.ValueKind)
             {
                 case JsonValueKind.Number when measures is not null && p.Value.TryGetDecimal(out var d):
-                    measures[p.Name] = d;
+                    measures.Set(p.Name, d);
                     break;
                 case JsonValueKind.Number:
-                    attributes[p.Name] = p.Value.GetRawText();
+                    attributes.Set(p.Name, p.Value.GetRawText());
                     break;
                 case JsonValueKind.String:
-                    attributes[p.Name] = p.Value.GetString()!;
+                    attributes.Set(p.Name, p.Value.GetString()!);
                     break;
                 case JsonValueKind.True:
-                    attributes[p.Name] = "true";
+                    attributes.Set(p.Name, "true");
                     break;
                 case JsonValueKind.False:
-                    attributes[p.Name] = "false";
+                    attributes.Set(p.Name, "false");
                     break;
                 default:
                     break;

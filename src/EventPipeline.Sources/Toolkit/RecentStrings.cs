@@ -1,0 +1,39 @@
+using System.Text;
+
+namespace EventPipeline.Sources.Toolkit;
+
+/// <summary>
+/// The strings a record repeats from the last records (its tenant, its source's name, its header names), handed back
+/// as the same instance instead of a new string per record: a batch is mostly one tenant and a few sources, and every
+/// record on the stream is decoded. Per thread, so no lock and no race; a small table indexed by the bytes' length and
+/// ends, so a miss costs one string and replaces one slot. Only plain ASCII text (no escapes) is looked up here: the
+/// comparison is byte for char.
+/// </summary>
+internal static class RecentStrings
+{
+    private const int Slots = 32;
+
+    [ThreadStatic]
+    private static string?[]? table;
+
+    /// <summary>The text of <paramref name="utf8"/>: a recent instance when one has these bytes, else a new one kept for next time.</summary>
+    /// <param name="utf8">A JSON string's content without escapes (the caller checked for <c>\</c>).</param>
+    public static string Of(ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.Length is 0 or > 64 || !Ascii.IsValid(utf8))
+        {
+            return utf8.Length == 0 ? "" : Encoding.UTF8.GetString(utf8);
+        }
+
+        var slots = table ??= new string?[Slots];
+        var slot = (utf8.Length * 31 + utf8[0] * 7 + utf8[^1]) & (Slots - 1);
+        if (slots[slot] is { } recent && Ascii.Equals(utf8, recent))
+        {
+            return recent;
+        }
+
+        var made = Encoding.ASCII.GetString(utf8);
+        slots[slot] = made;
+        return made;
+    }
+}
