@@ -21,6 +21,7 @@ public sealed class AwsClients : IDisposable
     private readonly Lazy<StepFunctionsClient> _stepFunctions;
     private readonly Lazy<ApiGatewayManagementClient> _management;
     private readonly Lazy<EventBridgeClient> _eventBridge;
+    private readonly Lazy<HttpClient> _externalHttp = new(() => AwsJsonClient.CreateHttpClient(Timeout.InfiniteTimeSpan));
 
     private AwsClients(AwsEndpoints endpoints)
     {
@@ -39,6 +40,13 @@ public sealed class AwsClients : IDisposable
 
     /// <summary>One HTTP client (connection pool) shared by the signed clients.</summary>
     public HttpClient Http { get; }
+
+    /// <summary>
+    /// The connection pool for calls outside AWS (the Graph API), made on first use. It has no overall timeout: its
+    /// callers bound each attempt themselves (Graph's resilience pipeline), and HttpClient's own timeout would add a
+    /// timer and a linked cancellation source to every request for a limit that never applies.
+    /// </summary>
+    public HttpClient ExternalHttp => _externalHttp.Value;
 
     public AmazonDynamoDBClient DynamoDb => _dynamo.Value;
 
@@ -66,6 +74,11 @@ public sealed class AwsClients : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        if (_externalHttp.IsValueCreated)
+        {
+            _externalHttp.Value.Dispose();
+        }
+
         if (_dynamo.IsValueCreated)
         {
             _dynamo.Value.Dispose();

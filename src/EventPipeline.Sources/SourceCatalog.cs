@@ -26,7 +26,8 @@ public static class SourceCatalog
     {
         ArgumentNullException.ThrowIfNull(dependencies);
         // Without an injected client (e.g. a function that does not need one elsewhere) Graph gets its own, once per cold start.
-        var http = dependencies.HttpClient ?? new HttpClient();
+        // No overall timeout: the fetcher's resilience pipeline bounds each attempt (SourceDependencies.FetchTimeout).
+        var http = dependencies.HttpClient ?? new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         SourceRegistration[] sources =
         [
             Register(new GitHubAdapter(), new GitHubSignature()),

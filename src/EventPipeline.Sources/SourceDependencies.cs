@@ -6,7 +6,11 @@ public sealed class SourceDependencies
     /// <summary>Clock for receipt-time fallbacks and replay windows.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 
-    /// <summary>HTTP client for enrichment fetches (Microsoft Graph); one per cold start.</summary>
+    /// <summary>
+    /// HTTP client for enrichment fetches (Microsoft Graph); one per cold start. Give it no overall timeout
+    /// (<see cref="Timeout.InfiniteTimeSpan"/>): <see cref="FetchTimeout"/> bounds each attempt, and HttpClient's own limit
+    /// costs a timer per request.
+    /// </summary>
     public HttpClient? HttpClient { get; init; }
 
     /// <summary>Base URL of the Microsoft Graph API; tests and the local stack point it at a local fake.</summary>

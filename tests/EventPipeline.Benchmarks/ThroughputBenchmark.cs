@@ -196,7 +196,8 @@ public sealed class Corpus
         var sources = SourceCatalog.Create(new SourceDependencies
         {
             Clock = new FixedClock(ReceivedAt),
-            HttpClient = new HttpClient(new CannedGraphHandler()),
+            // As the functions make it (AwsClients.ExternalHttp): no overall timeout, the fetcher bounds each attempt.
+            HttpClient = new HttpClient(new CannedGraphHandler()) { Timeout = Timeout.InfiniteTimeSpan },
             GraphBaseUrl = new Uri("https://graph.test/v1.0/"),
             FetchRetries = 0,
         });

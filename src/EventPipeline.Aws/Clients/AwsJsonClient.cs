@@ -70,7 +70,10 @@ public sealed class AwsJsonClient : IDisposable
     public Uri Endpoint => _endpoint;
 
     /// <summary>A pooled client: connections are reused and recycled every few minutes so DNS changes are seen.</summary>
-    public static HttpClient CreateHttpClient()
+    public static HttpClient CreateHttpClient() => CreateHttpClient(TimeSpan.FromSeconds(30));
+
+    /// <summary>A pooled client as <see cref="CreateHttpClient()"/> makes, whose requests time out after <paramref name="timeout"/>.</summary>
+    public static HttpClient CreateHttpClient(TimeSpan timeout)
     {
 #pragma warning disable CA2000 // The HttpClient owns and disposes the handler.
         var handler = new SocketsHttpHandler
@@ -80,7 +83,7 @@ public sealed class AwsJsonClient : IDisposable
             AutomaticDecompression = DecompressionMethods.None,
             UseCookies = false,
         };
-        return new HttpClient(handler, disposeHandler: true) { Timeout = TimeSpan.FromSeconds(30) };
+        return new HttpClient(handler, disposeHandler: true) { Timeout = timeout };
 #pragma warning restore CA2000
     }
 

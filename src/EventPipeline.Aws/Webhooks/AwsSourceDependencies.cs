@@ -3,7 +3,7 @@ using EventPipeline.Topology;
 
 namespace EventPipeline.Aws.Webhooks;
 
-/// <summary>What the source adapters need in a function, from its settings: one HTTP client, the Graph API and its credential.</summary>
+/// <summary>What the source adapters need in a function, from its settings: the HTTP client for calls outside AWS, the Graph API and its credential.</summary>
 public static class AwsSourceDependencies
 {
     /// <summary>The adapters' dependencies for a function configured by <paramref name="settings"/>.</summary>
@@ -15,7 +15,7 @@ public static class AwsSourceDependencies
         var tokens = settings.GraphTokenPrefix is { } prefix ? new Lazy<SsmGraphAccessTokens>(() => new SsmGraphAccessTokens(aws.Ssm, prefix, clock)) : null;
         return new SourceDependencies
         {
-            HttpClient = aws.Http,
+            HttpClient = aws.ExternalHttp,
             GraphBaseUrl = settings.GraphBaseUrl,
             GraphAccessToken = tokens is null ? null : (tenant, ct) => tokens.Value.GetAsync(tenant, ct),
             Clock = clock,

@@ -56,11 +56,18 @@ public static class Granularities
     }
 
     /// <summary>Start of the window containing <paramref name="t"/> (UTC).</summary>
-    public static DateTimeOffset BucketStart(this Granularity g, DateTimeOffset t)
+    public static DateTimeOffset BucketStart(this Granularity g, DateTimeOffset t) => new(BucketStartTicks(g, t.UtcTicks), TimeSpan.Zero);
+
+    /// <summary><see cref="BucketStart"/> in UTC ticks.</summary>
+    internal static long BucketStartTicks(this Granularity g, long utcTicks) => utcTicks - (utcTicks % g.SizeTicks());
+
+    /// <summary><see cref="Size"/> in ticks.</summary>
+    internal static long SizeTicks(this Granularity g) => g switch
     {
-        var ticks = t.UtcTicks - (t.UtcTicks % g.Size().Ticks);
-        return new DateTimeOffset(ticks, TimeSpan.Zero);
-    }
+        Granularity.Minute => TimeSpan.TicksPerMinute,
+        Granularity.Hour => TimeSpan.TicksPerHour,
+        _ => TimeSpan.TicksPerDay,
+    };
 
     /// <summary>Sort-key form of a bucket start: <c>yyyy-MM-ddTHH:mm:ssZ</c>, which orders lexicographically by time.</summary>
     public static string BucketLabel(DateTimeOffset bucketStart) =>

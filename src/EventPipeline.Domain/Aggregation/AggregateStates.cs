@@ -91,6 +91,20 @@ public abstract class AggregateState
     /// <summary>Forgets which sources the latest write's events came from (before the next write is folded).</summary>
     public virtual void ClearChanges() => ChangedBy.Clear();
 
+    /// <summary>
+    /// Adds <paramref name="source"/> to <paramref name="sources"/>. Every Apply notes its event's source, and a write's
+    /// events mostly come from one source, whose name is one string everywhere: the set then already holds exactly that
+    /// instance and the search through the set is skipped.
+    /// </summary>
+    protected static void AddSource(SortedSet<string> sources, string source)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        if (sources.Count != 1 || !ReferenceEquals(sources.Min, source))
+        {
+            sources.Add(source);
+        }
+    }
+
     /// <summary>Folds <paramref name="e"/> in. <paramref name="metricValue"/> is the value the event contributes to this item's metric (1 for <c>events</c>).</summary>
     public abstract void Apply(CanonicalEvent e, decimal metricValue, in AggregationContext context);
 
@@ -174,8 +188,8 @@ public sealed class EntityViewState(EntityKey key) : AggregateState
         FirstEventAt = FirstEventAt is { } f && f <= e.OccurredAt ? f : e.OccurredAt;
         LastEventAt = LastEventAt is { } l && l >= e.OccurredAt ? l : e.OccurredAt;
         EventCount++;
-        Sources.Add(e.Source);
-        ChangedBy.Add(e.Source);
+        AddSource(Sources, e.Source);
+        AddSource(ChangedBy, e.Source);
     }
 
     private void Merge(string name, string value, Stamp stamp)
@@ -222,7 +236,7 @@ public sealed class WindowState(WindowKey key) : AggregateState
     public override void Apply(CanonicalEvent e, decimal metricValue, in AggregationContext context)
     {
         Stats.Add(metricValue);
-        ChangedBy.Add(e.Source);
+        AddSource(ChangedBy, e.Source);
     }
 
     /// <inheritdoc />
@@ -272,7 +286,7 @@ public sealed class TotalState(TotalKey key) : AggregateState
 
         FirstEventAt = FirstEventAt is { } f && f <= e.OccurredAt ? f : e.OccurredAt;
         LastEventAt = LastEventAt is { } l && l >= e.OccurredAt ? l : e.OccurredAt;
-        ChangedBy.Add(e.Source);
+        AddSource(ChangedBy, e.Source);
     }
 
     /// <inheritdoc />
@@ -321,7 +335,7 @@ public sealed class LateEventState(LateEventKey key) : AggregateState
             }
         }
 
-        ChangedBy.Add(e.Source);
+        AddSource(ChangedBy, e.Source);
     }
 
     /// <inheritdoc />

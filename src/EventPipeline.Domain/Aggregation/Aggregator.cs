@@ -13,7 +13,10 @@ public readonly record struct AggregationContext(DateTimeOffset Now, Aggregation
 {
     /// <summary>True when the <paramref name="g"/> window holding <paramref name="occurredAt"/> closed (end + grace) before now.</summary>
     public bool IsLate(DateTimeOffset occurredAt, Granularity g) =>
-        g.BucketStart(occurredAt) + g.Size() + Options.GracePeriod <= Now;
+        // In ticks: the fold asks this several times per event and granularity, and DateTimeOffset's operators check
+        // their range at every step. A close past DateTimeOffset's range (an event in the last day of year 9999) is not
+        // late, where the operators threw.
+        g.BucketStartTicks(occurredAt.UtcTicks) + g.SizeTicks() + Options.GracePeriod.Ticks <= Now.UtcTicks;
 }
 
 /// <summary>One event's effect on one aggregate item.</summary>

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using EventPipeline.Domain;
+using EventPipeline.Sources.Toolkit;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
@@ -19,7 +20,7 @@ namespace EventPipeline.Sources.Graph;
 public sealed class GraphResourceFetcher
 {
     private readonly HttpClient http;
-    private readonly Uri baseUrl;
+    private readonly string baseText;
     private readonly Func<string, CancellationToken, ValueTask<string?>>? accessToken;
     private readonly ResiliencePipeline<HttpResponseMessage> pipeline;
 
@@ -31,7 +32,7 @@ public sealed class GraphResourceFetcher
         options ??= new GraphFetchOptions();
         this.http = http;
         var b = dependencies.GraphBaseUrl.AbsoluteUri;
-        baseUrl = new Uri(b.EndsWith('/') ? b : b + "/");
+        baseText = new Uri(b.EndsWith('/') ? b : b + "/").AbsoluteUri;
         accessToken = dependencies.GraphAccessToken;
 
         var transient = new PredicateBuilder<HttpResponseMessage>()
@@ -95,10 +96,11 @@ public sealed class GraphResourceFetcher
                 static async (state, ct) =>
                 {
                     using var request = new HttpRequestMessage(HttpMethod.Get, state.url);
-                    request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+                    // Added as text: the typed header values are parsed and allocated per request for the same two strings.
+                    request.Headers.TryAddWithoutValidation("Accept", "application/json");
                     if (state.token is not null)
                     {
-                        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", state.token);
+                        request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + state.token);
                     }
 
                     var r = await state.http.SendAsync(request, ct);
@@ -162,8 +164,8 @@ public sealed class GraphResourceFetcher
             return null;
         }
 
-        return Uri.TryCreate(baseUrl.AbsoluteUri + path, UriKind.Absolute, out var url) &&
-            url.AbsoluteUri.StartsWith(baseUrl.AbsoluteUri, StringComparison.Ordinal)
+        return Uri.TryCreate(baseText + path, UriKind.Absolute, out var url) &&
+            url.AbsoluteUri.StartsWith(baseText, StringComparison.Ordinal)
             ? url
             : null;
     }
@@ -237,10 +239,12 @@ public sealed class GraphResourceFetcher
                     }
                 }
 
+                // Graph writes RFC 3339 in UTC; the general parse stays the rule for anything else.
                 if (fields.TryGetValue("lastModifiedDateTime", out var lm) &&
-                    DateTimeOffset.TryParse(lm, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t))
+                    (Timestamps.TryParseRfc3339(lm, out var t) ||
+                     DateTimeOffset.TryParse(lm, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out t)))
                 {
-                    lastModified = t;
+                    lastModified = t.ToUniversalTime();
                 }
             }
 
