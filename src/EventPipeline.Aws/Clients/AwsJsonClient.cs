@@ -15,7 +15,7 @@ namespace EventPipeline.Aws.Clients;
 /// </summary>
 /// <remarks>
 /// The typed clients (<see cref="KinesisClient"/>, the local stack's DynamoDB Streams client, ...) each own one. Share one
-/// <see cref="HttpClient"/> from <see cref="CreateHttpClient"/> between them so connections are pooled per process.
+/// <see cref="HttpClient"/> from <see cref="CreateHttpClient()"/> between them so connections are pooled per process.
 /// Bodies are written with <see cref="Utf8JsonWriter"/> and read as <see cref="JsonElement"/>: no reflection, AOT-safe.
 /// </remarks>
 public sealed class AwsJsonClient : IDisposable
