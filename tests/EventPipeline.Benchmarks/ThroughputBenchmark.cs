@@ -236,8 +236,10 @@ public sealed class Corpus
                 continue;
             }
 
-            foreach (var e in accepted.Events)
+            // Indexed: a foreach over the IReadOnlyList boxes its enumerator per envelope (the writer gets a list per batch).
+            for (var i = 0; i < accepted.Events.Count; i++)
             {
+                var e = accepted.Events[i];
                 events++;
                 foreach (var c in Aggregator.ItemContributionsOf(e, _context))
                 {
@@ -332,14 +334,23 @@ public sealed class Corpus
         public override DateTimeOffset GetUtcNow() => now;
     }
 
-    /// <summary>Answers every Graph GET with a canned resource, so graph stays in the CPU corpus without a network.</summary>
+    /// <summary>
+    /// Answers every Graph GET with a canned resource, so graph stays in the CPU corpus without a network. The stand-in
+    /// for the network is not what is measured: each resource's bytes are made once, and a request costs a lookup and a
+    /// response around them.
+    /// </summary>
     private sealed class CannedGraphHandler : HttpMessageHandler
     {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> resources = new(StringComparer.Ordinal);
+
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             var id = request.RequestUri?.Segments.LastOrDefault()?.Trim('/') ?? "unknown";
-            var json = $$"""{"id":"{{JsonEncodedText.Encode(id)}}","subject":"Canned resource","importance":"normal","size":2048,"lastModifiedDateTime":"2024-05-01T10:00:00Z"}""";
-            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(json, Encoding.UTF8, "application/json") });
+            var json = resources.GetOrAdd(id, static id => Encoding.UTF8.GetBytes(
+                $$"""{"id":"{{JsonEncodedText.Encode(id)}}","subject":"Canned resource","importance":"normal","size":2048,"lastModifiedDateTime":"2024-05-01T10:00:00Z"}"""));
+            var content = new ByteArrayContent(json);
+            content.Headers.TryAddWithoutValidation("Content-Type", "application/json; charset=utf-8");
+            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = content });
         }
     }
 }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace EventPipeline.Domain.Aggregation;
 
 /// <summary>Settings of the fold.</summary>
@@ -81,13 +83,31 @@ public static class Aggregator
 
     private static int AddMetricItems(Contribution[] items, int next, CanonicalEvent e, string metric, decimal value, bool late)
     {
-        items[next++] = new Contribution(new TotalKey(e.Tenant, metric), value);
+        items[next++] = new Contribution(TotalKeyOf(e.Tenant, metric), value);
         if (late)
         {
             items[next++] = new Contribution(new LateEventKey(e.Tenant, metric, e.Source, e.EventId), value);
         }
 
         return next;
+    }
+
+    [ThreadStatic]
+    private static TotalKey?[]? recentTotalKeys;
+
+    // Every event counts into its tenant's "events" total and most measures repeat by name, and the decoder and adapters
+    // hand out one string per tenant and per literal name: a key made for the same two instances is made once. Keys are
+    // immutable records, so sharing one is sharing a value. Per thread: no lock, no race.
+    private static TotalKey TotalKeyOf(string tenant, string metric)
+    {
+        var recent = recentTotalKeys ??= new TotalKey?[8];
+        var slot = (RuntimeHelpers.GetHashCode(tenant) ^ RuntimeHelpers.GetHashCode(metric)) & (recent.Length - 1);
+        if (recent[slot] is { } key && ReferenceEquals(key.Tenant, tenant) && ReferenceEquals(key.Metric, metric))
+        {
+            return key;
+        }
+
+        return recent[slot] = new TotalKey(tenant, metric);
     }
 
     private static IEnumerable<Contribution> Contributions(CanonicalEvent e, AggregationContext context)

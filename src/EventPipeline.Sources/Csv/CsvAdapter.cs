@@ -71,23 +71,25 @@ public sealed class CsvAdapter : ISourceAdapter
         }
 
         var events = new List<CanonicalEvent>(rows.Count - 1);
-        foreach (var row in rows.Skip(1))
+        for (var r = 1; r < rows.Count; r++)
         {
+            var row = rows[r];
             if (row.Fields.Count != header.Fields.Count)
             {
                 throw RejectionException.For($"line {row.Line}", $"has {row.Fields.Count} columns, the header has {header.Fields.Count}");
             }
 
-            string Cell(string column) => row.Fields[columns[column]].Trim();
-            string RequiredCell(string column) =>
-                Cell(column) is { Length: > 0 } v ? v : throw RejectionException.For($"line {row.Line} column {column}", "required");
+            // Static, so a row costs no closure over it.
+            static string Cell(CsvRow row, Dictionary<string, int> columns, string column) => row.Fields[columns[column]].Trim();
+            static string RequiredCell(CsvRow row, Dictionary<string, int> columns, string column) =>
+                Cell(row, columns, column) is { Length: > 0 } v ? v : throw RejectionException.For($"line {row.Line} column {column}", "required");
 
-            var time = Timestamps.TryParseAssumingUtc(RequiredCell("event_time"), out var at)
+            var time = Timestamps.TryParseAssumingUtc(RequiredCell(row, columns, "event_time"), out var at)
                 ? at
                 : throw RejectionException.For($"line {row.Line} column event_time", Timestamps.Rfc3339Rule);
-            var entity = new EntityRef(AdapterBoundary.Kind(RequiredCell("entity_type")), RequiredCell("entity_id"));
-            var type = RequiredCell("event_type");
-            var eventId = columns.ContainsKey("event_id") && Cell("event_id") is { Length: > 0 } id
+            var entity = new EntityRef(AdapterBoundary.Kind(RequiredCell(row, columns, "entity_type")), RequiredCell(row, columns, "entity_id"));
+            var type = RequiredCell(row, columns, "event_type");
+            var eventId = columns.ContainsKey("event_id") && Cell(row, columns, "event_id") is { Length: > 0 } id
                 ? id
                 : StableId.Of(fileName, row.Line.ToString(CultureInfo.InvariantCulture));
 
@@ -129,6 +131,8 @@ internal sealed record CsvRow(int Line, IReadOnlyList<string> Fields);
 /// <summary>A small RFC 4180 reader: rejections name the line (and column) where the text breaks the format.</summary>
 internal static class CsvReader
 {
+    private static readonly System.Buffers.SearchValues<char> Special = System.Buffers.SearchValues.Create(",\"\r\n");
+
     public static List<CsvRow> Read(string text)
     {
         var rows = new List<CsvRow>();
@@ -188,10 +192,16 @@ internal static class CsvReader
                 if (c == '\n')
                 {
                     line++;
+                    field.Append(c);
+                    i++;
+                    continue;
                 }
 
-                field.Append(c);
-                i++;
+                // Up to the next quote or newline in one append: a quoted field is mostly plain text.
+                var quotedRun = text.AsSpan(i).IndexOfAny('"', '\n');
+                var quotedLength = quotedRun < 0 ? text.Length - i : quotedRun;
+                field.Append(text.AsSpan(i, quotedLength));
+                i += quotedLength;
                 continue;
             }
 
@@ -216,9 +226,13 @@ internal static class CsvReader
                     rowStart = line;
                     break;
                 default:
+                    // Up to the next character that means something, in one append rather than one per character.
                     rowHasContent = true;
-                    field.Append(c);
-                    break;
+                    var run = text.AsSpan(i).IndexOfAny(Special);
+                    var length = run < 0 ? text.Length - i : run;
+                    field.Append(text.AsSpan(i, length));
+                    i += length;
+                    continue;
             }
 
             i++;

@@ -11,12 +11,24 @@ internal static class FormFields
     /// <summary>Name/value pairs in body order.</summary>
     public static List<KeyValuePair<string, string>> Parse(string body)
     {
+        ArgumentNullException.ThrowIfNull(body);
+        // Walked in place (no split into part strings): each name and value is one string, made straight from the body
+        // when it has nothing to decode.
         var pairs = new List<KeyValuePair<string, string>>();
-        foreach (var part in body.Split('&', StringSplitOptions.RemoveEmptyEntries))
+        var rest = body.AsSpan();
+        while (!rest.IsEmpty)
         {
-            var eq = part.IndexOf('=', StringComparison.Ordinal);
+            var amp = rest.IndexOf('&');
+            var part = amp < 0 ? rest : rest[..amp];
+            rest = amp < 0 ? [] : rest[(amp + 1)..];
+            if (part.IsEmpty)
+            {
+                continue;
+            }
+
+            var eq = part.IndexOf('=');
             var name = eq < 0 ? part : part[..eq];
-            var value = eq < 0 ? "" : part[(eq + 1)..];
+            var value = eq < 0 ? [] : part[(eq + 1)..];
             pairs.Add(new(Decode(name), Decode(value)));
         }
 
@@ -41,5 +53,6 @@ internal static class FormFields
     }
 
     // Uri.UnescapeDataString leaves malformed escapes as they are instead of throwing, which suits untrusted input.
-    private static string Decode(string text) => Uri.UnescapeDataString(text.Replace('+', ' '));
+    private static string Decode(ReadOnlySpan<char> text) =>
+        text.ContainsAny('+', '%') ? Uri.UnescapeDataString(text.ToString().Replace('+', ' ')) : text.ToString();
 }

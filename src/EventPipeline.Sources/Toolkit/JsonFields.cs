@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using EventPipeline.Domain;
@@ -107,8 +108,25 @@ internal static class JsonFields
     /// <summary>A string property, or null when absent.</summary>
     public static string? OptionalString(JsonElement parent, string parentPath, string name) =>
         Optional(parent, name) is not { } value ? null
-        : value.ValueKind == JsonValueKind.String ? value.GetString()
+        : value.ValueKind == JsonValueKind.String ? Text(value)
         : throw RejectionException.For(Path(parentPath, name), "must be a string");
+
+    /// <summary>
+    /// A string value's text: the recent instance (<see cref="RecentStrings"/>) for short text without escapes, which
+    /// payloads repeat (statuses, actions, kinds, currencies), else a new string.
+    /// </summary>
+    public static string Text(JsonElement value)
+    {
+        var raw = JsonMarshal.GetRawUtf8Value(value);
+        return raw.Length - 2 <= RecentStrings.MaxBytes && !raw.Contains((byte)'\\') ? RecentStrings.Of(raw[1..^1]) : value.GetString()!;
+    }
+
+    /// <summary>A property's name: the recent instance when it has no escapes (payloads of one source repeat their names).</summary>
+    public static string Name(JsonProperty property)
+    {
+        var raw = JsonMarshal.GetRawUtf8PropertyName(property);
+        return raw.Length <= RecentStrings.MaxBytes && !raw.Contains((byte)'\\') ? RecentStrings.Of(raw) : property.Name;
+    }
 
     /// <summary>
     /// A required identifier that providers send either as a string or as an integer (GitHub, Shopify, Segment user ids);
@@ -120,7 +138,7 @@ internal static class JsonFields
         var value = Optional(parent, name) ?? throw RejectionException.For(Path(parentPath, name), "required");
         var text = value.ValueKind switch
         {
-            JsonValueKind.String => value.GetString()!,
+            JsonValueKind.String => Text(value),
             JsonValueKind.Number when value.TryGetInt64(out var number) => number.ToString(CultureInfo.InvariantCulture),
             _ => throw RejectionException.For(Path(parentPath, name), "must be a string or an integer"),
         };
@@ -211,7 +229,7 @@ internal static class JsonFields
         Optional(parent, name) is not { } value ? null
         : value.ValueKind switch
         {
-            JsonValueKind.String => value.GetString(),
+            JsonValueKind.String => Text(value),
             JsonValueKind.Number => value.GetRawText(),
             JsonValueKind.True => "true",
             JsonValueKind.False => "false",
@@ -235,19 +253,19 @@ internal static class JsonFields
             switch (p.Value.ValueKind)
             {
                 case JsonValueKind.Number when measures is not null && p.Value.TryGetDecimal(out var d):
-                    measures.Set(p.Name, d);
+                    measures.Set(Name(p), d);
                     break;
                 case JsonValueKind.Number:
-                    attributes.Set(p.Name, p.Value.GetRawText());
+                    attributes.Set(Name(p), p.Value.GetRawText());
                     break;
                 case JsonValueKind.String:
-                    attributes.Set(p.Name, p.Value.GetString()!);
+                    attributes.Set(Name(p), Text(p.Value));
                     break;
                 case JsonValueKind.True:
-                    attributes.Set(p.Name, "true");
+                    attributes.Set(Name(p), "true");
                     break;
                 case JsonValueKind.False:
-                    attributes.Set(p.Name, "false");
+                    attributes.Set(Name(p), "false");
                     break;
                 default:
                     break;
