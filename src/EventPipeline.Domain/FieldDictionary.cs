@@ -20,14 +20,32 @@ public sealed class FieldDictionary<TValue> : IReadOnlyDictionary<string, TValue
     /// <summary>The map with no fields, shared by events that carry none; it cannot be set.</summary>
     public static readonly FieldDictionary<TValue> Empty = new(0);
 
+    private readonly StringComparer? comparer;
     private KeyValuePair<string, TValue>[] entries;
     private Dictionary<string, int>? index;
 
-    /// <summary>An empty map with room for <paramref name="capacity"/> fields before it grows.</summary>
+    /// <summary>An empty map with room for <paramref name="capacity"/> fields before it grows; names compare ordinally.</summary>
     public FieldDictionary(int capacity = 4) => entries = capacity > 0 ? new KeyValuePair<string, TValue>[capacity] : [];
+
+    /// <summary>An empty map whose names compare by <paramref name="comparer"/> (headers: <see cref="StringComparer.OrdinalIgnoreCase"/>).</summary>
+    public FieldDictionary(int capacity, StringComparer comparer)
+        : this(capacity)
+    {
+        ArgumentNullException.ThrowIfNull(comparer);
+        this.comparer = comparer;
+    }
 
     /// <inheritdoc />
     public int Count { get; private set; }
+
+    /// <summary>Makes room for <paramref name="capacity"/> fields in all, so adding that many allocates once.</summary>
+    public void EnsureCapacity(int capacity)
+    {
+        if (capacity > entries.Length && !ReferenceEquals(this, Empty))
+        {
+            Array.Resize(ref entries, capacity);
+        }
+    }
 
     /// <summary>Sets <paramref name="name"/> to <paramref name="value"/>: replaced in place when present, else added last.</summary>
     public void Set(string name, TValue value)
@@ -41,7 +59,8 @@ public sealed class FieldDictionary<TValue> : IReadOnlyDictionary<string, TValue
         var at = IndexOf(name);
         if (at >= 0)
         {
-            entries[at] = new KeyValuePair<string, TValue>(name, value);
+            // The first spelling stays, as a dictionary's indexer keeps its key.
+            entries[at] = new KeyValuePair<string, TValue>(entries[at].Key, value);
             return;
         }
 
@@ -55,7 +74,7 @@ public sealed class FieldDictionary<TValue> : IReadOnlyDictionary<string, TValue
         Count++;
         if (index is null && Count == IndexedFrom)
         {
-            index = new Dictionary<string, int>(IndexedFrom * 2, StringComparer.Ordinal);
+            index = new Dictionary<string, int>(IndexedFrom * 2, comparer ?? StringComparer.Ordinal);
             for (var i = 0; i < Count; i++)
             {
                 index.Add(entries[i].Key, i);
@@ -117,7 +136,7 @@ public sealed class FieldDictionary<TValue> : IReadOnlyDictionary<string, TValue
 
         for (var i = 0; i < Count; i++)
         {
-            if (string.Equals(entries[i].Key, key, StringComparison.Ordinal))
+            if (comparer is null ? string.Equals(entries[i].Key, key, StringComparison.Ordinal) : comparer.Equals(entries[i].Key, key))
             {
                 return i;
             }

@@ -292,7 +292,7 @@ public static class IngestEnvelopeCodec
     private static bool ReadHeaders(ref Utf8JsonReader r, out IReadOnlyDictionary<string, string> headers)
     {
         headers = NoHeaders;
-        Dictionary<string, string>? read = null;
+        FieldDictionary<string>? read = null;
         while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
         {
             if (r.ValueIsEscaped || r.ValueSpan.ContainsAnyInRange((byte)'A', (byte)'Z'))
@@ -306,7 +306,8 @@ public static class IngestEnvelopeCodec
                 return false;
             }
 
-            (read ??= new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase))[name] = r.GetString()!;
+            // A few headers: one object and one array, looked up by scanning, instead of a hash table per record.
+            (read ??= new FieldDictionary<string>(4, StringComparer.OrdinalIgnoreCase)).Set(name, r.GetString()!);
         }
 
         headers = read ?? NoHeaders;

@@ -224,6 +224,7 @@ public sealed class Corpus
         var states = new Dictionary<AggregateKey, AggregateState>();
         var events = 0;
         var rejected = 0;
+        var items = new Contribution[8];
         foreach (var bytes in Envelopes)
         {
             using var record = IngestEnvelopeCodec.Read(bytes, ReceivedAt);
@@ -241,8 +242,10 @@ public sealed class Corpus
             {
                 var e = accepted.Events[i];
                 events++;
-                foreach (var c in Aggregator.ItemContributionsOf(e, _context))
+                var count = Aggregator.ItemContributionsOf(e, _context, ref items);
+                for (var k = 0; k < count; k++)
                 {
+                    var c = items[k];
                     if (!states.TryGetValue(c.Key, out var state))
                     {
                         state = Aggregator.CreateItem(c.Key);

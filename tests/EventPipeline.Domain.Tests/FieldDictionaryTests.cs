@@ -46,6 +46,36 @@ public sealed class FieldDictionaryTests
         Assert.Throws<KeyNotFoundException>(() => map["missing"]);
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(40)]
+    public void IgnoringCase_LooksUpAndReplacesAnySpelling(int others)
+    {
+        var map = new FieldDictionary<string>(1, StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < others; i++)
+        {
+            map.Set("x-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), "v");
+        }
+
+        map.Set("x-github-event", "push");
+        map.Set("X-GitHub-Event", "issues");
+
+        Assert.Equal(others + 1, map.Count);
+        Assert.Equal("issues", map["X-GITHUB-EVENT"]);
+        Assert.Equal("x-github-event", map.Keys.Last());
+    }
+
+    [Fact]
+    public void EnsureCapacity_KeepsTheFields()
+    {
+        var map = new FieldDictionary<string>(1);
+        map.Set("a", "1");
+        map.EnsureCapacity(20);
+        map.Set("b", "2");
+
+        Assert.Equal(["a=1", "b=2"], Render(map));
+    }
+
     [Fact]
     public void Empty_IsSharedAndCannotBeSet()
     {

@@ -69,6 +69,7 @@ public sealed class AggregateWriter(
         var shard = events[0].ShardId;
         var byEntity = new Dictionary<EntityKey, List<SequencedEvent>>();
         var byKey = new Dictionary<AggregateKey, List<(SequencedEvent Source, decimal Value)>>();
+        var contributions = new Contribution[8];
         foreach (var se in events)
         {
             if (se.ShardId != shard)
@@ -76,8 +77,10 @@ public sealed class AggregateWriter(
                 throw new ArgumentException("all events of a batch come from one shard", nameof(events));
             }
 
-            foreach (var c in Aggregator.ItemContributionsOf(se.Event, se.ContextFor(context)))
+            var count = Aggregator.ItemContributionsOf(se.Event, se.ContextFor(context), ref contributions);
+            for (var i = 0; i < count; i++)
             {
+                var c = contributions[i];
                 if (c.Key is EntityKey ek)
                 {
                     Add(byEntity, ek, se);

@@ -52,14 +52,33 @@ public static class Aggregator
     /// </remarks>
     public static Contribution[] ItemContributionsOf(CanonicalEvent e, AggregationContext context)
     {
+        Contribution[] items = [];
+        var count = ItemContributionsOf(e, context, ref items);
+        return items.Length == count ? items : items[..count];
+    }
+
+    /// <summary>
+    /// <see cref="ItemContributionsOf(CanonicalEvent, AggregationContext)"/> into a buffer the caller keeps across events
+    /// (grown when an event needs more room), so folding an event allocates no array: one per event was a twentieth of
+    /// the fold's bytes (measured, <c>throughput</c>). Returns how many of the buffer's first items are this event's.
+    /// </summary>
+    public static int ItemContributionsOf(CanonicalEvent e, AggregationContext context, ref Contribution[] buffer)
+    {
         ArgumentNullException.ThrowIfNull(e);
+        ArgumentNullException.ThrowIfNull(buffer);
         var late = false;
         foreach (var g in Granularities.InOrder)
         {
             late |= context.IsLate(e.OccurredAt, g);
         }
 
-        var items = new Contribution[1 + ((1 + e.Measures.Count) * (late ? 2 : 1))];
+        var count = 1 + ((1 + e.Measures.Count) * (late ? 2 : 1));
+        if (buffer.Length < count)
+        {
+            buffer = new Contribution[buffer.Length == 0 ? count : Math.Max(count, buffer.Length * 2)];
+        }
+
+        var items = buffer;
         items[0] = new Contribution(new EntityKey(e.Tenant, e.Entity), 0);
         var next = AddMetricItems(items, 1, e, EventsMetric, 1, late);
         if (e.Measures is FieldDictionary<decimal> measures)
@@ -78,7 +97,7 @@ public static class Aggregator
             }
         }
 
-        return items;
+        return next;
     }
 
     private static int AddMetricItems(Contribution[] items, int next, CanonicalEvent e, string metric, decimal value, bool late)

@@ -248,6 +248,9 @@ internal static class JsonFields
             return;
         }
 
+        // Sized once for every field (counting the object's properties is a walk of its entries, not a parse), where
+        // growing 4 → 8 → 16 left the smaller arrays behind.
+        attributes.EnsureCapacity(attributes.Count + obj.GetPropertyCount());
         foreach (var p in obj.EnumerateObject())
         {
             switch (p.Value.ValueKind)

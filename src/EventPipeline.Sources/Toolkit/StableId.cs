@@ -13,9 +13,9 @@ internal static class StableId
     private const char Separator = '\u001f';
 
     /// <summary>SHA-256 of the UTF-8 of the parts joined with a unit separator, as lower-case hex.</summary>
-    public static string Of(params string[] parts)
+    public static string Of(params ReadOnlySpan<string> parts)
     {
-        ArgumentNullException.ThrowIfNull(parts);
+        // A span of parts: each call site's parts live on its stack, where an array was one allocation per row or notification.
         // Encoded piece by piece into one rented buffer and hashed into a stack span: the same bytes as encoding
         // string.Join's result (the separator is ASCII and every part is a whole string, so no surrogate pair is split),
         // without the joined string, the byte array and the hash array per row or notification.

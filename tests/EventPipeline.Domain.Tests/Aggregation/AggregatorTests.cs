@@ -248,6 +248,22 @@ public sealed class AggregatorTests
     }
 
     [Fact]
+    public void ItemContributionsOf_IntoAKeptBuffer_GivesTheSameItemsAndGrowsWhenNeeded()
+    {
+        var late = Event("late", Noon, measures: new Dictionary<string, decimal> { ["amount"] = 3m, ["fee"] = 1m });
+        var onTime = Event("on-time", Noon);
+        var buffer = new Contribution[2];
+
+        var lateCount = Aggregator.ItemContributionsOf(late, Context(Noon.AddHours(3)), ref buffer);
+        var lateItems = buffer[..lateCount];
+        var onTimeCount = Aggregator.ItemContributionsOf(onTime, Context(), ref buffer);
+
+        Assert.Equal(Aggregator.ItemContributionsOf(late, Context(Noon.AddHours(3))), lateItems);
+        Assert.Equal(Aggregator.ItemContributionsOf(onTime, Context()), buffer[..onTimeCount]);
+        Assert.True(buffer.Length >= 7);
+    }
+
+    [Fact]
     public void MetricState_WindowReplacedInWindows_NextEventFoldsIntoTheStoredOne()
     {
         // The storage mapper and Restore put window objects into Windows directly: the fold must use what is stored,
