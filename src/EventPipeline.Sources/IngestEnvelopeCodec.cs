@@ -147,8 +147,13 @@ public static class IngestEnvelopeCodec
     /// </summary>
     public static DecodedRecord Read(ReadOnlyMemory<byte> data, DateTimeOffset arrivedAt)
     {
+        if (ReadCanonical(data, arrivedAt) is { } canonical)
+        {
+            return canonical;
+        }
+
         RequireObject(data.Span);
-        return ReadCanonical(data, arrivedAt) ?? ReadDocument(data, arrivedAt);
+        return ReadDocument(data, arrivedAt);
     }
 
     /// <summary>The whole record parsed into one document, which the envelope's JSON body (if any) is part of.</summary>
@@ -193,7 +198,11 @@ public static class IngestEnvelopeCodec
         try
         {
             var r = new Utf8JsonReader(span, new JsonReaderOptions { MaxDepth = 64 });
-            r.Read();
+            if (!r.Read() || r.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+
             while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
             {
                 if (r.ValueIsEscaped)
