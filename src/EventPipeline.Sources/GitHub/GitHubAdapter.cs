@@ -25,12 +25,12 @@ public sealed class GitHubAdapter : ISourceAdapter
     private static CanonicalEvent Map(IngestEnvelope envelope)
     {
         var delivery = AdapterBoundary.RequiredHeader(envelope, "X-GitHub-Delivery");
-        var eventName = AdapterBoundary.RequiredHeader(envelope, "X-GitHub-Event").ToLowerInvariant();
+        var eventName = AdapterBoundary.Lower(AdapterBoundary.RequiredHeader(envelope, "X-GitHub-Event"));
         using var document = JsonFields.Parse(envelope);
         var root = JsonFields.RootObject(document);
 
         var action = JsonFields.OptionalString(root, "", "action");
-        var type = string.IsNullOrEmpty(action) ? eventName : $"{eventName}.{action.ToLowerInvariant()}";
+        var type = string.IsNullOrEmpty(action) ? eventName : $"{eventName}.{AdapterBoundary.Lower(action)}";
         var builder = new EventBuilder().Attribute("action", action);
 
         var repository = JsonFields.OptionalObject(root, "", "repository");

@@ -26,7 +26,7 @@ public sealed class PagerDutyAdapter : ISourceAdapter
         var root = JsonFields.RootObject(document);
         var evt = JsonFields.Object(root, "", "event");
         var id = JsonFields.String(evt, "event", "id");
-        var type = JsonFields.String(evt, "event", "event_type").ToLowerInvariant();
+        var type = AdapterBoundary.Lower(JsonFields.String(evt, "event", "event_type"));
         var kind = JsonFields.String(evt, "event", "resource_type");
         var occurredAt = JsonFields.Timestamp(evt, "event", "occurred_at");
         var data = JsonFields.Object(evt, "event", "data");

@@ -48,7 +48,7 @@ public sealed class SendGridAdapter : ISourceAdapter
             }
 
             var id = JsonFields.String(element, path, "sg_event_id");
-            var type = JsonFields.String(element, path, "event").ToLowerInvariant();
+            var type = AdapterBoundary.Lower(JsonFields.String(element, path, "event"));
             var occurredAt = JsonFields.UnixSeconds(element, path, "timestamp");
             var messageId = JsonFields.String(element, path, "sg_message_id");
             if (!seen.Add(id))

@@ -25,7 +25,7 @@ public sealed class ShopifyAdapter : ISourceAdapter
     {
         var eventId = AdapterBoundary.OptionalHeader(envelope, "X-Shopify-Event-Id")
             ?? AdapterBoundary.RequiredHeader(envelope, "X-Shopify-Webhook-Id");
-        var topic = AdapterBoundary.RequiredHeader(envelope, "X-Shopify-Topic").ToLowerInvariant();
+        var topic = AdapterBoundary.Lower(AdapterBoundary.RequiredHeader(envelope, "X-Shopify-Topic"));
         var slash = topic.IndexOf('/', StringComparison.Ordinal);
         if (slash <= 0 || slash == topic.Length - 1)
         {

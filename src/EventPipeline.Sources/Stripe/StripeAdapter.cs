@@ -27,7 +27,7 @@ public sealed class StripeAdapter : ISourceAdapter
         using var document = JsonFields.Parse(envelope);
         var root = JsonFields.RootObject(document);
         var id = JsonFields.String(root, "", "id");
-        var type = JsonFields.String(root, "", "type").ToLowerInvariant();
+        var type = AdapterBoundary.Lower(JsonFields.String(root, "", "type"));
         var created = JsonFields.UnixSeconds(root, "", "created");
         var data = JsonFields.Object(root, "", "data");
         var obj = JsonFields.Object(data, "data", "object");

@@ -109,5 +109,19 @@ internal static class AdapterBoundary
     }
 
     /// <summary>An entity kind as the domain requires it: lower case.</summary>
-    public static string Kind(string kind) => kind.ToLowerInvariant();
+    public static string Kind(string kind) => Lower(kind);
+
+    // ASCII that lower-casing leaves as it is: everything but A-Z.
+    private static readonly System.Buffers.SearchValues<char> UnchangedByLowering =
+        System.Buffers.SearchValues.Create(string.Concat(Enumerable.Range(0, 128).Where(c => c is < 'A' or > 'Z').Select(c => (char)c)));
+
+    /// <summary>
+    /// <paramref name="text"/> lower-cased (invariant), the same instance when it already is: what payloads send mostly
+    /// is, and one vectorized check is cheaper than the invariant casing's walk over each character.
+    /// </summary>
+    public static string Lower(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return text.AsSpan().ContainsAnyExcept(UnchangedByLowering) ? text.ToLowerInvariant() : text;
+    }
 }

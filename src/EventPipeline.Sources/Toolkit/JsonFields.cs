@@ -57,7 +57,31 @@ internal static class JsonFields
     public static string Path(string parent, string name) => parent.Length == 0 ? name : $"{parent}.{name}";
 
     /// <summary>Joins a parent path and an array index (<c>value</c> + 1 = <c>value[1]</c>).</summary>
-    public static string Index(string parent, int index) => $"{parent}[{index.ToString(CultureInfo.InvariantCulture)}]";
+    public static string Index(string parent, int index)
+    {
+        // A batch's items are walked by index and each names its path before anything is wrong with it: the first
+        // items' paths under the last parent are made once per thread.
+        var recent = recentIndexes ??= new string?[16];
+        if (index < recent.Length && ReferenceEquals(recentIndexParent, parent))
+        {
+            return recent[index] ??= $"{parent}[{index.ToString(CultureInfo.InvariantCulture)}]";
+        }
+
+        if (index < recent.Length)
+        {
+            Array.Clear(recent);
+            recentIndexParent = parent;
+            return recent[index] = $"{parent}[{index.ToString(CultureInfo.InvariantCulture)}]";
+        }
+
+        return $"{parent}[{index.ToString(CultureInfo.InvariantCulture)}]";
+    }
+
+    [ThreadStatic]
+    private static string? recentIndexParent;
+
+    [ThreadStatic]
+    private static string?[]? recentIndexes;
 
     /// <summary>Property <paramref name="name"/> of <paramref name="parent"/> when present and not null, of any type.</summary>
     public static JsonElement? Optional(JsonElement parent, string name) =>

@@ -25,7 +25,7 @@ public sealed class TwilioAdapter : ISourceAdapter
     {
         var form = FormFields.Parse(envelope.Body);
         var sid = Required(form, "MessageSid");
-        var status = Required(form, "MessageStatus").ToLowerInvariant();
+        var status = AdapterBoundary.Lower(Required(form, "MessageStatus"));
         var eventId = AdapterBoundary.OptionalHeader(envelope, "I-Twilio-Idempotency-Token") ?? $"{sid}:{status}";
 
         var builder = new EventBuilder()

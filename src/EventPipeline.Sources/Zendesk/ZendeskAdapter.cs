@@ -29,7 +29,7 @@ public sealed class ZendeskAdapter : ISourceAdapter
         var root = JsonFields.RootObject(document);
         var id = JsonFields.String(root, "", "id");
         var rawType = JsonFields.String(root, "", "type");
-        var type = (rawType.StartsWith(TypePrefix, StringComparison.OrdinalIgnoreCase) ? rawType[TypePrefix.Length..] : rawType).ToLowerInvariant();
+        var type = AdapterBoundary.Lower(rawType.StartsWith(TypePrefix, StringComparison.OrdinalIgnoreCase) ? rawType[TypePrefix.Length..] : rawType);
         if (type.Length == 0)
         {
             throw RejectionException.For("type", "must name an event type after 'zen:event-type:'");
