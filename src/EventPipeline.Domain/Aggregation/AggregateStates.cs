@@ -88,20 +88,26 @@ public abstract class AggregateState
     /// <summary>Sources of the events applied by the latest write (for the <c>source/{source}</c> channel).</summary>
     public SortedSet<string> ChangedBy { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Forgets which sources the latest write's events came from (before the next write is folded).</summary>
-    public virtual void ClearChanges() => ChangedBy.Clear();
+    // The source this state last noted in ChangedBy: Apply notes every event's source, and consecutive events mostly
+    // share one (each source's name is one string everywhere).
+    private string? lastChangedBy;
 
-    /// <summary>
-    /// Adds <paramref name="source"/> to <paramref name="sources"/>. Every Apply notes its event's source, and a write's
-    /// events mostly come from one source, whose name is one string everywhere: the set then already holds exactly that
-    /// instance and the search through the set is skipped.
-    /// </summary>
-    protected static void AddSource(SortedSet<string> sources, string source)
+    /// <summary>Forgets which sources the latest write's events came from (before the next write is folded).</summary>
+    public virtual void ClearChanges()
     {
-        ArgumentNullException.ThrowIfNull(sources);
-        if (sources.Count != 1 || !ReferenceEquals(sources.Min, source))
+        ChangedBy.Clear();
+        lastChangedBy = null;
+    }
+
+    /// <summary>Adds <paramref name="source"/> to <see cref="ChangedBy"/>, skipping the set's search when it is the source noted last.</summary>
+    protected void NoteChangedBy(string source)
+    {
+        // Count > 0: the set is only ever added to between ClearChanges calls, so the last source noted is still in a
+        // non-empty set; an empty one was cleared some other way, and the search runs.
+        if (!ReferenceEquals(source, lastChangedBy) || ChangedBy.Count == 0)
         {
-            sources.Add(source);
+            ChangedBy.Add(source);
+            lastChangedBy = source;
         }
     }
 
@@ -160,6 +166,8 @@ public sealed class EntityViewState(EntityKey key) : AggregateState
     /// <summary>Every source that ever touched the entity.</summary>
     public SortedSet<string> Sources { get; } = new(StringComparer.Ordinal);
 
+    private string? lastSource;
+
     /// <inheritdoc />
     public override void Apply(CanonicalEvent e, decimal metricValue, in AggregationContext context)
     {
@@ -188,8 +196,14 @@ public sealed class EntityViewState(EntityKey key) : AggregateState
         FirstEventAt = FirstEventAt is { } f && f <= e.OccurredAt ? f : e.OccurredAt;
         LastEventAt = LastEventAt is { } l && l >= e.OccurredAt ? l : e.OccurredAt;
         EventCount++;
-        AddSource(Sources, e.Source);
-        AddSource(ChangedBy, e.Source);
+        if (!ReferenceEquals(e.Source, lastSource) || Sources.Count == 0)
+        {
+            // Sources is only ever added to, so the source added last is in it while it is not empty.
+            Sources.Add(e.Source);
+            lastSource = e.Source;
+        }
+
+        NoteChangedBy(e.Source);
     }
 
     private void Merge(string name, string value, Stamp stamp)
@@ -236,7 +250,7 @@ public sealed class WindowState(WindowKey key) : AggregateState
     public override void Apply(CanonicalEvent e, decimal metricValue, in AggregationContext context)
     {
         Stats.Add(metricValue);
-        AddSource(ChangedBy, e.Source);
+        NoteChangedBy(e.Source);
     }
 
     /// <inheritdoc />
@@ -286,7 +300,7 @@ public sealed class TotalState(TotalKey key) : AggregateState
 
         FirstEventAt = FirstEventAt is { } f && f <= e.OccurredAt ? f : e.OccurredAt;
         LastEventAt = LastEventAt is { } l && l >= e.OccurredAt ? l : e.OccurredAt;
-        AddSource(ChangedBy, e.Source);
+        NoteChangedBy(e.Source);
     }
 
     /// <inheritdoc />
@@ -335,7 +349,7 @@ public sealed class LateEventState(LateEventKey key) : AggregateState
             }
         }
 
-        AddSource(ChangedBy, e.Source);
+        NoteChangedBy(e.Source);
     }
 
     /// <inheritdoc />

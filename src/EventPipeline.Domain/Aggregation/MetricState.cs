@@ -91,7 +91,7 @@ public sealed class MetricState(TotalKey key) : AggregateState
         }
 
         LatestArrival = LatestArrival is { } l && l >= context.Now ? l : context.Now;
-        AddSource(ChangedBy, e.Source);
+        NoteChangedBy(e.Source);
     }
 
     // The live window of granularity g starting at bucket, created when missing. Events folded together mostly share
