@@ -378,7 +378,7 @@ public static class IngestEnvelopeCodec
                     (text, utf8, parsed) = (null, Base64Body(value), null);
                     break;
                 case EnvelopeProperty.Headers:
-                    headers = ReadHeaders(value);
+                    ReadHeaders(value, ref headers);
                     break;
                 case EnvelopeProperty.SpecVersion:
                     specVersion = value.ValueKind == JsonValueKind.String ? value.GetString() : "?";
@@ -468,14 +468,15 @@ public static class IngestEnvelopeCodec
     private static readonly IReadOnlyDictionary<string, string> NoHeaders =
         System.Collections.Frozen.FrozenDictionary.ToFrozenDictionary(new Dictionary<string, string>(), StringComparer.OrdinalIgnoreCase);
 
-    private static IReadOnlyDictionary<string, string> ReadHeaders(JsonElement value)
+    // A second headers object is merged into the first, as the document path always did (the one-pass read leaves
+    // such a record to this path).
+    private static void ReadHeaders(JsonElement value, ref IReadOnlyDictionary<string, string> headers)
     {
         if (value.ValueKind != JsonValueKind.Object)
         {
             throw RejectionException.For("headers", "must be an object of strings");
         }
 
-        Dictionary<string, string>? headers = null;
         foreach (var h in value.EnumerateObject())
         {
             if (h.Value.ValueKind != JsonValueKind.String)
@@ -483,16 +484,13 @@ public static class IngestEnvelopeCodec
                 throw RejectionException.For($"headers.{h.Name}", "must be a string");
             }
 
-            // Encode writes the names lower-cased already (the envelope's contract), and a batch repeats them: those are
-            // taken from the recent ones as they are; anything else is lower-cased here.
-            var raw = JsonMarshal.GetRawUtf8PropertyName(h);
-            var name = !raw.Contains((byte)'\\') && !raw.ContainsAnyInRange((byte)'A', (byte)'Z')
-                ? RecentStrings.Of(raw)
-                : h.Name.ToLowerInvariant();
-            (headers ??= new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase))[name] = h.Value.GetString()!;
-        }
+            if (headers is not Dictionary<string, string> read)
+            {
+                headers = read = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            }
 
-        return headers ?? NoHeaders;
+            read[h.Name.ToLowerInvariant()] = h.Value.GetString()!;
+        }
     }
 
     /// <summary>A string value the batch repeats (tenant, source): the recent instance when its bytes have no escapes.</summary>

@@ -72,6 +72,16 @@ public sealed class IngestEnvelopeReadPathsTests
     }
 
     [Fact]
+    public void Read_TwoHeadersObjects_AreMerged()
+    {
+        var bytes = """{"tenant":"acme","source":"github","headers":{"a":"1","b":"x"},"headers":{"b":"2"},"body":"{}"}"""u8.ToArray();
+
+        using var record = IngestEnvelopeCodec.Read(bytes, Arrived);
+
+        Assert.Equal(("1", "2"), (record.Envelope.Header("a"), record.Envelope.Header("b")));
+    }
+
+    [Fact]
     public void Read_RecordsOfOneTenant_ShareItsString()
     {
         var bytes = IngestEnvelopeCodec.Encode(new IngestEnvelope("tenant-7", "github", Arrived, new Dictionary<string, string>(), "{}"));
