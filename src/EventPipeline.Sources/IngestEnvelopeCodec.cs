@@ -357,10 +357,10 @@ public static class IngestEnvelopeCodec
             switch (Property(p))
             {
                 case EnvelopeProperty.Tenant:
-                    tenant = value.ValueKind == JsonValueKind.String ? RecentString(value) : throw RejectionException.For("tenant", "must be a string");
+                    tenant = value.ValueKind == JsonValueKind.String ? RecentStrings.Of(value) : throw RejectionException.For("tenant", "must be a string");
                     break;
                 case EnvelopeProperty.Source:
-                    source = value.ValueKind == JsonValueKind.String ? RecentString(value) : null;
+                    source = value.ValueKind == JsonValueKind.String ? RecentStrings.Of(value) : null;
                     break;
                 case EnvelopeProperty.ReceivedAt:
                     receivedAt = ReceivedAt(value);
@@ -491,13 +491,6 @@ public static class IngestEnvelopeCodec
 
             read[h.Name.ToLowerInvariant()] = h.Value.GetString()!;
         }
-    }
-
-    /// <summary>A string value the batch repeats (tenant, source): the recent instance when its bytes have no escapes.</summary>
-    private static string RecentString(JsonElement value)
-    {
-        var content = StringContent(value);
-        return content.Contains((byte)'\\') ? value.GetString()! : RecentStrings.Of(content);
     }
 
     private static DateTimeOffset ReceivedAt(JsonElement value)

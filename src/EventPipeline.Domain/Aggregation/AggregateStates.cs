@@ -100,14 +100,20 @@ public abstract class AggregateState
     }
 
     /// <summary>Adds <paramref name="source"/> to <see cref="ChangedBy"/>, skipping the set's search when it is the source noted last.</summary>
-    protected void NoteChangedBy(string source)
+    protected void NoteChangedBy(string source) => AddSource(ChangedBy, ref lastChangedBy, source);
+
+    /// <summary>
+    /// Adds <paramref name="source"/> to <paramref name="sources"/> unless it is <paramref name="last"/>, the one added
+    /// last, and the set is not empty: these sets are only ever added to between clears, so the source added last is
+    /// still in a set that is not empty (an emptied one was cleared, and the search runs).
+    /// </summary>
+    protected static void AddSource(SortedSet<string> sources, ref string? last, string source)
     {
-        // Count > 0: the set is only ever added to between ClearChanges calls, so the last source noted is still in a
-        // non-empty set; an empty one was cleared some other way, and the search runs.
-        if (!ReferenceEquals(source, lastChangedBy) || ChangedBy.Count == 0)
+        ArgumentNullException.ThrowIfNull(sources);
+        if (!ReferenceEquals(source, last) || sources.Count == 0)
         {
-            ChangedBy.Add(source);
-            lastChangedBy = source;
+            sources.Add(source);
+            last = source;
         }
     }
 
@@ -196,13 +202,7 @@ public sealed class EntityViewState(EntityKey key) : AggregateState
         FirstEventAt = FirstEventAt is { } f && f <= e.OccurredAt ? f : e.OccurredAt;
         LastEventAt = LastEventAt is { } l && l >= e.OccurredAt ? l : e.OccurredAt;
         EventCount++;
-        if (!ReferenceEquals(e.Source, lastSource) || Sources.Count == 0)
-        {
-            // Sources is only ever added to, so the source added last is in it while it is not empty.
-            Sources.Add(e.Source);
-            lastSource = e.Source;
-        }
-
+        AddSource(Sources, ref lastSource, e.Source);
         NoteChangedBy(e.Source);
     }
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using EventPipeline.Domain;
 using EventPipeline.Sources.Toolkit;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using EventPipeline.Domain;
@@ -62,19 +61,18 @@ internal static class JsonFields
         // A batch's items are walked by index and each names its path before anything is wrong with it: the first
         // items' paths under the last parent are made once per thread.
         var recent = recentIndexes ??= new string?[16];
-        if (index < recent.Length && ReferenceEquals(recentIndexParent, parent))
+        if (index >= recent.Length)
         {
-            return recent[index] ??= $"{parent}[{index.ToString(CultureInfo.InvariantCulture)}]";
+            return $"{parent}[{index.ToString(CultureInfo.InvariantCulture)}]";
         }
 
-        if (index < recent.Length)
+        if (!ReferenceEquals(recentIndexParent, parent))
         {
             Array.Clear(recent);
             recentIndexParent = parent;
-            return recent[index] = $"{parent}[{index.ToString(CultureInfo.InvariantCulture)}]";
         }
 
-        return $"{parent}[{index.ToString(CultureInfo.InvariantCulture)}]";
+        return recent[index] ??= $"{parent}[{index.ToString(CultureInfo.InvariantCulture)}]";
     }
 
     [ThreadStatic]
@@ -132,25 +130,8 @@ internal static class JsonFields
     /// <summary>A string property, or null when absent.</summary>
     public static string? OptionalString(JsonElement parent, string parentPath, string name) =>
         Optional(parent, name) is not { } value ? null
-        : value.ValueKind == JsonValueKind.String ? Text(value)
+        : value.ValueKind == JsonValueKind.String ? RecentStrings.Of(value)
         : throw RejectionException.For(Path(parentPath, name), "must be a string");
-
-    /// <summary>
-    /// A string value's text: the recent instance (<see cref="RecentStrings"/>) for short text without escapes, which
-    /// payloads repeat (statuses, actions, kinds, currencies), else a new string.
-    /// </summary>
-    public static string Text(JsonElement value)
-    {
-        var raw = JsonMarshal.GetRawUtf8Value(value);
-        return raw.Length - 2 <= RecentStrings.MaxBytes && !raw.Contains((byte)'\\') ? RecentStrings.Of(raw[1..^1]) : value.GetString()!;
-    }
-
-    /// <summary>A property's name: the recent instance when it has no escapes (payloads of one source repeat their names).</summary>
-    public static string Name(JsonProperty property)
-    {
-        var raw = JsonMarshal.GetRawUtf8PropertyName(property);
-        return raw.Length <= RecentStrings.MaxBytes && !raw.Contains((byte)'\\') ? RecentStrings.Of(raw) : property.Name;
-    }
 
     /// <summary>
     /// A required identifier that providers send either as a string or as an integer (GitHub, Shopify, Segment user ids);
@@ -162,7 +143,7 @@ internal static class JsonFields
         var value = Optional(parent, name) ?? throw RejectionException.For(Path(parentPath, name), "required");
         var text = value.ValueKind switch
         {
-            JsonValueKind.String => Text(value),
+            JsonValueKind.String => RecentStrings.Of(value),
             JsonValueKind.Number when value.TryGetInt64(out var number) => number.ToString(CultureInfo.InvariantCulture),
             _ => throw RejectionException.For(Path(parentPath, name), "must be a string or an integer"),
         };
@@ -253,7 +234,7 @@ internal static class JsonFields
         Optional(parent, name) is not { } value ? null
         : value.ValueKind switch
         {
-            JsonValueKind.String => Text(value),
+            JsonValueKind.String => RecentStrings.Of(value),
             JsonValueKind.Number => value.GetRawText(),
             JsonValueKind.True => "true",
             JsonValueKind.False => "false",
@@ -280,19 +261,19 @@ internal static class JsonFields
             switch (p.Value.ValueKind)
             {
                 case JsonValueKind.Number when measures is not null && p.Value.TryGetDecimal(out var d):
-                    measures.Set(Name(p), d);
+                    measures.Set(RecentStrings.Of(p), d);
                     break;
                 case JsonValueKind.Number:
-                    attributes.Set(Name(p), p.Value.GetRawText());
+                    attributes.Set(RecentStrings.Of(p), p.Value.GetRawText());
                     break;
                 case JsonValueKind.String:
-                    attributes.Set(Name(p), Text(p.Value));
+                    attributes.Set(RecentStrings.Of(p), RecentStrings.Of(p.Value));
                     break;
                 case JsonValueKind.True:
-                    attributes.Set(Name(p), "true");
+                    attributes.Set(RecentStrings.Of(p), "true");
                     break;
                 case JsonValueKind.False:
-                    attributes.Set(Name(p), "false");
+                    attributes.Set(RecentStrings.Of(p), "false");
                     break;
                 default:
                     break;

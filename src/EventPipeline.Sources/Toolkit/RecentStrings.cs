@@ -1,4 +1,6 @@
+using System.Runtime.InteropServices;
 using System.Text;
+using System.Text.Json;
 
 namespace EventPipeline.Sources.Toolkit;
 
@@ -39,5 +41,19 @@ internal static class RecentStrings
         var made = Encoding.ASCII.GetString(utf8);
         slots[slot] = made;
         return made;
+    }
+
+    /// <summary>A JSON string value's text: the recent instance when its bytes have no escapes, else a new string.</summary>
+    public static string Of(JsonElement stringValue)
+    {
+        var raw = JsonMarshal.GetRawUtf8Value(stringValue);
+        return raw.Length - 2 <= MaxBytes && !raw.Contains((byte)'\\') ? Of(raw[1..^1]) : stringValue.GetString()!;
+    }
+
+    /// <summary>A JSON property's name: the recent instance when its bytes have no escapes, else a new string.</summary>
+    public static string Of(JsonProperty property)
+    {
+        var raw = JsonMarshal.GetRawUtf8PropertyName(property);
+        return raw.Length <= MaxBytes && !raw.Contains((byte)'\\') ? Of(raw) : property.Name;
     }
 }
